@@ -1,0 +1,171 @@
+package dev.maia.schemas.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Routes requests of one region's HTTP endpoint to the services mounted on it (write path, read path,
+ * metrics), and turns every refusal into {@code {error, code, details?}}. Services register routes;
+ * the process that owns the endpoint owns the server.
+ */
+public final class HttpRouter implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private record Binding(String method, String[] segments, Route route) {
+    }
+
+    private final List<Binding> bindings = new CopyOnWriteArrayList<>();
+    private final int maxBodyBytes;
+
+    public HttpRouter(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public HttpRouter add(String method, String pathTemplate, Route route) {
+        bindings.add(new Binding(method, split(pathTemplate), route));
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        HttpResponse response;
+        try {
+            response = dispatch(exchange);
+        } catch (ApiException e) {
+            response = error(e);
+        } catch (Exception e) {
+            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+            response = error(new ApiException(500, "INTERNAL_ERROR", "internal error: " + e.getClass().getSimpleName(), null));
+        }
+        write(exchange, response);
+    }
+
+    private HttpResponse dispatch(HttpExchange exchange) throws Exception {
+        String path = exchange.getRequestURI().getPath();
+        String[] segments = split(path);
+        boolean pathKnown = false;
+        for (Binding b : bindings) {
+            Map<String, String> params = match(b.segments(), segments);
+            if (params == null) {
+                continue;
+            }
+            pathKnown = true;
+            if (!b.method().equals(exchange.getRequestMethod())) {
+                continue;
+            }
+            HttpRequest request = new HttpRequest(exchange.getRequestMethod(), path, params,
+                    query(exchange.getRequestURI().getRawQuery()), headers(exchange), readBody(exchange));
+            return b.route().handle(request);
+        }
+        if (pathKnown) {
+            throw new ApiException(405, "METHOD_NOT_ALLOWED", exchange.getRequestMethod() + " is not allowed on " + path, null);
+        }
+        throw ApiException.notFound("no such endpoint: " + path);
+    }
+
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw new ApiException(413, "INVALID_INPUT", "request body exceeds " + maxBodyBytes + " bytes",
+                        Map.of("field", "body", "limit", maxBodyBytes));
+            }
+            return body;
+        }
+    }
+
+    private static HttpResponse error(ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage());
+        body.put("code", e.code());
+        if (!e.details().isEmpty()) {
+            body.put("details", e.details());
+        }
+        return HttpResponse.json(e.status(), body);
+    }
+
+    private static void write(HttpExchange exchange, HttpResponse response) throws IOException {
+        byte[] bytes;
+        String contentType;
+        if (response.body() instanceof String s && response.headers().containsKey("Content-Type")) {
+            bytes = s.getBytes(StandardCharsets.UTF_8);
+            contentType = response.headers().get("Content-Type");
+        } else {
+            bytes = response.body() == null ? new byte[0] : Json.write(response.body()).getBytes(StandardCharsets.UTF_8);
+            contentType = "application/json";
+        }
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String[] split(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    private static Map<String, String> match(String[] template, String[] actual) {
+        if (template.length != actual.length) {
+            return null;
+        }
+        Map<String, String> params = new HashMap<>();
+        for (int i = 0; i < template.length; i++) {
+            String t = template[i];
+            if (t.startsWith("{") && t.endsWith("}")) {
+                params.put(t.substring(1, t.length() - 1), decode(actual[i]));
+            } else if (!t.equals(actual[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private static Map<String, List<String>> query(String raw) {
+        Map<String, List<String>> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidInput("url", "malformed percent-encoding in '" + s + "'");
+        }
+    }
+
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> out = new HashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k.toLowerCase(Locale.ROOT), v.get(0));
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.maia.schemas.topology;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The regions of a deployment, as one YAML file that {@code maia demo --topology-out} writes and every
+ * other command reads with {@code --topology}.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Topology(
+        @JsonProperty("regions") List<RegionSpec> regions,
+        @JsonProperty("admin_key") String adminKey,
+        @JsonProperty("tenant_keys") Map<String, String> tenantKeys) {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public Topology {
+        regions = regions == null ? List.of() : List.copyOf(regions);
+        tenantKeys = tenantKeys == null ? Map.of() : Map.copyOf(tenantKeys);
+        validate(regions);
+    }
+
+    public Topology(List<RegionSpec> regions) {
+        this(regions, null, null);
+    }
+
+    private static void validate(List<RegionSpec> regions) {
+        if (regions.isEmpty()) {
+            throw new TopologyException("regions: at least one region is required");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < regions.size(); i++) {
+            RegionSpec r = regions.get(i);
+            if (r == null) {
+                throw new TopologyException("regions[" + i + "]: empty entry");
+            }
+            r.validate("regions[" + i + "]");
+            if (!seen.add(r.name())) {
+                throw new TopologyException("regions[" + i + "].name: duplicate region '" + r.name() + "'");
+            }
+        }
+    }
+
+    public Optional<RegionSpec> region(String name) {
+        return regions.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public RegionSpec requireRegion(String name) {
+        return region(name).orElseThrow(() -> new TopologyException(
+                "region '" + name + "' is not in the topology (known: " + regionNames() + ")"));
+    }
+
+    public List<String> regionNames() {
+        return regions.stream().map(RegionSpec::name).toList();
+    }
+
+    public static Topology load(Path file) {
+        try {
+            return YAML.readValue(file.toFile(), Topology.class);
+        } catch (IOException e) {
+            if (e.getCause() instanceof TopologyException te) {
+                throw new TopologyException(file + ": " + te.getMessage(), te);
+            }
+            String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            throw new TopologyException(file + ": " + detail, e);
+        }
+    }
+
+    public void write(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        YAML.writeValue(tmp.toFile(), this);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.maia.schemas.wal;
+
+import dev.maia.schemas.avro.WALEntry;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Old readers read new data and new readers read old data, with the checksum intact both ways. */
+class SchemaEvolutionTest {
+
+    /** The next schema version: WALEntry plus a field with a default, as the rule for new fields says. */
+    private static Schema nextVersion() {
+        Schema current = WALEntry.SCHEMA$;
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : current.getFields()) {
+            fields.add(new Schema.Field(f, f.schema()));
+        }
+        fields.add(new Schema.Field("key_id", Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "encryption key id", Schema.Field.NULL_DEFAULT_VALUE));
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+    }
+
+    @Test
+    void anOldReaderReadsAnEntryWrittenWithTheNewSchema() throws Exception {
+        Schema v2 = nextVersion();
+        WALEntry original = TestEntries.entry("written by v2", 9L << 16, "us-west", 3);
+        GenericRecord asV2 = toGeneric(original, v2);
+        asV2.put("key_id", "k-2026");
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(asV2).array();
+        WalChecksum.stamp(bytes, SingleObjectWalCodec.HEADER_SIZE);
+
+        SingleObjectWalCodec oldReader = new SingleObjectWalCodec();
+        oldReader.addWriterSchema(v2);
+        WALEntry read = oldReader.decode(bytes);
+
+        assertThat(read.getId()).isEqualTo(original.getId());
+        assertThat(read.getData()).isEqualTo(original.getData());
+        assertThat(read.getHlc()).isEqualTo(original.getHlc());
+    }
+
+    @Test
+    void aNewReaderReadsAnEntryWrittenWithTheOldSchema() throws Exception {
+        Schema v2 = nextVersion();
+        WALEntry original = TestEntries.entry("written by v1", 10L << 16, "ap-tokyo", 1);
+        byte[] bytes = new SingleObjectWalCodec().encode(original);
+        WalChecksum.verify(bytes, SingleObjectWalCodec.HEADER_SIZE);
+
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(WALEntry.SCHEMA$);
+        GenericRecord read = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v2, known).decode(bytes);
+
+        assertThat(read.get("key_id")).isNull();
+        assertThat(read.get("id").toString()).isEqualTo(original.getId());
+        assertThat(read.get("hlc")).isEqualTo(original.getHlc());
+        assertThat(((GenericRecord) read.get("data")).get("content").toString()).isEqualTo("written by v1");
+    }
+
+    private static GenericRecord toGeneric(WALEntry entry, Schema target) throws Exception {
+        byte[] bytes = new SingleObjectWalCodec().encode(entry);
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(WALEntry.SCHEMA$);
+        return new BinaryMessageDecoder<GenericRecord>(GenericData.get(), target, known).decode(ByteBuffer.wrap(bytes));
+    }
+}
