@@ -1,0 +1,226 @@
+package dev.maia.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.localcluster.LocalRegions;
+import dev.maia.schemas.http.Json;
+import dev.maia.schemas.topology.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code maia demo}: three real KRaft clusters, MirrorMaker 2 and a MAIA process per region on this
+ * machine, sample writes through the HTTP API, and their arrival in every region.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the three-region demo on this machine (real Kafka, MirrorMaker 2, no Docker).")
+final class DemoCommand implements Callable<Integer> {
+    static final List<String> REGIONS = List.of("us-west", "eu-central", "ap-tokyo");
+    /** Each demo tenant writes in its home region. */
+    static final Map<String, String> TENANT_HOME = Map.of("acme", "us-west", "globex", "eu-central", "initech", "ap-tokyo");
+
+    @Option(names = "--writes", description = "write N memories, then wait for them (default: write continuously until Ctrl-C)")
+    Integer writes;
+
+    @Option(names = "--exit-when-converged", description = "exit once every region holds every write (0) or --timeout passes (1)")
+    boolean exitWhenConverged;
+
+    @Option(names = "--json", description = "print the summary as JSON on stdout; progress goes to stderr")
+    boolean json;
+
+    @Option(names = "--topology-out", description = "write the running topology (regions, bootstrap servers, endpoints) to FILE")
+    Path topologyOut;
+
+    @Option(names = "--work-dir", description = "where clusters and stores keep their data (default: work/demo-<time>)")
+    Path workDir;
+
+    @Option(names = "--timeout", defaultValue = "180", description = "seconds to wait for convergence (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--keep-data", description = "keep the work directory after the demo ends")
+    boolean keepData;
+
+    private PrintStream progress;
+
+    @Override
+    public Integer call() throws Exception {
+        if (writes != null && writes < 0) {
+            throw new IllegalArgumentException("--writes must be >= 0");
+        }
+        if (exitWhenConverged && writes == null) {
+            throw new IllegalArgumentException("--exit-when-converged needs --writes N");
+        }
+        progress = json ? System.err : System.out;
+        Path work = workDir != null ? workDir
+                : Path.of("work", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(work);
+        DemoRun run = new DemoRun(REGIONS);
+        long startNanos = System.nanoTime();
+        progress.printf("demo: starting %d KRaft clusters and MirrorMaker 2 under %s ...%n", REGIONS.size(), work);
+        try (LocalRegions clusters = LocalRegions.start(REGIONS, work.resolve("kafka"));
+             RegionNodes nodes = RegionNodes.start(clusters, work.resolve("regions"), run)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                nodes.close();
+                clusters.close();
+            }));
+            Topology topology = nodes.topology(clusters.topology());
+            progress.printf("demo: %d regions up in %.1f s%n", REGIONS.size(), (System.nanoTime() - startNanos) / 1e9);
+            for (var r : topology.regions()) {
+                progress.printf("  %-11s kafka %-20s http %s%n", r.name(), r.bootstrapServers(), r.endpoint());
+            }
+            if (topologyOut != null) {
+                topology.write(topologyOut);
+                progress.printf("demo: topology written to %s%n", topologyOut);
+            }
+            if (writes == null) {
+                return continuous(nodes, run);
+            }
+            return scripted(nodes, run);
+        } finally {
+            if (!keepData && workDir == null) {
+                deleteQuietly(work);
+            }
+        }
+    }
+
+    private int scripted(RegionNodes nodes, DemoRun run) throws Exception {
+        progress.printf("demo: writing %d memories for tenants %s ...%n", writes, TENANT_HOME.keySet());
+        writeAll(nodes, run, writes);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        Map<String, DemoRun.RegionStatus> status;
+        long lastTable = 0;
+        while (true) {
+            status = run.status(nodes);
+            boolean converged = status.values().stream().allMatch(DemoRun.RegionStatus::converged);
+            if (converged || System.nanoTime() > deadline) {
+                break;
+            }
+            if (System.nanoTime() - lastTable > TimeUnit.SECONDS.toNanos(1)) {
+                printTable(status);
+                lastTable = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        boolean converged = status.values().stream().allMatch(DemoRun.RegionStatus::converged);
+        printTable(status);
+        if (json) {
+            System.out.println(Json.write(summary(run, status, converged)));
+        } else {
+            progress.printf("demo: %s in %.2f s%n", converged ? "converged" : "NOT converged",
+                    converged ? run.secondsToConverge() : (double) timeoutSeconds);
+        }
+        if (exitWhenConverged) {
+            return converged ? 0 : 1;
+        }
+        progress.println("demo: running until Ctrl-C");
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    private int continuous(RegionNodes nodes, DemoRun run) throws Exception {
+        progress.println("demo: writing 2 memories a second; arrivals below (Ctrl-C to stop)");
+        run.echoArrivals((region, entry) -> {
+            DemoRun.Write w = run.write(entry.getResourceId());
+            String lag = w == null ? "" : String.format("%5.0f ms after the write", (System.nanoTime() - w.writtenAtNanos()) / 1e6);
+            progress.printf("  %-11s <- %s/%s from %-10s %s%n", region, entry.getTenantId(), entry.getResourceId(),
+                    entry.getOriginRegion(), lag);
+        });
+        MaiaClient client = new MaiaClient();
+        for (int i = 0; ; i++) {
+            writeOne(client, nodes, run, i);
+            Thread.sleep(500);
+            if (i % 10 == 9) {
+                printTable(run.status(nodes));
+            }
+        }
+    }
+
+    private void writeAll(RegionNodes nodes, DemoRun run, int count) throws Exception {
+        MaiaClient client = new MaiaClient();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                pending.add(pool.submit(() -> {
+                    writeOne(client, nodes, run, n);
+                    return null;
+                }));
+            }
+            for (Future<?> f : pending) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Seven in ten writes go to acme in us-west, two to globex in eu-central, one to initech in ap-tokyo. */
+    private static void writeOne(MaiaClient client, RegionNodes nodes, DemoRun run, int n) throws Exception {
+        String tenant = n % 10 < 7 ? "acme" : n % 10 < 9 ? "globex" : "initech";
+        String region = TENANT_HOME.get(tenant);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("namespace", "demo");
+        body.put("content", "memory #" + n + " of " + tenant + ", written in " + region);
+        body.put("tags", List.of("demo", region));
+        body.put("metadata", Map.of("n", n));
+        long at = System.nanoTime();
+        MaiaClient.Reply reply = client.send("POST", nodes.node(region).endpoint() + "/v1/memories", tenant, Json.write(body));
+        if (reply.status() != 201) {
+            throw new IllegalStateException("write " + n + " to " + region + " answered " + reply.status() + ": " + reply.body());
+        }
+        JsonNode created = reply.body();
+        run.written(new DemoRun.Write(tenant, created.get("id").asText(), region, at));
+    }
+
+    private void printTable(Map<String, DemoRun.RegionStatus> status) {
+        progress.printf("  %-11s %9s %8s %8s%n", "region", "applied", "behind", "lag_s");
+        for (DemoRun.RegionStatus s : status.values()) {
+            progress.printf("  %-11s %9s %8d %8.2f%n", s.name(), s.applied() + "/" + s.expected(),
+                    s.expected() - s.applied(), s.lagSeconds());
+        }
+    }
+
+    private Map<String, Object> summary(DemoRun run, Map<String, DemoRun.RegionStatus> status, boolean converged) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Map<String, Object>> regions = new ArrayList<>();
+        for (DemoRun.RegionStatus s : status.values()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", s.name());
+            r.put("applied", s.applied());
+            r.put("expected", s.expected());
+            r.put("converged", s.converged());
+            r.put("lag_seconds", s.lagSeconds());
+            regions.add(r);
+        }
+        out.put("regions", regions);
+        out.put("writes", run.writeCount());
+        out.put("converged", converged);
+        out.put("seconds_to_converge", converged ? run.secondsToConverge() : null);
+        return out;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort: the data of a finished demo is disposable
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.maia.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one {@code maia} command. */
+@Command(name = "maia", mixinStandardHelpOptions = true, version = "maia 0.1.0",
+        description = "MAIA multi-region replication: Kafka WAL, MirrorMaker 2, Kafka Streams apply.",
+        subcommands = {DemoCommand.class, ServeCommand.class})
+public final class MaiaCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new MaiaCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // One line that says why; the stack trace is in the log.
+            commandLine.getErr().println("maia: " + Failures.oneLine(e));
+            org.slf4j.LoggerFactory.getLogger(MaiaCommand.class).debug("command failed", e);
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}

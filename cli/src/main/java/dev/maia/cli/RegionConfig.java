@@ -1,0 +1,93 @@
+package dev.maia.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.maia.apply.ApplyConfig;
+import dev.maia.apply.store.StoreConfig;
+import dev.maia.producer.WriteConfig;
+import dev.maia.producer.WriteLimits;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The configuration of one region's process ({@code maia serve}): a YAML file, then environment
+ * overrides ({@code MAIA_REGION}, {@code MAIA_BOOTSTRAP_SERVERS}, {@code MAIA_HTTP_PORT},
+ * {@code MAIA_WORK_DIR}), validated at start with messages that name the bad key.
+ */
+public record RegionConfig(
+        @JsonProperty("region") String region,
+        @JsonProperty("bootstrap_servers") String bootstrapServers,
+        @JsonProperty("http_host") String httpHost,
+        @JsonProperty("http_port") Integer httpPort,
+        @JsonProperty("work_dir") String workDir,
+        @JsonProperty("wal_partitions") Integer walPartitions,
+        @JsonProperty("store_max_entries") Long storeMaxEntries,
+        @JsonProperty("store_average_value_bytes") Integer storeAverageValueBytes) {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static RegionConfig of(String region, String bootstrapServers, Path workDir) {
+        return new RegionConfig(region, bootstrapServers, "127.0.0.1", 0, workDir.toString(), null, null, null);
+    }
+
+    public static RegionConfig load(Path file, Map<String, String> env) {
+        RegionConfig c;
+        try {
+            c = YAML.readValue(file.toFile(), RegionConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return new RegionConfig(
+                env.getOrDefault("MAIA_REGION", c.region),
+                env.getOrDefault("MAIA_BOOTSTRAP_SERVERS", c.bootstrapServers),
+                c.httpHost,
+                env.containsKey("MAIA_HTTP_PORT") ? parsePort(env.get("MAIA_HTTP_PORT")) : c.httpPort,
+                env.getOrDefault("MAIA_WORK_DIR", c.workDir),
+                c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes);
+    }
+
+    private static int parsePort(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("MAIA_HTTP_PORT: not a port number: '" + value + "'");
+        }
+    }
+
+    public String host() {
+        return httpHost == null ? "127.0.0.1" : httpHost;
+    }
+
+    public int port() {
+        int p = httpPort == null ? 8080 : httpPort;
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("http_port: must be 0..65535, got " + p);
+        }
+        return p;
+    }
+
+    public Path workPath() {
+        if (workDir == null || workDir.isBlank()) {
+            throw new IllegalArgumentException("work_dir: missing");
+        }
+        return Path.of(workDir);
+    }
+
+    public WriteConfig writeConfig() {
+        return new WriteConfig(region, bootstrapServers, walPartitions == null ? 3 : walPartitions, (short) 1, WriteLimits.DEFAULTS);
+    }
+
+    public ApplyConfig applyConfig() {
+        Path work = workPath();
+        StoreConfig store = new StoreConfig(work.resolve("store"),
+                storeMaxEntries == null ? StoreConfig.DEFAULT_MAX_ENTRIES : storeMaxEntries,
+                storeAverageValueBytes == null ? StoreConfig.DEFAULT_AVERAGE_VALUE_BYTES : storeAverageValueBytes,
+                StoreConfig.DEFAULT_MAX_POSITIONS);
+        return new ApplyConfig(region, bootstrapServers, work.resolve("streams"), store, 100, 1);
+    }
+}

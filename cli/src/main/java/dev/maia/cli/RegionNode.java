@@ -1,0 +1,127 @@
+package dev.maia.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.maia.apply.ApplyListener;
+import dev.maia.apply.ApplyService;
+import dev.maia.apply.read.ReadRoutes;
+import dev.maia.apply.store.ChronicleReplicaStore;
+import dev.maia.apply.store.ReplicaStore;
+import dev.maia.producer.WriteService;
+import dev.maia.schemas.http.HttpResponse;
+import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.wal.SingleObjectWalCodec;
+import dev.maia.schemas.wal.WalCodec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One region's MAIA process: the write path, the apply path and the read path behind one HTTP endpoint,
+ * plus {@code /metrics}. Each part could run alone; this is the wiring.
+ */
+public final class RegionNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RegionNode.class);
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final RegionConfig config;
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private ReplicaStore store;
+    private ApplyService apply;
+    private HttpServer server;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    private RegionNode(RegionConfig config) {
+        this.config = config;
+    }
+
+    /** Starts every part; on failure, stops what had started and rethrows. */
+    public static RegionNode start(RegionConfig config, ApplyListener listener) throws Exception {
+        RegionNode node = new RegionNode(config);
+        try {
+            node.startParts(listener);
+            return node;
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startParts(ApplyListener listener) throws Exception {
+        WalCodec codec = new SingleObjectWalCodec();
+        store = ChronicleReplicaStore.open(config.applyConfig().store(), codec);
+        toClose.push(store);
+        WriteService writes = new WriteService(config.writeConfig(), codec, store);
+        toClose.push(writes);
+        ApplyListener observeClock = (region, entry) -> {
+            writes.clock().observe(entry.getHlc());
+            listener.applied(region, entry);
+        };
+        apply = new ApplyService(config.applyConfig(), codec, store, registry, observeClock);
+        toClose.push(apply);
+        apply.start(Duration.ofSeconds(60));
+
+        HttpRouter router = new HttpRouter(MAX_BODY_BYTES);
+        writes.mount(router);
+        new ReadRoutes(store).mount(router);
+        router.add("GET", "/metrics", r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
+        router.add("GET", "/health", r -> HttpResponse.json(apply.failure().isEmpty() ? 200 : 503,
+                Map.of("region", config.region(), "apply", apply.state().name(),
+                        "error", apply.failure().map(Throwable::getMessage).orElse(""))));
+        server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "http-" + config.region());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", router);
+        server.start();
+        toClose.push(() -> {
+            server.stop(0);
+            executor.shutdownNow();
+        });
+        log.info("Region {} serving on {}", config.region(), endpoint());
+    }
+
+    public String region() {
+        return config.region();
+    }
+
+    public String endpoint() {
+        return "http://" + config.host() + ":" + server.getAddress().getPort();
+    }
+
+    public ReplicaStore store() {
+        return store;
+    }
+
+    public ApplyService apply() {
+        return apply;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        while (!toClose.isEmpty()) {
+            try {
+                toClose.pop().close();
+            } catch (Exception e) {
+                log.warn("Error while stopping region {}", config.region(), e);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,32 @@
+package dev.maia.cli;
+
+import dev.maia.apply.ApplyListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code maia serve --config FILE}: one region's producer, apply and read services against existing Kafka. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run one region's write, apply and read services against an existing Kafka cluster.")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--config", required = true, description = "region YAML (region, bootstrap_servers, http_port, work_dir, ...)")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        RegionConfig regionConfig = RegionConfig.load(config, System.getenv());
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (RegionNode node = RegionNode.start(regionConfig, ApplyListener.NONE)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                node.close();
+                stopped.countDown();
+            }));
+            System.out.println("maia: region " + node.region() + " serving on " + node.endpoint() + " (Ctrl-C to stop)");
+            stopped.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.maia.apply;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The apply side's counters, labelled as the RFD names them. */
+final class ApplyMetrics {
+    private final MeterRegistry registry;
+    private final String region;
+
+    ApplyMetrics(MeterRegistry registry, String region) {
+        this.registry = registry;
+        this.region = region;
+    }
+
+    void applied(String tenant, String origin) {
+        counter("maia.apply.applied", tenant, origin).increment();
+    }
+
+    void duplicate(String tenant, String origin) {
+        counter("maia.apply.duplicates", tenant, origin).increment();
+    }
+
+    void conflict(String tenant, String origin) {
+        counter("maia.conflicts.resolved", tenant, origin).increment();
+    }
+
+    void error(String tenant, String origin, String reason) {
+        Counter.builder("maia.replication.errors")
+                .tag("region", region).tag("tenant", tenant).tag("origin_region", origin).tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    private Counter counter(String name, String tenant, String origin) {
+        return Counter.builder(name).tag("region", region).tag("tenant", tenant).tag("origin_region", origin)
+                .register(registry);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.maia.apply;
+
+import dev.maia.apply.store.EntryTooLargeException;
+import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.wal.CorruptEntryException;
+import dev.maia.schemas.wal.WalCodec;
+import dev.maia.schemas.wal.WalHeaders;
+import dev.maia.schemas.wal.WalTopics;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The apply step for one WAL record: skip what this region already applied (by origin offset), verify
+ * the checksum, resolve by the ordering rule, store, and advance the position. Corrupt entries go to
+ * the DLQ, losers to the conflict feed; neither stops the stream.
+ */
+final class ApplyProcessor implements Processor<String, byte[], String, byte[]> {
+    private static final Logger log = LoggerFactory.getLogger(ApplyProcessor.class);
+
+    private final String region;
+    private final WalCodec codec;
+    private final ReplicaStore store;
+    private final LwwApplier applier;
+    private final ApplyMetrics metrics;
+    private final ApplyListener listener;
+    private ProcessorContext<String, byte[]> context;
+
+    ApplyProcessor(String region, WalCodec codec, ReplicaStore store, ApplyMetrics metrics, ApplyListener listener) {
+        this.region = region;
+        this.codec = codec;
+        this.store = store;
+        this.applier = new LwwApplier(store);
+        this.metrics = metrics;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        Optional<WalTopics.WalTopic> walTopic = WalTopics.parse(meta.topic(), region);
+        if (walTopic.isEmpty()) {
+            return; // the subscription pattern is wider than the topic grammar: not one of ours
+        }
+        String origin = walTopic.get().originRegion();
+        String tenant = walTopic.get().tenantId();
+        int partition = meta.partition();
+        long originOffset;
+        try {
+            originOffset = originOffset(record, meta);
+        } catch (IllegalArgumentException e) {
+            deadLetter(record, meta, tenant, origin, "bad_origin_offset", e.getMessage());
+            return;
+        }
+        if (originOffset <= store.appliedOffset(origin, tenant, partition)) {
+            metrics.duplicate(tenant, origin);
+            return;
+        }
+        try {
+            WALEntry entry = codec.decode(record.value());
+            if (!entry.getTenantId().equals(tenant)) {
+                deadLetter(record, meta, tenant, origin, "tenant_mismatch",
+                        "entry of tenant " + entry.getTenantId() + " on the log of " + tenant);
+            } else {
+                applyVerified(entry, record.value(), tenant, origin);
+            }
+        } catch (CorruptEntryException e) {
+            deadLetter(record, meta, tenant, origin, e.reason(), e.getMessage());
+        } catch (EntryTooLargeException e) {
+            deadLetter(record, meta, tenant, origin, "entry_too_large", e.getMessage());
+        }
+        store.recordApplied(origin, tenant, partition, originOffset);
+    }
+
+    private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin) {
+        LwwApplier.Outcome outcome = applier.apply(entry, encoded);
+        switch (outcome.result()) {
+            case APPLIED -> {
+                metrics.applied(tenant, origin);
+                if (outcome.loser() != null) {
+                    metrics.conflict(tenant, origin);
+                }
+                listener.applied(region, entry);
+            }
+            case LOST -> {
+                metrics.conflict(tenant, origin);
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("maia.winner.id", outcome.winner().getId().getBytes(StandardCharsets.UTF_8));
+                headers.add("maia.region", region.getBytes(StandardCharsets.UTF_8));
+                context.forward(new Record<>(entry.getResourceId(), encoded, context.currentSystemTimeMs(), headers),
+                        ApplyTopology.CONFLICTS_SINK);
+            }
+            case ALREADY_APPLIED -> metrics.duplicate(tenant, origin);
+        }
+    }
+
+    private static long originOffset(Record<String, byte[]> record, RecordMetadata meta) {
+        Header header = record.headers().lastHeader(WalHeaders.ORIGIN_OFFSET);
+        // A local log carries no header: its own offsets are the origin's.
+        return header == null ? meta.offset() : WalHeaders.decodeLong(header.value());
+    }
+
+    private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin,
+                            String reason, String detail) {
+        log.warn("Dead-lettered {}-{}@{}: {} ({})", meta.topic(), meta.partition(), meta.offset(), reason, detail);
+        metrics.error(tenant, origin, reason);
+        RecordHeaders headers = new RecordHeaders();
+        record.headers().forEach(headers::add);
+        headers.add("maia.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("maia.dlq.detail", String.valueOf(detail).getBytes(StandardCharsets.UTF_8));
+        headers.add("maia.dlq.topic", meta.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("maia.dlq.partition", WalHeaders.encodeLong(meta.partition()));
+        headers.add("maia.dlq.offset", WalHeaders.encodeLong(meta.offset()));
+        headers.add("maia.region", region.getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), ApplyTopology.DLQ_SINK);
+    }
+}

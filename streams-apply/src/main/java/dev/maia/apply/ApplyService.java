@@ -1,0 +1,124 @@
+package dev.maia.apply;
+
+import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.wal.WalCodec;
+import dev.maia.schemas.wal.WalTopics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Runs the apply topology of one region: the Kafka Streams lifecycle around {@link ApplyTopology}. */
+public final class ApplyService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApplyService.class);
+
+    private final ApplyConfig config;
+    private final KafkaStreams streams;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    public ApplyService(ApplyConfig config, WalCodec codec, ReplicaStore store, MeterRegistry registry, ApplyListener listener) {
+        this.config = config;
+        this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, registry, listener), streamsProperties(config));
+        this.streams.setUncaughtExceptionHandler(e -> {
+            // Skipping an entry we cannot store would lose a write: stop and say why instead.
+            failure.set(e);
+            log.error("Apply in region {} stopped: {}", config.region(), rootMessage(e), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    static Properties streamsProperties(ApplyConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A new tenant's topic (local or mirrored) must be picked up in seconds, not the default 5 minutes.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 2000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        return p;
+    }
+
+    /** Creates the topics this service writes to, then starts applying and waits until it runs. */
+    public void start(Duration timeout) throws InterruptedException, TimeoutException {
+        ensureTopics();
+        streams.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR
+                    || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("apply service of " + config.region() + " failed to start: "
+                        + (failure.get() == null ? streams.state() : rootMessage(failure.get())));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("apply service of " + config.region() + " not running after " + timeout
+                        + " (state " + streams.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+        log.info("Apply service of region {} is running", config.region());
+    }
+
+    private void ensureTopics() throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            for (String topic : List.of(WalTopics.DLQ, WalTopics.CONFLICTS)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())))
+                            .all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create " + topic + " in " + config.region() + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " to create " + topic, e);
+                }
+            }
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Why applying stopped, if it did. */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure.get());
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

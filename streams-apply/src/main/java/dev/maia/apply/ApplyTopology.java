@@ -1,0 +1,35 @@
+package dev.maia.apply;
+
+import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.wal.WalCodec;
+import dev.maia.schemas.wal.WalTopics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+import java.util.regex.Pattern;
+
+/** The apply topology: every local and mirrored WAL topic, one processor, sinks for the DLQ and conflicts. */
+public final class ApplyTopology {
+    static final String SOURCE = "wal";
+    static final String PROCESSOR = "apply";
+    static final String DLQ_SINK = "dlq";
+    static final String CONFLICTS_SINK = "conflicts";
+    /** Local {@code maia.wal.t} and mirrored {@code <region>.maia.wal.t}. */
+    public static final Pattern SUBSCRIPTION = Pattern.compile("(.*\\.)?maia\\.wal\\..*");
+
+    private ApplyTopology() {
+    }
+
+    public static Topology build(String region, WalCodec codec, ReplicaStore store, MeterRegistry registry,
+                                 ApplyListener listener) {
+        ApplyMetrics metrics = new ApplyMetrics(registry, region);
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(), SUBSCRIPTION);
+        topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(region, codec, store, metrics, listener), SOURCE);
+        topology.addSink(DLQ_SINK, WalTopics.DLQ, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        topology.addSink(CONFLICTS_SINK, WalTopics.CONFLICTS, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        return topology;
+    }
+}

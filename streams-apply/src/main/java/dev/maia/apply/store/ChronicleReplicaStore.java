@@ -1,0 +1,134 @@
+package dev.maia.apply.store;
+
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.wal.CorruptEntryException;
+import dev.maia.schemas.wal.SingleObjectWalCodec;
+import dev.maia.schemas.wal.WalCodec;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The replica store as two persisted Chronicle Maps: resources (key {@code tenant/type/id}) and applied
+ * positions (key {@code origin/tenant/partition}). Both survive restarts, which is what makes a
+ * restarted apply app skip what it had already applied instead of applying it again.
+ */
+public final class ChronicleReplicaStore implements ReplicaStore {
+    private static final Logger log = LoggerFactory.getLogger(ChronicleReplicaStore.class);
+    private static final char SEP = '/';
+
+    static {
+        // Chronicle phones home unless told not to; nothing here may reach outside the configured hosts.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
+
+    private final ChronicleMap<String, byte[]> resources;
+    private final ChronicleMap<String, Long> positions;
+    private final Path resourcesFile;
+    private final WalCodec codec;
+
+    private ChronicleReplicaStore(ChronicleMap<String, byte[]> resources, ChronicleMap<String, Long> positions,
+                                  Path resourcesFile, WalCodec codec) {
+        this.resources = resources;
+        this.positions = positions;
+        this.resourcesFile = resourcesFile;
+        this.codec = codec;
+    }
+
+    public static ChronicleReplicaStore open(StoreConfig config, WalCodec codec) {
+        try {
+            Files.createDirectories(config.directory());
+            Path resourcesFile = config.directory().resolve("resources.cm3");
+            Path positionsFile = config.directory().resolve("positions.cm3");
+            ChronicleMap<String, byte[]> resources = ChronicleMapBuilder.of(String.class, byte[].class)
+                    .name("maia-resources")
+                    .entries(config.maxEntries())
+                    .averageKeySize(64)
+                    .averageValueSize(config.averageValueBytes())
+                    .createPersistedTo(resourcesFile.toFile());
+            ChronicleMap<String, Long> positions = ChronicleMapBuilder.of(String.class, Long.class)
+                    .name("maia-positions")
+                    .entries(config.maxPositions())
+                    .averageKeySize(48)
+                    .createPersistedTo(positionsFile.toFile());
+            log.info("Opened replica store {} ({} resources, {} positions)", config.directory(), resources.size(), positions.size());
+            return new ChronicleReplicaStore(resources, positions, resourcesFile, codec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("apply.store.dir: cannot open the store at " + config.directory(), e);
+        }
+    }
+
+    public static ChronicleReplicaStore open(StoreConfig config) {
+        return open(config, new SingleObjectWalCodec());
+    }
+
+    @Override
+    public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
+        return winning(tenantId, type, resourceId).map(bytes -> {
+            try {
+                return codec.decode(bytes);
+            } catch (CorruptEntryException e) {
+                // Only verified entries are stored, so this means the file itself is damaged.
+                throw new IllegalStateException("store entry " + key(tenantId, type, resourceId) + " is damaged: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public Optional<byte[]> winning(String tenantId, ResourceType type, String resourceId) {
+        return Optional.ofNullable(resources.get(key(tenantId, type, resourceId)));
+    }
+
+    @Override
+    public void putWinning(String tenantId, ResourceType type, String resourceId, byte[] encodedEntry) {
+        try {
+            resources.put(key(tenantId, type, resourceId), encodedEntry);
+        } catch (IllegalArgumentException e) {
+            throw new EntryTooLargeException("entry of " + encodedEntry.length + " bytes does not fit the store "
+                    + "(apply.store.average_value_bytes is sized for far smaller values): " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new StoreFullException("replica store " + resourcesFile + " is full at " + resources.size()
+                    + " resources; raise apply.store.max_entries (a new file is needed: sizing is fixed at creation)", e);
+        }
+    }
+
+    @Override
+    public long appliedOffset(String originRegion, String tenantId, int partition) {
+        Long offset = positions.get(originRegion + SEP + tenantId + SEP + partition);
+        return offset == null ? -1 : offset;
+    }
+
+    @Override
+    public void recordApplied(String originRegion, String tenantId, int partition, long originOffset) {
+        try {
+            positions.put(originRegion + SEP + tenantId + SEP + partition, originOffset);
+        } catch (IllegalStateException e) {
+            throw new StoreFullException("position store is full at " + positions.size()
+                    + " partitions; raise apply.store.max_positions", e);
+        }
+    }
+
+    @Override
+    public long resourceCount() {
+        return resources.longSize();
+    }
+
+    @Override
+    public void close() {
+        resources.close();
+        positions.close();
+    }
+
+    private static String key(String tenantId, ResourceType type, String resourceId) {
+        return tenantId + SEP + type.name() + SEP + resourceId;
+    }
+}

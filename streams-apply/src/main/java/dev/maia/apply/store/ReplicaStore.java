@@ -1,0 +1,29 @@
+package dev.maia.apply.store;
+
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.read.CurrentState;
+
+import java.util.Optional;
+
+/**
+ * A region's copy of every resource it holds: for each resource the encoded WAL entry that currently
+ * wins (tombstones included), and for each log partition it applies the highest origin offset applied.
+ */
+public interface ReplicaStore extends CurrentState, AutoCloseable {
+
+    /** The encoded winning entry of a resource, if any. */
+    Optional<byte[]> winning(String tenantId, ResourceType type, String resourceId);
+
+    /** Replaces the winning entry of a resource. Callers decide by the ordering rule first. */
+    void putWinning(String tenantId, ResourceType type, String resourceId, byte[] encodedEntry);
+
+    /** Highest origin offset applied of one partition of one origin's log of one tenant; -1 if none. */
+    long appliedOffset(String originRegion, String tenantId, int partition);
+
+    void recordApplied(String originRegion, String tenantId, int partition, long originOffset);
+
+    long resourceCount();
+
+    @Override
+    void close();
+}

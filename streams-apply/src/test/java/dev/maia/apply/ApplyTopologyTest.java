@@ -1,0 +1,153 @@
+package dev.maia.apply;
+
+import dev.maia.apply.store.ChronicleReplicaStore;
+import dev.maia.apply.store.StoreConfig;
+import dev.maia.schemas.avro.Memory;
+import dev.maia.schemas.avro.Operation;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.wal.AvroClasses;
+import dev.maia.schemas.wal.HybridLogicalClock;
+import dev.maia.schemas.wal.SingleObjectWalCodec;
+import dev.maia.schemas.wal.WalEntries;
+import dev.maia.schemas.wal.WalHeaders;
+import dev.maia.schemas.wal.WalTopics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The apply step in isolation (TopologyTestDriver, a real Chronicle store); the real-Kafka path is tested in cli. */
+class ApplyTopologyTest {
+    static {
+        AvroClasses.trust();
+    }
+
+    private final SingleObjectWalCodec codec = new SingleObjectWalCodec();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<WALEntry> applied = new ArrayList<>();
+    @TempDir
+    Path dir;
+    private ChronicleReplicaStore store;
+    private TopologyTestDriver driver;
+    private TestOutputTopic<String, byte[]> dlq;
+    private TestOutputTopic<String, byte[]> conflicts;
+
+    @BeforeEach
+    void start() {
+        store = ChronicleReplicaStore.open(new StoreConfig(dir.resolve("store"), 10_000, 512, 1_000), codec);
+        driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store, registry, (r, e) -> applied.add(e)),
+                ApplyService.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
+        dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        conflicts = driver.createOutputTopic(WalTopics.CONFLICTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        store.close();
+    }
+
+    private TestInputTopic<String, byte[]> topic(String name) {
+        return driver.createInputTopic(name, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    }
+
+    private static WALEntry write(String id, String content, long millis, String origin) {
+        Instant t = Instant.ofEpochMilli(millis);
+        Memory m = Memory.newBuilder().setId(id).setNamespace("ns").setContent(content).setCreatedAt(t).setUpdatedAt(t).build();
+        return WalEntries.memoryChange(Operation.UPDATE, "acme", id, "ns", m, HybridLogicalClock.pack(millis, 0), origin, 0);
+    }
+
+    private String content(String id) {
+        return ((Memory) store.live("acme", ResourceType.memory, id).orElseThrow().getData()).getContent();
+    }
+
+    private static TestRecord<String, byte[]> mirrored(String key, byte[] value, long originOffset) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(WalHeaders.ORIGIN_OFFSET, WalHeaders.encodeLong(originOffset));
+        return new TestRecord<>(key, value, headers, Instant.now());
+    }
+
+    @Test
+    void theLaterWriteWinsWhateverTheArrivalOrder() {
+        WALEntry older = write("m1", "old", 1_000, "us-west");
+        WALEntry newer = write("m1", "new", 2_000, "us-west");
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m1", codec.encode(newer), 0));
+        wal.pipeInput(mirrored("m1", codec.encode(older), 1));
+
+        assertThat(content("m1")).isEqualTo("new");
+        assertThat(conflicts.readRecordsToList()).hasSize(1);
+        assertThat(registry.get("maia.conflicts.resolved").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aCorruptEntryGoesToTheDlqAndLaterEntriesStillApply() {
+        byte[] corrupt = codec.encode(write("m2", "corrupt", 1_000, "eu-central"));
+        corrupt[corrupt.length - 3] ^= 0x10;
+        TestInputTopic<String, byte[]> wal = topic("maia.wal.acme");
+        wal.pipeInput("m2", corrupt);
+        wal.pipeInput("m3", codec.encode(write("m3", "good", 1_001, "eu-central")));
+
+        assertThat(store.current("acme", ResourceType.memory, "m2")).isEmpty();
+        assertThat(content("m3")).isEqualTo("good");
+        TestRecord<String, byte[]> dead = dlq.readRecord();
+        assertThat(new String(dead.headers().lastHeader("maia.dlq.reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("checksum_mismatch");
+        assertThat(dead.value()).isEqualTo(corrupt);
+        assertThat(registry.get("maia.replication.errors").tag("reason", "checksum_mismatch").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRedeliveredRecordIsSkippedByItsOriginOffset() {
+        WALEntry first = write("m4", "v1", 1_000, "us-west");
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m4", codec.encode(first), 7));
+        wal.pipeInput(mirrored("m4", codec.encode(first), 7));
+
+        assertThat(applied).hasSize(1);
+        assertThat(store.appliedOffset("us-west", "acme", 0)).isEqualTo(7);
+        assertThat(registry.get("maia.apply.duplicates").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aStaleUpdateNeverResurrectsADeletedMemory() {
+        WALEntry update = write("m5", "alive", 1_000, "us-west");
+        WALEntry delete = WalEntries.memoryChange(Operation.DELETE, "acme", "m5", "ns", null,
+                HybridLogicalClock.pack(2_000, 0), "us-west", 0);
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m5", codec.encode(delete), 0));
+        wal.pipeInput(mirrored("m5", codec.encode(update), 1));
+
+        assertThat(store.live("acme", ResourceType.memory, "m5")).isEmpty();
+        assertThat(store.current("acme", ResourceType.memory, "m5")).get()
+                .extracting(WALEntry::getOperation).isEqualTo(Operation.DELETE);
+    }
+
+    @Test
+    void anEntryOnAnotherTenantsLogIsRefused() {
+        WALEntry foreign = WalEntries.memoryChange(Operation.CREATE, "globex", "m6", "ns",
+                Memory.newBuilder().setId("m6").setNamespace("ns").setContent("x").setCreatedAt(Instant.EPOCH).setUpdatedAt(Instant.EPOCH).build(),
+                1L << 16, "us-west", 0);
+        topic("maia.wal.acme").pipeInput("m6", codec.encode(foreign));
+
+        assertThat(store.current("globex", ResourceType.memory, "m6")).isEmpty();
+        assertThat(new String(dlq.readRecord().headers().lastHeader("maia.dlq.reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("tenant_mismatch");
+    }
+}
