@@ -17,17 +17,21 @@ import java.util.concurrent.Future;
 /** A MAIA process per region of a set of local clusters, started side by side. */
 public final class RegionNodes implements AutoCloseable {
     private final Map<String, RegionNode> nodes = new LinkedHashMap<>();
+    private final Map<String, RegionConfig> configs = new LinkedHashMap<>();
+    private ApplyListener listener = ApplyListener.NONE;
 
     private RegionNodes() {
     }
 
     public static RegionNodes start(LocalRegions regions, Path workDir, ApplyListener listener) throws Exception {
         RegionNodes all = new RegionNodes();
+        all.listener = listener;
         ExecutorService pool = Executors.newFixedThreadPool(regions.topology().regions().size());
         try {
             List<Future<RegionNode>> starting = new ArrayList<>();
             for (RegionSpec r : regions.topology().regions()) {
                 RegionConfig config = RegionConfig.of(r.name(), r.bootstrapServers(), workDir.resolve(r.name()));
+                all.configs.put(r.name(), config);
                 starting.add(pool.submit(() -> RegionNode.start(config, listener)));
             }
             Exception failure = null;
@@ -49,11 +53,28 @@ public final class RegionNodes implements AutoCloseable {
         }
     }
 
-    public RegionNode node(String region) {
+    public synchronized RegionNode node(String region) {
         RegionNode node = nodes.get(region);
         if (node == null) {
             throw new IllegalArgumentException("no region " + region);
         }
+        return node;
+    }
+
+    /** Stops one region's process; its data stays, so {@link #startRegion} resumes where it stopped. */
+    public synchronized void stopRegion(String region) {
+        RegionNode node = nodes.remove(region);
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    public synchronized RegionNode startRegion(String region) throws Exception {
+        if (nodes.containsKey(region)) {
+            return nodes.get(region);
+        }
+        RegionNode node = RegionNode.start(configs.get(region), listener);
+        nodes.put(region, node);
         return node;
     }
 

@@ -1,0 +1,83 @@
+package dev.maia.localcluster;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One JVM-wide {@link LocalRegions} of the three demo regions, started on first use and stopped by a
+ * shutdown hook, so that every test class in a surefire JVM shares one stack (starting it costs
+ * ~10-20 s, mostly MM2).
+ *
+ * <p>Its work directory is {@code target/local-regions/<pid>} when the current directory has a
+ * {@code target/} (surefire runs in the module's base directory), else a fresh temporary directory;
+ * the pid keeps parallel forks apart. It is deleted when the JVM exits.
+ *
+ * <p>Tests that share it must not break it for the others: use unique topic names, and if you call
+ * {@link LocalRegions#stopMirror()}, call {@link LocalRegions#startMirror()} before returning.
+ */
+public final class SharedRegions {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedRegions.class);
+    public static final List<String> DEMO_REGIONS = List.of("us-west", "eu-central", "ap-tokyo");
+
+    private static LocalRegions instance;
+    /** A failed start is remembered: retrying it for every test class would only repeat the wait. */
+    private static RuntimeException failure;
+
+    private SharedRegions() {
+    }
+
+    public static synchronized LocalRegions get() {
+        if (instance != null) {
+            return instance;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("shared regions failed to start earlier in this JVM", failure);
+        }
+        Path workDir = workDirectory();
+        try {
+            LocalRegions regions = LocalRegions.start(DEMO_REGIONS, workDir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(regions, workDir),
+                    "maia-shared-regions-shutdown"));
+            instance = regions;
+            return regions;
+        } catch (RuntimeException e) {
+            failure = e;
+            deleteQuietly(workDir);
+            throw e;
+        }
+    }
+
+    private static void shutdown(LocalRegions regions, Path workDir) {
+        log.info("JVM exit: stopping shared regions");
+        regions.close();
+        deleteQuietly(workDir);
+    }
+
+    private static Path workDirectory() {
+        try {
+            Path target = Path.of("target");
+            if (Files.isDirectory(target)) {
+                return Files.createDirectories(target.resolve("local-regions")
+                        .resolve(Long.toString(ProcessHandle.current().pid()))).toAbsolutePath();
+            }
+            return Files.createTempDirectory("maia-local-regions-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory for the shared regions", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            LocalKafkaCluster.deleteRecursively(dir);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

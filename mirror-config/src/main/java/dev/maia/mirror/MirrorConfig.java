@@ -1,0 +1,288 @@
+package dev.maia.mirror;
+
+import dev.maia.schemas.topology.RegionSpec;
+import dev.maia.schemas.topology.Topology;
+import dev.maia.schemas.wal.WalTopics;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Generates the MirrorMaker 2 dedicated-mode configuration of a deployment from its {@link Topology}:
+ * one cluster alias per region, one enabled flow per ordered pair of regions (full mesh),
+ * {@code DefaultReplicationPolicy} (its {@code <source>.} prefixes are what prevents cycles).
+ *
+ * <p>Key forms matter and were verified on this machine (see FACTS.md):
+ * <ul>
+ *   <li>every replication factor MM2 and its Connect workers use must be set, or MM2 silently never
+ *       replicates on single-broker clusters;</li>
+ *   <li>{@code plugin.discovery} works at top level and per cluster alias, not per flow;</li>
+ *   <li>transforms and predicates only reach MirrorSourceConnector when flow-prefixed
+ *       ({@code a->b.transforms}); unprefixed breaks every connector, cluster-prefixed is ignored;</li>
+ *   <li>client overrides are per cluster alias: {@code <alias>.producer.*} configures the producers that
+ *       write into that cluster (the target side of a flow), {@code <alias>.consumer.*} the consumers that
+ *       read from it (the source side); worker settings such as {@code offset.flush.interval.ms} are
+ *       per alias too (the worker of a flow belongs to its target cluster).</li>
+ * </ul>
+ */
+public final class MirrorConfig {
+
+    /** MM2's default replication policy: a copy of {@code t} from region {@code r} is named {@code r.t}. */
+    public static final String REPLICATION_POLICY = "org.apache.kafka.connect.mirror.DefaultReplicationPolicy";
+    /** The Connect predicate that limits the origin-offset transform to WAL topics. */
+    public static final String TOPIC_NAME_MATCHES = "org.apache.kafka.connect.transforms.predicates.TopicNameMatches";
+    /** Transform and predicate aliases used in the flow-prefixed keys. */
+    public static final String TRANSFORM_ALIAS = "originOffset";
+    public static final String PREDICATE_ALIAS = "walTopic";
+
+    /**
+     * Which source topics flow: every tenant's local WAL plus placements and positions. Anchored by MM2
+     * (it uses {@code matches()}), so a mirrored copy such as {@code us-west.maia.wal.t} does not match
+     * and is never forwarded to a third region or back.
+     */
+    public static final String TOPICS_REGEX = WalTopics.LOCAL_WAL_REGEX + "|"
+            + regexLiteral(WalTopics.PLACEMENT) + "|" + regexLiteral(WalTopics.POSITIONS);
+
+    /** The replication-factor keys MM2 needs; all of them, or nothing is mirrored on one broker. */
+    public static final List<String> REPLICATION_FACTOR_KEYS = List.of(
+            "replication.factor",
+            "checkpoints.topic.replication.factor",
+            "heartbeats.topic.replication.factor",
+            "offset-syncs.topic.replication.factor",
+            "offset.storage.replication.factor",
+            "status.storage.replication.factor",
+            "config.storage.replication.factor");
+
+    private MirrorConfig() {
+    }
+
+    /** The tunables of the generated configuration; {@link #defaults()} suits single-broker local clusters. */
+    public record Options(
+            short replicationFactor,
+            int refreshTopicsIntervalSeconds,
+            int syncTopicConfigsIntervalSeconds,
+            int emitHeartbeatsIntervalSeconds,
+            int tasksMax,
+            int producerLingerMs,
+            int consumerFetchMaxWaitMs,
+            long offsetFlushIntervalMs,
+            boolean originOffsetHeader,
+            Map<String, String> extraProperties) {
+
+        public Options {
+            if (replicationFactor < 1) {
+                throw new IllegalArgumentException("replicationFactor must be >= 1, got " + replicationFactor);
+            }
+            if (refreshTopicsIntervalSeconds < 1 || syncTopicConfigsIntervalSeconds < 1
+                    || emitHeartbeatsIntervalSeconds < 1) {
+                throw new IllegalArgumentException("MM2 intervals are whole seconds >= 1");
+            }
+            if (tasksMax < 1) {
+                throw new IllegalArgumentException("tasksMax must be >= 1, got " + tasksMax);
+            }
+            extraProperties = extraProperties == null ? Map.of() : Map.copyOf(extraProperties);
+        }
+
+        /**
+         * Single-broker clusters (RF 1); topics refreshed every 2 s because MM2's default of 600 s leaves a
+         * new tenant unmirrored for up to 10 minutes; no lingering on the mirror's producers; source
+         * offsets committed every second so a crash re-sends at most about a second of records.
+         */
+        public static Options defaults() {
+            return new Options((short) 1, 2, 5, 1, 1, 0, 100, 1_000L, true, Map.of());
+        }
+
+        public Options withReplicationFactor(int rf) {
+            return new Options((short) rf, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
+                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
+                    offsetFlushIntervalMs, originOffsetHeader, extraProperties);
+        }
+
+        public Options withRefreshTopicsIntervalSeconds(int seconds) {
+            return new Options(replicationFactor, seconds, syncTopicConfigsIntervalSeconds,
+                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
+                    offsetFlushIntervalMs, originOffsetHeader, extraProperties);
+        }
+
+        public Options withTasksMax(int tasks) {
+            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
+                    emitHeartbeatsIntervalSeconds, tasks, producerLingerMs, consumerFetchMaxWaitMs,
+                    offsetFlushIntervalMs, originOffsetHeader, extraProperties);
+        }
+
+        public Options withOriginOffsetHeader(boolean enabled) {
+            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
+                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
+                    offsetFlushIntervalMs, enabled, extraProperties);
+        }
+
+        /** Raw MM2 keys applied last (they win), e.g. a flow-prefixed {@code topic.filter.class}. */
+        public Options withExtraProperties(Map<String, String> extra) {
+            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
+                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
+                    offsetFlushIntervalMs, originOffsetHeader, extra);
+        }
+    }
+
+    public static Map<String, String> generate(Topology topology) {
+        return generate(topology, Options.defaults());
+    }
+
+    /** The configuration as MM2 takes it in-process ({@code new MirrorMaker(map)}), sorted by key. */
+    public static Map<String, String> generate(Topology topology, Options options) {
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(options, "options");
+        Map<String, String> c = new LinkedHashMap<>();
+        List<RegionSpec> regions = topology.regions();
+
+        c.put("clusters", String.join(",", topology.regionNames()));
+        // Halves MM2 start-up (17 s to 8 s here): no reflective scan of the whole classpath.
+        c.put("plugin.discovery", "service_load");
+        c.put("replication.policy.class", REPLICATION_POLICY);
+        c.put("topics", TOPICS_REGEX);
+
+        String rf = Short.toString(options.replicationFactor());
+        REPLICATION_FACTOR_KEYS.forEach(k -> c.put(k, rf));
+
+        c.put("tasks.max", Integer.toString(options.tasksMax()));
+        c.put("refresh.topics.enabled", "true");
+        c.put("refresh.topics.interval.seconds", Integer.toString(options.refreshTopicsIntervalSeconds()));
+        c.put("sync.topic.configs.enabled", "true");
+        c.put("sync.topic.configs.interval.seconds", Integer.toString(options.syncTopicConfigsIntervalSeconds()));
+        c.put("emit.heartbeats.enabled", "true");
+        c.put("emit.heartbeats.interval.seconds", Integer.toString(options.emitHeartbeatsIntervalSeconds()));
+        // Consumer groups are never failed over between regions: the apply side keeps its own positions.
+        // Offset syncs stay on although nothing reads them: with emit.offset-syncs.enabled=false, MM2 4.3.1
+        // rejects the source connector ("can't setup offset-syncs feature") as soon as any offset-syncs.*
+        // key is set, and offset-syncs.topic.replication.factor must be set on single-broker clusters.
+        c.put("emit.checkpoints.enabled", "false");
+        c.put("emit.checkpoints.interval.seconds", Integer.toString(options.syncTopicConfigsIntervalSeconds()));
+        c.put("sync.group.offsets.enabled", "false");
+        c.put("refresh.groups.enabled", "false");
+        // No authorizer on these clusters (yet): syncing ACLs would only log errors every interval.
+        c.put("sync.topic.acls.enabled", "false");
+
+        for (RegionSpec r : regions) {
+            String a = r.name() + ".";
+            c.put(a + "bootstrap.servers", r.bootstrapServers());
+            c.put(a + "plugin.discovery", "service_load");
+            // Producers writing into this cluster (it is the target): send at once, latency over batching.
+            c.put(a + "producer.linger.ms", Integer.toString(options.producerLingerMs()));
+            // Consumers reading from this cluster (it is the source): the fetch returns as soon as a byte
+            // is there (fetch.min.bytes=1); a short max wait only bounds idle long-polls.
+            c.put(a + "consumer.fetch.max.wait.ms", Integer.toString(options.consumerFetchMaxWaitMs()));
+            // Worker settings of the flows that target this cluster: commit source offsets often so a
+            // restart re-sends little, and do not hold back reassignment after a worker restart.
+            c.put(a + "offset.flush.interval.ms", Long.toString(options.offsetFlushIntervalMs()));
+            c.put(a + "scheduled.rebalance.max.delay.ms", "0");
+        }
+
+        for (RegionSpec source : regions) {
+            for (RegionSpec target : regions) {
+                if (source.name().equals(target.name())) {
+                    continue;
+                }
+                String flow = flowPrefix(source.name(), target.name());
+                c.put(flow + "enabled", "true");
+                if (options.originOffsetHeader()) {
+                    putOriginOffsetTransform(c, flow, source.name());
+                }
+            }
+        }
+        c.putAll(options.extraProperties());
+        return new TreeMap<>(c);
+    }
+
+    /** {@code "us-west->eu-central."}: the prefix MM2 reads per replication flow. */
+    public static String flowPrefix(String source, String target) {
+        return source + "->" + target + ".";
+    }
+
+    /**
+     * The pattern the predicate tests. The transform runs after MM2 renamed the record's topic, so it
+     * sees the remote name ({@code us-west.maia.wal.t}), not the source name.
+     */
+    public static String mirroredWalRegex(String sourceRegion) {
+        return regexLiteral(sourceRegion + ".") + WalTopics.LOCAL_WAL_REGEX;
+    }
+
+    private static void putOriginOffsetTransform(Map<String, String> c, String flow, String sourceRegion) {
+        String t = flow + "transforms." + TRANSFORM_ALIAS + ".";
+        String p = flow + "predicates." + PREDICATE_ALIAS + ".";
+        c.put(flow + "transforms", TRANSFORM_ALIAS);
+        c.put(t + "type", SourceOffsetHeaderTransform.class.getName());
+        c.put(t + "predicate", PREDICATE_ALIAS);
+        c.put(flow + "predicates", PREDICATE_ALIAS);
+        c.put(p + "type", TOPIC_NAME_MATCHES);
+        c.put(p + "pattern", mirroredWalRegex(sourceRegion));
+    }
+
+    /** Escapes the regex metacharacters of a topic or region name ({@code .} and {@code -} here). */
+    static String regexLiteral(String name) {
+        StringBuilder sb = new StringBuilder(name.length() + 8);
+        for (char ch : name.toCharArray()) {
+            if ("\\.[]{}()*+?^$|".indexOf(ch) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(ch);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Renders the configuration as a {@code .properties} file that {@code connect-mirror-maker.sh} and
+     * {@link java.util.Properties#load} read back to exactly the same map: backslashes (in the regexes)
+     * are doubled, separators and comment characters escaped, non-ASCII as {@code \}{@code uXXXX}.
+     */
+    public static String toProperties(Map<String, String> config) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# MirrorMaker 2 dedicated mode, generated by dev.maia.mirror.MirrorConfig: do not edit.\n");
+        for (Map.Entry<String, String> e : new TreeMap<>(config).entrySet()) {
+            sb.append(escape(e.getKey(), true)).append('=').append(escape(e.getValue(), false)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Writes {@link #toProperties} atomically (temp file, then rename) so MM2 never reads half a file. */
+    public static void writeProperties(Map<String, String> config, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, toProperties(config), StandardCharsets.ISO_8859_1);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String escape(String s, boolean key) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> sb.append("\\\\");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\f' -> sb.append("\\f");
+                case '=', ':', '#', '!' -> sb.append('\\').append(ch);
+                case ' ' -> sb.append(key || i == 0 ? "\\ " : " ");
+                default -> {
+                    if (ch < 0x20 || ch > 0x7e) {
+                        sb.append(String.format("\\u%04X", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+}
