@@ -163,8 +163,10 @@ public final class MirrorConfig {
         // Offset syncs stay on although nothing reads them: with emit.offset-syncs.enabled=false, MM2 4.3.1
         // rejects the source connector ("can't setup offset-syncs feature") as soon as any offset-syncs.*
         // key is set, and offset-syncs.topic.replication.factor must be set on single-broker clusters.
-        c.put("emit.checkpoints.enabled", "false");
-        c.put("emit.checkpoints.interval.seconds", Integer.toString(options.syncTopicConfigsIntervalSeconds()));
+        // Checkpoints stay on, rarely: with emit.checkpoints.enabled=false MM2 4.3.1 refuses to configure
+        // the checkpoint connector and logs an ERROR per flow at every start; nothing here reads them.
+        c.put("emit.checkpoints.enabled", "true");
+        c.put("emit.checkpoints.interval.seconds", "60");
         c.put("sync.group.offsets.enabled", "false");
         c.put("refresh.groups.enabled", "false");
         // No authorizer on these clusters (yet): syncing ACLs would only log errors every interval.

@@ -93,9 +93,7 @@ class MirrorConfigTest {
         }
         assertThat(Integer.parseInt(config.get("refresh.topics.interval.seconds"))).isBetween(1, 5);
         assertThat(Integer.parseInt(config.get("sync.topic.configs.interval.seconds"))).isBetween(1, 5);
-        assertThat(Integer.parseInt(config.get("emit.checkpoints.interval.seconds"))).isBetween(1, 5);
-        assertThat(config).containsEntry("emit.checkpoints.enabled", "false")
-                .containsEntry("sync.group.offsets.enabled", "false");
+        assertThat(config).containsEntry("sync.group.offsets.enabled", "false");
         assertThat(MirrorConfig.generate(THREE, MirrorConfig.Options.defaults().withRefreshTopicsIntervalSeconds(4)))
                 .containsEntry("refresh.topics.interval.seconds", "4");
     }

@@ -1,0 +1,50 @@
+package dev.maia.apply;
+
+import dev.maia.apply.store.ChronicleReplicaStore;
+import dev.maia.apply.store.StoreConfig;
+import dev.maia.apply.store.StoreFullException;
+import dev.maia.schemas.avro.ResourceType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChronicleReplicaStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsEntriesAndPositionsAcrossReopen() {
+        StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            store.putWinning("acme", ResourceType.memory, "m1", new byte[]{1, 2, 3});
+            store.recordApplied("us-west", "acme", 2, 41);
+        }
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(new byte[]{1, 2, 3});
+            assertThat(store.appliedOffset("us-west", "acme", 2)).isEqualTo(41);
+            assertThat(store.appliedOffset("us-west", "acme", 1)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aFullStoreFailsWithAnErrorThatNamesTheSetting() {
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(new StoreConfig(dir, 100, 64, 100))) {
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 1_000_000; i++) {
+                    store.putWinning("acme", ResourceType.memory, "m" + i, new byte[64]);
+                }
+            }).isInstanceOf(StoreFullException.class).hasMessageContaining("apply.store.max_entries");
+            assertThat(store.resourceCount()).isGreaterThanOrEqualTo(100);
+        }
+    }
+
+    @Test
+    void aBadSizeIsRefusedByName() {
+        assertThatThrownBy(() -> new StoreConfig(dir, 0, 64, 100)).hasMessageContaining("apply.store.max_entries");
+        assertThatThrownBy(() -> new StoreConfig(dir, 10, 1, 100)).hasMessageContaining("apply.store.average_value_bytes");
+    }
+}
