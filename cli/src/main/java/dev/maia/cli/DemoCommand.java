@@ -73,12 +73,11 @@ final class DemoCommand implements Callable<Integer> {
         DemoRun run = new DemoRun(REGIONS);
         long startNanos = System.nanoTime();
         progress.printf("demo: starting %d KRaft clusters and MirrorMaker 2 under %s ...%n", REGIONS.size(), work);
-        try (LocalRegions clusters = LocalRegions.start(REGIONS, work.resolve("kafka"));
-             RegionNodes nodes = RegionNodes.start(clusters, work.resolve("regions"), run)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                nodes.close();
-                clusters.close();
-            }));
+        Teardown teardown = new Teardown(work, !keepData && workDir == null);
+        Runtime.getRuntime().addShutdownHook(new Thread(teardown::run, "demo-teardown"));
+        try {
+            LocalRegions clusters = teardown.add(LocalRegions.start(REGIONS, work.resolve("kafka")));
+            RegionNodes nodes = teardown.add(RegionNodes.start(clusters, work.resolve("regions"), run));
             Topology topology = nodes.topology(clusters.topology());
             progress.printf("demo: %d regions up in %.1f s%n", REGIONS.size(), (System.nanoTime() - startNanos) / 1e9);
             for (var r : topology.regions()) {
@@ -88,12 +87,55 @@ final class DemoCommand implements Callable<Integer> {
                 topology.write(topologyOut);
                 progress.printf("demo: topology written to %s%n", topologyOut);
             }
-            if (writes == null) {
-                return continuous(nodes, run);
+            return writes == null ? continuous(nodes, run, teardown) : scripted(nodes, run);
+        } catch (Exception e) {
+            if (teardown.started()) {
+                return 130; // Ctrl-C: the teardown hook owns the exit
             }
-            return scripted(nodes, run);
+            throw e;
         } finally {
-            if (!keepData && workDir == null) {
+            teardown.run();
+        }
+    }
+
+    /**
+     * Stops everything the demo started, once, whether the demo ends by itself or by Ctrl-C, and only
+     * then deletes its data: in-process brokers end the JVM if their directory vanishes under them.
+     */
+    private static final class Teardown implements Runnable {
+        private final java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>();
+        private final Path work;
+        private final boolean deleteWork;
+        private boolean started;
+
+        Teardown(Path work, boolean deleteWork) {
+            this.work = work;
+            this.deleteWork = deleteWork;
+        }
+
+        synchronized <T extends AutoCloseable> T add(T resource) {
+            resources.push(resource);
+            return resource;
+        }
+
+        synchronized boolean started() {
+            return started;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (started) {
+                return;
+            }
+            started = true;
+            while (!resources.isEmpty()) {
+                try {
+                    resources.pop().close();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(DemoCommand.class).warn("demo teardown", e);
+                }
+            }
+            if (deleteWork) {
                 deleteQuietly(work);
             }
         }
@@ -133,22 +175,20 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int continuous(RegionNodes nodes, DemoRun run) throws Exception {
+    private int continuous(RegionNodes nodes, DemoRun run, Teardown teardown) throws Exception {
         progress.println("demo: writing 2 memories a second; arrivals below (Ctrl-C to stop)");
-        run.echoArrivals((region, entry) -> {
-            DemoRun.Write w = run.write(entry.getResourceId());
-            String lag = w == null ? "" : String.format("%5.0f ms after the write", (System.nanoTime() - w.writtenAtNanos()) / 1e6);
-            progress.printf("  %-11s <- %s/%s from %-10s %s%n", region, entry.getTenantId(), entry.getResourceId(),
-                    entry.getOriginRegion(), lag);
-        });
+        run.echoArrivals((region, entry) -> progress.printf("  %-11s <- %s/%s from %-10s %5d ms after the write%n",
+                region, entry.getTenantId(), entry.getResourceId(), entry.getOriginRegion(),
+                System.currentTimeMillis() - entry.getTimestamp().toEpochMilli()));
         MaiaClient client = new MaiaClient();
-        for (int i = 0; ; i++) {
+        for (int i = 0; !teardown.started(); i++) {
             writeOne(client, nodes, run, i);
             Thread.sleep(500);
             if (i % 10 == 9) {
                 printTable(run.status(nodes));
             }
         }
+        return 130;
     }
 
     private void writeAll(RegionNodes nodes, DemoRun run, int count) throws Exception {
