@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.localcluster.LocalRegions;
+import dev.maia.schemas.http.ApiKeyring;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the summary as JSON on stdout; progress goes to stderr")
     boolean json;
 
-    @Option(names = "--topology-out", description = "write the running topology (regions, bootstrap servers, endpoints) to FILE")
+    @Option(names = "--topology-out", description = "write the running topology (regions, bootstrap servers, endpoints, API keys) to FILE")
     Path topologyOut;
 
     @Option(names = "--work-dir", description = "where clusters and stores keep their data (default: work/demo-<time>)")
@@ -77,8 +78,11 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(teardown::run, "demo-teardown"));
         try {
             LocalRegions clusters = teardown.add(LocalRegions.start(REGIONS, work.resolve("kafka")));
-            RegionNodes nodes = teardown.add(RegionNodes.start(clusters, work.resolve("regions"), run));
-            Topology topology = nodes.topology(clusters.topology());
+            Map<String, String> tenantKeys = new java.util.TreeMap<>();
+            TENANT_HOME.keySet().forEach(t -> tenantKeys.put(t, ApiKeyring.newKey()));
+            RegionNodes nodes = teardown.add(RegionNodes.start(clusters, work.resolve("regions"), run,
+                    ApiKeyring.newKey(), tenantKeys));
+            Topology topology = nodes.topology();
             progress.printf("demo: %d regions up in %.1f s%n", REGIONS.size(), (System.nanoTime() - startNanos) / 1e9);
             for (var r : topology.regions()) {
                 progress.printf("  %-11s kafka %-20s http %s%n", r.name(), r.bootstrapServers(), r.endpoint());
@@ -221,7 +225,8 @@ final class DemoCommand implements Callable<Integer> {
         body.put("tags", List.of("demo", region));
         body.put("metadata", Map.of("n", n));
         long at = System.nanoTime();
-        MaiaClient.Reply reply = client.send("POST", nodes.node(region).endpoint() + "/v1/memories", tenant, Json.write(body));
+        MaiaClient.Reply reply = client.send("POST", nodes.node(region).endpoint() + "/v1/memories",
+                nodes.topology().tenantKeys().get(tenant), Json.write(body));
         if (reply.status() != 201) {
             throw new IllegalStateException("write " + n + " to " + region + " answered " + reply.status() + ": " + reply.body());
         }

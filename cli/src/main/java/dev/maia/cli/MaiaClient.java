@@ -14,18 +14,26 @@ import java.time.Duration;
 public final class MaiaClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public record Reply(int status, JsonNode body) {
+    public record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
-    public Reply send(String method, String url, String tenant, String jsonBody) throws IOException, InterruptedException {
+    /** Sends a request with an API key (a tenant's or the admin's; null for none). */
+    public Reply send(String method, String url, String apiKey, String jsonBody) throws IOException, InterruptedException {
+        HttpResponse<String> r = raw(method, url, apiKey, jsonBody);
+        JsonNode body = r.body() == null || r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+        return new Reply(r.statusCode(), body, r.headers());
+    }
+
+    public HttpResponse<String> raw(String method, String url, String apiKey, String jsonBody) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json");
-        if (tenant != null) {
-            b.header("X-MAIA-Tenant-ID", tenant);
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
         }
         b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode body = r.body() == null || r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
-        return new Reply(r.statusCode(), body);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

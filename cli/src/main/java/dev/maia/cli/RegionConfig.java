@@ -8,6 +8,7 @@ import dev.maia.apply.ApplyConfig;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.producer.WriteConfig;
 import dev.maia.producer.WriteLimits;
+import dev.maia.schemas.http.ApiKeyring;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * The configuration of one region's process ({@code maia serve}): a YAML file, then environment
  * overrides ({@code MAIA_REGION}, {@code MAIA_BOOTSTRAP_SERVERS}, {@code MAIA_HTTP_PORT},
- * {@code MAIA_WORK_DIR}), validated at start with messages that name the bad key.
+ * {@code MAIA_WORK_DIR}, {@code MAIA_ADMIN_KEY_SHA256}), validated at start with messages that name
+ * the bad key. API keys are configured as SHA-256 hashes only.
  */
 public record RegionConfig(
         @JsonProperty("region") String region,
@@ -26,13 +28,20 @@ public record RegionConfig(
         @JsonProperty("work_dir") String workDir,
         @JsonProperty("wal_partitions") Integer walPartitions,
         @JsonProperty("store_max_entries") Long storeMaxEntries,
-        @JsonProperty("store_average_value_bytes") Integer storeAverageValueBytes) {
+        @JsonProperty("store_average_value_bytes") Integer storeAverageValueBytes,
+        @JsonProperty("admin_key_sha256") String adminKeySha256,
+        @JsonProperty("tenant_keys_sha256") Map<String, String> tenantKeysSha256) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public static RegionConfig of(String region, String bootstrapServers, Path workDir) {
-        return new RegionConfig(region, bootstrapServers, "127.0.0.1", 0, workDir.toString(), null, null, null);
+    /** A region on loopback with the given keys (plaintext in, only hashes kept). */
+    public static RegionConfig of(String region, String bootstrapServers, int httpPort, Path workDir,
+                                  String adminKey, Map<String, String> tenantKeys) {
+        Map<String, String> hashes = new java.util.TreeMap<>();
+        tenantKeys.forEach((tenant, key) -> hashes.put(tenant, ApiKeyring.hash(key)));
+        return new RegionConfig(region, bootstrapServers, "127.0.0.1", httpPort, workDir.toString(), null, null, null,
+                adminKey == null ? null : ApiKeyring.hash(adminKey), hashes);
     }
 
     public static RegionConfig load(Path file, Map<String, String> env) {
@@ -48,7 +57,8 @@ public record RegionConfig(
                 c.httpHost,
                 env.containsKey("MAIA_HTTP_PORT") ? parsePort(env.get("MAIA_HTTP_PORT")) : c.httpPort,
                 env.getOrDefault("MAIA_WORK_DIR", c.workDir),
-                c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes);
+                c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes,
+                env.getOrDefault("MAIA_ADMIN_KEY_SHA256", c.adminKeySha256), c.tenantKeysSha256);
     }
 
     private static int parsePort(String value) {
@@ -79,7 +89,12 @@ public record RegionConfig(
     }
 
     public WriteConfig writeConfig() {
-        return new WriteConfig(region, bootstrapServers, walPartitions == null ? 3 : walPartitions, (short) 1, WriteLimits.DEFAULTS);
+        return new WriteConfig(region, bootstrapServers, walPartitions == null ? 3 : walPartitions, (short) 1,
+                WriteLimits.DEFAULTS, WriteConfig.DEFAULT_MAX_CLOCK_SKEW_MS);
+    }
+
+    public ApiKeyring keyring() {
+        return new ApiKeyring(tenantKeysSha256 == null ? Map.of() : tenantKeysSha256, adminKeySha256);
     }
 
     public ApplyConfig applyConfig() {

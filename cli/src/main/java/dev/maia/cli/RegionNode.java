@@ -7,7 +7,11 @@ import dev.maia.apply.read.ReadRoutes;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.producer.WriteService;
+import dev.maia.schemas.http.Access;
+import dev.maia.schemas.http.ApiKeyring;
 import dev.maia.schemas.http.HttpResponse;
+import dev.maia.schemas.placement.PlacementView;
+import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.http.HttpRouter;
 import dev.maia.schemas.wal.SingleObjectWalCodec;
 import dev.maia.schemas.wal.WalCodec;
@@ -45,10 +49,10 @@ public final class RegionNode implements AutoCloseable {
     }
 
     /** Starts every part; on failure, stops what had started and rethrows. */
-    public static RegionNode start(RegionConfig config, ApplyListener listener) throws Exception {
+    public static RegionNode start(RegionConfig config, Topology topology, ApplyListener listener) throws Exception {
         RegionNode node = new RegionNode(config);
         try {
-            node.startParts(listener);
+            node.startParts(topology, listener);
             return node;
         } catch (Exception | Error e) {
             node.close();
@@ -56,25 +60,29 @@ public final class RegionNode implements AutoCloseable {
         }
     }
 
-    private void startParts(ApplyListener listener) throws Exception {
+    private void startParts(Topology topology, ApplyListener listener) throws Exception {
+        ApiKeyring keyring = config.keyring();
         WalCodec codec = new SingleObjectWalCodec();
         store = ChronicleReplicaStore.open(config.applyConfig().store(), codec);
         toClose.push(store);
-        WriteService writes = new WriteService(config.writeConfig(), codec, store);
+        PlacementView placements = new PlacementView(config.bootstrapServers(), config.region());
+        toClose.push(placements);
+        WriteService writes = new WriteService(config.writeConfig(), topology, codec, store, placements, registry);
         toClose.push(writes);
+        placements.start(Duration.ofSeconds(60));
         ApplyListener observeClock = (region, entry) -> {
-            writes.clock().observe(entry.getHlc());
+            writes.observeApplied(entry);
             listener.applied(region, entry);
         };
         apply = new ApplyService(config.applyConfig(), codec, store, registry, observeClock);
         toClose.push(apply);
         apply.start(Duration.ofSeconds(60));
 
-        HttpRouter router = new HttpRouter(MAX_BODY_BYTES);
+        HttpRouter router = new HttpRouter(MAX_BODY_BYTES, keyring);
         writes.mount(router);
         new ReadRoutes(store).mount(router);
-        router.add("GET", "/metrics", r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
-        router.add("GET", "/health", r -> HttpResponse.json(apply.failure().isEmpty() ? 200 : 503,
+        router.add("GET", "/metrics", Access.PUBLIC, r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
+        router.add("GET", "/health", Access.PUBLIC, r -> HttpResponse.json(apply.failure().isEmpty() ? 200 : 503,
                 Map.of("region", config.region(), "apply", apply.state().name(),
                         "error", apply.failure().map(Throwable::getMessage).orElse(""))));
         server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);

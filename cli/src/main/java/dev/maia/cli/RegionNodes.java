@@ -19,20 +19,35 @@ public final class RegionNodes implements AutoCloseable {
     private final Map<String, RegionNode> nodes = new LinkedHashMap<>();
     private final Map<String, RegionConfig> configs = new LinkedHashMap<>();
     private ApplyListener listener = ApplyListener.NONE;
+    private Topology topology;
 
     private RegionNodes() {
     }
 
-    public static RegionNodes start(LocalRegions regions, Path workDir, ApplyListener listener) throws Exception {
+    /**
+     * Starts a process per region on loopback. Ports are chosen first, so that every region knows every
+     * other region's endpoint (for redirects to a tenant's primary) before any of them starts.
+     */
+    public static RegionNodes start(LocalRegions regions, Path workDir, ApplyListener listener,
+                                    String adminKey, Map<String, String> tenantKeys) throws Exception {
         RegionNodes all = new RegionNodes();
         all.listener = listener;
-        ExecutorService pool = Executors.newFixedThreadPool(regions.topology().regions().size());
+        List<RegionSpec> specs = new ArrayList<>();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (RegionSpec r : regions.topology().regions()) {
+            int port = freePort();
+            ports.put(r.name(), port);
+            specs.add(new RegionSpec(r.name(), r.bootstrapServers(), "http://127.0.0.1:" + port));
+        }
+        all.topology = new Topology(specs, adminKey, tenantKeys);
+        ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         try {
             List<Future<RegionNode>> starting = new ArrayList<>();
-            for (RegionSpec r : regions.topology().regions()) {
-                RegionConfig config = RegionConfig.of(r.name(), r.bootstrapServers(), workDir.resolve(r.name()));
+            for (RegionSpec r : specs) {
+                RegionConfig config = RegionConfig.of(r.name(), r.bootstrapServers(), ports.get(r.name()),
+                        workDir.resolve(r.name()), adminKey, tenantKeys);
                 all.configs.put(r.name(), config);
-                starting.add(pool.submit(() -> RegionNode.start(config, listener)));
+                starting.add(pool.submit(() -> RegionNode.start(config, all.topology, listener)));
             }
             Exception failure = null;
             for (Future<RegionNode> f : starting) {
@@ -73,7 +88,7 @@ public final class RegionNodes implements AutoCloseable {
         if (nodes.containsKey(region)) {
             return nodes.get(region);
         }
-        RegionNode node = RegionNode.start(configs.get(region), listener);
+        RegionNode node = RegionNode.start(configs.get(region), topology, listener);
         nodes.put(region, node);
         return node;
     }
@@ -82,13 +97,15 @@ public final class RegionNodes implements AutoCloseable {
         return List.copyOf(nodes.values());
     }
 
-    /** The topology as other commands read it: the clusters plus each region's HTTP endpoint. */
-    public Topology topology(Topology clusters) {
-        List<RegionSpec> regions = new ArrayList<>();
-        for (RegionSpec r : clusters.regions()) {
-            regions.add(new RegionSpec(r.name(), r.bootstrapServers(), node(r.name()).endpoint()));
+    /** The topology as other commands read it: regions, their Kafka and HTTP endpoints, and the keys. */
+    public Topology topology() {
+        return topology;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
-        return new Topology(regions, clusters.adminKey(), clusters.tenantKeys());
     }
 
     @Override

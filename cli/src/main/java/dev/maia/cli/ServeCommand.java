@@ -1,6 +1,7 @@
 package dev.maia.cli;
 
 import dev.maia.apply.ApplyListener;
+import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,14 +13,17 @@ import java.util.concurrent.CountDownLatch;
         description = "Run one region's write, apply and read services against an existing Kafka cluster.")
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--config", required = true, description = "region YAML (region, bootstrap_servers, http_port, work_dir, ...)")
+    @Option(names = "--config", required = true, description = "region YAML (region, bootstrap_servers, http_port, work_dir, keys, ...)")
     Path config;
+
+    @Option(names = "--topology", required = true, description = "topology YAML: every region's name, Kafka and HTTP endpoint")
+    Path topology;
 
     @Override
     public Integer call() throws Exception {
         RegionConfig regionConfig = RegionConfig.load(config, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
-        try (RegionNode node = RegionNode.start(regionConfig, ApplyListener.NONE)) {
+        try (RegionNode node = RegionNode.start(regionConfig, Topology.load(topology), ApplyListener.NONE)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 node.close();
                 stopped.countDown();

@@ -24,13 +24,15 @@ class ApplyRestartTest {
     @Test
     void aRestartedApplyAppResumesExactly() throws Exception {
         RegionNodes nodes = TestStack.nodes();
-        String tenant = TestStack.uniqueTenant("restart");
+        TestStack.Tenant t = TestStack.tenant();
+        String tenant = t.id();
         String region = "ap-tokyo";
-        List<String> before = write(nodes, tenant, 20, "before");
+        TestStack.place(tenant, "global", "us-west");
+        List<String> before = write(nodes, t.key(), 20, "before");
         awaitAll(nodes, region, tenant, before);
 
         nodes.stopRegion(region);
-        List<String> during = write(nodes, tenant, 20, "during");
+        List<String> during = write(nodes, t.key(), 20, "during");
         rewindConsumerGroup(region); // as if every offset commit had been lost in a crash
 
         RegionNode restarted = nodes.startRegion(region);
@@ -46,10 +48,10 @@ class ApplyRestartTest {
         assertThat(skipped).isGreaterThanOrEqualTo(20.0);
     }
 
-    private List<String> write(RegionNodes nodes, String tenant, int count, String label) throws Exception {
+    private List<String> write(RegionNodes nodes, String key, int count, String label) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            MaiaClient.Reply r = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", tenant,
+            MaiaClient.Reply r = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", key,
                     "{\"namespace\":\"n\",\"content\":\"" + label + " " + i + "\"}");
             assertThat(r.status()).isEqualTo(201);
             ids.add(r.body().get("id").asText());

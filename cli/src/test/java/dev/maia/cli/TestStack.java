@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.localcluster.SharedRegions;
+import dev.maia.schemas.http.ApiKeyring;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +24,13 @@ import java.util.UUID;
  */
 final class TestStack {
     private static RegionNodes nodes;
+    private static final int TENANT_POOL = 64;
+    private static final java.util.concurrent.atomic.AtomicInteger nextTenant = new java.util.concurrent.atomic.AtomicInteger();
+    private static final List<String> tenantIds = new ArrayList<>();
+
+    /** A tenant of the test stack with its API key. Keys are configured at start, so tenants come from a pool. */
+    record Tenant(String id, String key) {
+    }
 
     private TestStack() {
     }
@@ -31,7 +39,14 @@ final class TestStack {
         if (nodes == null) {
             LocalRegions regions = SharedRegions.get();
             Path work = Files.createTempDirectory("maia-it-regions");
-            nodes = RegionNodes.start(regions, work, (region, entry) -> { });
+            Map<String, String> keys = new java.util.TreeMap<>();
+            String run = UUID.randomUUID().toString().substring(0, 6);
+            for (int i = 0; i < TENANT_POOL; i++) {
+                String id = "it-" + run + "-" + i;
+                tenantIds.add(id);
+                keys.put(id, ApiKeyring.newKey());
+            }
+            nodes = RegionNodes.start(regions, work, (region, entry) -> { }, ApiKeyring.newKey(), keys);
             Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
         }
         return nodes;
@@ -41,8 +56,26 @@ final class TestStack {
         return SharedRegions.get();
     }
 
-    static String uniqueTenant(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A tenant no other test uses. */
+    static Tenant tenant() throws Exception {
+        RegionNodes n = nodes();
+        String id = tenantIds.get(nextTenant.getAndIncrement());
+        return new Tenant(id, n.topology().tenantKeys().get(id));
+    }
+
+    /** Sets a tenant's placement through the admin API of the given region. */
+    static com.fasterxml.jackson.databind.JsonNode place(String tenant, String mode, String primary, String... replicas) throws Exception {
+        String body = dev.maia.schemas.http.Json.write(Map.of("mode", mode, "primary_region", primary, "replicas", List.of(replicas)));
+        MaiaClient.Reply r = new MaiaClient().send("POST", nodes().node(primary).endpoint() + "/admin/tenants/" + tenant + "/placement",
+                adminKey(), body);
+        if (r.status() != 200) {
+            throw new AssertionError("placement of " + tenant + " answered " + r.status() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    static String adminKey() throws Exception {
+        return nodes().topology().adminKey();
     }
 
     /** Every record of a topic in a region's cluster, read from the beginning. */

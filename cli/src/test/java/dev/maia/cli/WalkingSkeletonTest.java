@@ -33,10 +33,10 @@ class WalkingSkeletonTest {
         return nodes.node(region).endpoint() + path;
     }
 
-    private JsonNode awaitMemory(String region, String tenant, String id, String content) {
+    private JsonNode awaitMemory(String region, String key, String id, String content) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            MaiaClient.Reply r = client.send("GET", url(region, "/v1/memories/" + id), tenant, null);
+            MaiaClient.Reply r = client.send("GET", url(region, "/v1/memories/" + id), key, null);
             found[0] = r.body();
             return r.status() == 200 && r.body().get("content").asText().equals(content);
         });
@@ -45,35 +45,38 @@ class WalkingSkeletonTest {
 
     @Test
     void aMemoryWrittenInUsWestIsReadInEuCentralAndTheSecondWriteWinsEverywhere() throws Exception {
-        String tenant = TestStack.uniqueTenant("skeleton");
-        MaiaClient.Reply created = client.send("POST", url("us-west", "/v1/memories"), tenant,
+        TestStack.Tenant t = TestStack.tenant();
+        String tenant = t.id();
+        TestStack.place(tenant, "global", "us-west");
+        MaiaClient.Reply created = client.send("POST", url("us-west", "/v1/memories"), t.key(),
                 "{\"namespace\":\"agents/alpha\",\"content\":\"first\",\"tags\":[\"x\"],\"metadata\":{\"k\":{\"deep\":[1,2]}}}");
         assertThat(created.status()).isEqualTo(201);
         String id = created.body().get("id").asText();
         assertThat(created.body().get("position").get("region").asText()).isEqualTo("us-west");
         assertThat(created.body().get("position").get("offset").asLong()).isGreaterThanOrEqualTo(0);
 
-        JsonNode inEu = awaitMemory("eu-central", tenant, id, "first");
+        JsonNode inEu = awaitMemory("eu-central", t.key(), id, "first");
         assertThat(inEu.get("namespace").asText()).isEqualTo("agents/alpha");
         assertThat(inEu.get("type").asText()).isEqualTo("semantic");
         assertThat(inEu.get("metadata").get("k").get("deep").get(1).asInt()).isEqualTo(2);
         assertThat(inEu.get("tags").get(0).asText()).isEqualTo("x");
 
-        awaitMemory("us-west", tenant, id, "first");
-        MaiaClient.Reply updated = client.send("PUT", url("us-west", "/v1/memories/" + id), tenant, "{\"content\":\"second\"}");
+        awaitMemory("us-west", t.key(), id, "first");
+        MaiaClient.Reply updated = client.send("PUT", url("us-west", "/v1/memories/" + id), t.key(), "{\"content\":\"second\"}");
         assertThat(updated.status()).isEqualTo(200);
         assertThat(updated.body().get("tags").get(0).asText()).as("PUT changes only the fields given").isEqualTo("x");
 
         for (String region : List.of("us-west", "eu-central", "ap-tokyo")) {
-            JsonNode m = awaitMemory(region, tenant, id, "second");
+            JsonNode m = awaitMemory(region, t.key(), id, "second");
             assertThat(m.get("created_at").asText()).isEqualTo(created.body().get("created_at").asText());
         }
     }
 
     @Test
     void badRequestsAnswer400AndAppendNothing() throws Exception {
-        String tenant = TestStack.uniqueTenant("bad");
-        MaiaClient.Reply ok = client.send("POST", url("us-west", "/v1/memories"), tenant, "{\"namespace\":\"n\",\"content\":\"ok\"}");
+        TestStack.Tenant t = TestStack.tenant();
+        String tenant = t.id();
+        MaiaClient.Reply ok = client.send("POST", url("us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"ok\"}");
         assertThat(ok.status()).isEqualTo(201);
 
         Map<String, String> bodies = Map.of(
@@ -84,21 +87,19 @@ class WalkingSkeletonTest {
                 "{\"namespace\":\"n\",\"content\":\"c\",\"confidence\":2}", "confidence",
                 "[1,2]", "body");
         for (var e : bodies.entrySet()) {
-            MaiaClient.Reply r = client.send("POST", url("us-west", "/v1/memories"), tenant, e.getKey());
+            MaiaClient.Reply r = client.send("POST", url("us-west", "/v1/memories"), t.key(), e.getKey());
             assertThat(r.status()).as(e.getKey()).isEqualTo(400);
             assertThat(r.body().get("code").asText()).isEqualTo("INVALID_INPUT");
             assertThat(r.body().get("error").asText()).isNotBlank();
             assertThat(r.body().get("details").get("field").asText()).as(e.getKey()).isEqualTo(e.getValue());
         }
-        MaiaClient.Reply badTenant = client.send("POST", url("us-west", "/v1/memories"), "../etc", "{\"namespace\":\"n\",\"content\":\"c\"}");
-        assertThat(badTenant.status()).isEqualTo(400);
-        assertThat(badTenant.body().get("code").asText()).isEqualTo("INVALID_INPUT");
-        MaiaClient.Reply noTenant = client.send("POST", url("us-west", "/v1/memories"), null, "{\"namespace\":\"n\",\"content\":\"c\"}");
-        assertThat(noTenant.status()).isEqualTo(400);
-        MaiaClient.Reply missing = client.send("GET", url("us-west", "/v1/memories/01NOPE"), tenant, null);
+        MaiaClient.Reply noKey = client.send("POST", url("us-west", "/v1/memories"), null, "{\"namespace\":\"n\",\"content\":\"c\"}");
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.body().get("code").asText()).isEqualTo("UNAUTHORIZED");
+        MaiaClient.Reply missing = client.send("GET", url("us-west", "/v1/memories/01NOPE"), t.key(), null);
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body().get("code").asText()).isEqualTo("NOT_FOUND");
-        MaiaClient.Reply updateMissing = client.send("PUT", url("us-west", "/v1/memories/01NOPE"), tenant, "{\"content\":\"x\"}");
+        MaiaClient.Reply updateMissing = client.send("PUT", url("us-west", "/v1/memories/01NOPE"), t.key(), "{\"content\":\"x\"}");
         assertThat(updateMissing.status()).isEqualTo(404);
 
         assertThat(TestStack.readAll("us-west", WalTopics.wal(tenant))).as("only the one good write is in the log").hasSize(1);
@@ -106,10 +107,12 @@ class WalkingSkeletonTest {
 
     @Test
     void aCorruptedEntryLandsInTheDlqAndLaterEntriesStillApply() throws Exception {
-        String tenant = TestStack.uniqueTenant("corrupt");
-        MaiaClient.Reply first = client.send("POST", url("us-west", "/v1/memories"), tenant, "{\"namespace\":\"n\",\"content\":\"intact\"}");
+        TestStack.Tenant t = TestStack.tenant();
+        String tenant = t.id();
+        TestStack.place(tenant, "global", "us-west");
+        MaiaClient.Reply first = client.send("POST", url("us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"intact\"}");
         String goodId = first.body().get("id").asText();
-        awaitMemory("eu-central", tenant, goodId, "intact");
+        awaitMemory("eu-central", t.key(), goodId, "intact");
 
         // Take the real encoded entry, flip bits in its content, and put it on the log as a new version.
         ConsumerRecord<String, byte[]> original = TestStack.readAll("us-west", WalTopics.wal(tenant)).get(0);
@@ -122,12 +125,12 @@ class WalkingSkeletonTest {
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(WalTopics.wal(tenant), original.key(), corrupt)).get();
         }
-        MaiaClient.Reply later = client.send("POST", url("us-west", "/v1/memories"), tenant, "{\"namespace\":\"n\",\"content\":\"later\"}");
+        MaiaClient.Reply later = client.send("POST", url("us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"later\"}");
         String laterId = later.body().get("id").asText();
 
         for (String region : List.of("us-west", "eu-central")) {
-            awaitMemory(region, tenant, laterId, "later");
-            assertThat(client.send("GET", url(region, "/v1/memories/" + goodId), tenant, null).body().get("content").asText())
+            awaitMemory(region, t.key(), laterId, "later");
+            assertThat(client.send("GET", url(region, "/v1/memories/" + goodId), t.key(), null).body().get("content").asText())
                     .isEqualTo("intact");
             await().atMost(Duration.ofSeconds(30)).until(() -> TestStack.readAll(region, WalTopics.DLQ).stream()
                     .anyMatch(r -> java.util.Arrays.equals(r.value(), corrupt)

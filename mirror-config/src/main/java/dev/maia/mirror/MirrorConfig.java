@@ -181,6 +181,8 @@ public final class MirrorConfig {
             // Consumers reading from this cluster (it is the source): the fetch returns as soon as a byte
             // is there (fetch.min.bytes=1); a short max wait only bounds idle long-polls.
             c.put(a + "consumer.fetch.max.wait.ms", Integer.toString(options.consumerFetchMaxWaitMs()));
+            // Batches are appended in transactions: an aborted batch must never be copied to another region.
+            c.put(a + "consumer.isolation.level", "read_committed");
             // Worker settings of the flows that target this cluster: commit source offsets often so a
             // restart re-sends little, and do not hold back reassignment after a worker restart.
             c.put(a + "offset.flush.interval.ms", Long.toString(options.offsetFlushIntervalMs()));

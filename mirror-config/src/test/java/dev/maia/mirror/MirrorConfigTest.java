@@ -90,6 +90,7 @@ class MirrorConfigTest {
             assertThat(config).containsEntry(r + ".plugin.discovery", "service_load");
             assertThat(config).containsEntry(r + ".producer.linger.ms", "0");
             assertThat(config).containsKey(r + ".consumer.fetch.max.wait.ms");
+            assertThat(config).containsEntry(r + ".consumer.isolation.level", "read_committed");
         }
         assertThat(Integer.parseInt(config.get("refresh.topics.interval.seconds"))).isBetween(1, 5);
         assertThat(Integer.parseInt(config.get("sync.topic.configs.interval.seconds"))).isBetween(1, 5);

@@ -90,6 +90,9 @@ final class MemoryRequests {
             if (meta.toString().getBytes(StandardCharsets.UTF_8).length > limits.maxMetadataBytes()) {
                 throw ApiException.invalidInput("metadata", "metadata exceeds " + limits.maxMetadataBytes() + " bytes");
             }
+            if (depth(meta) > limits.maxMetadataDepth()) {
+                throw ApiException.invalidInput("metadata", "metadata nests deeper than " + limits.maxMetadataDepth() + " levels");
+            }
             m.setMetadata(MemoryJson.metadataFromJson(meta));
         }
         if (present(body, "tags")) {
@@ -103,11 +106,31 @@ final class MemoryRequests {
         }
     }
 
-    private static boolean present(JsonNode body, String field) {
+    static int depth(JsonNode node) {
+        int deepest = 0;
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child));
+        }
+        return node.isContainerNode() ? deepest + 1 : 0;
+    }
+
+    /** A client-chosen id from a create body, or a new ULID. */
+    String idFor(JsonNode body) {
+        JsonNode id = body.get("id");
+        if (id == null || id.isNull()) {
+            return dev.maia.schemas.wal.Ulid.next();
+        }
+        if (!id.isTextual()) {
+            throw ApiException.invalidInput("id", "id must be a string");
+        }
+        return validateId(id.asText());
+    }
+
+    static boolean present(JsonNode body, String field) {
         return body.has(field) && !body.get(field).isNull();
     }
 
-    private static String requiredString(JsonNode body, String field, int maxBytes) {
+    static String requiredString(JsonNode body, String field, int maxBytes) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             throw ApiException.invalidInput(field, field + " is required");

@@ -8,53 +8,102 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * Appends WAL entries to the tenant's log: idempotent producer, {@code acks=all}, key = resource id so
  * that every change of one resource stays in one partition, in order. An append is acknowledged only
- * when Kafka has it on every in-sync replica.
+ * when Kafka has it on every in-sync replica. Batches go through a second, transactional producer so
+ * that readers (read_committed) see all of a batch or none of it.
  */
 public final class WalAppender implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> transactional;
     private final WalCodec codec;
     private final String region;
 
     public WalAppender(String bootstrapServers, String region, WalCodec codec) {
         this.region = region;
         this.codec = codec;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "maia-wal-" + region,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(settings(bootstrapServers, "maia-wal-" + region), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> tx = settings(bootstrapServers, "maia-wal-batch-" + region);
+        // One id per region: a restarted producer fences its predecessor and aborts what it left open.
+        tx.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "maia-wal-batch-" + region);
+        tx.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+        this.transactional = new KafkaProducer<>(tx, new StringSerializer(), new ByteArraySerializer());
+        this.transactional.initTransactions();
+    }
+
+    private static Map<String, Object> settings(String bootstrapServers, String clientId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return p;
     }
 
     /** Encodes (stamping the checksum) and appends; completes with the entry's position once acknowledged. */
     public CompletableFuture<PositionToken> append(WALEntry entry) {
-        byte[] value = codec.encode(entry);
         CompletableFuture<PositionToken> result = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(WalTopics.wal(entry.getTenantId()), entry.getResourceId(), value),
-                (RecordMetadata meta, Exception error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(new PositionToken(region, entry.getTenantId(), meta.partition(), meta.offset()));
-                    }
-                });
+        producer.send(record(entry), (RecordMetadata meta, Exception error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(position(entry, meta));
+            }
+        });
         return result;
+    }
+
+    /** Appends all entries in one transaction: every one is committed, or none is. */
+    public synchronized List<PositionToken> appendAll(List<WALEntry> entries) throws ExecutionException, InterruptedException {
+        transactional.beginTransaction();
+        try {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (WALEntry e : entries) {
+                sent.add(transactional.send(record(e)));
+            }
+            List<PositionToken> positions = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                positions.add(position(entries.get(i), sent.get(i).get()));
+            }
+            transactional.commitTransaction();
+            return positions;
+        } catch (ExecutionException | InterruptedException | KafkaException e) {
+            try {
+                transactional.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+    }
+
+    private ProducerRecord<String, byte[]> record(WALEntry entry) {
+        return new ProducerRecord<>(WalTopics.wal(entry.getTenantId()), entry.getResourceId(), codec.encode(entry));
+    }
+
+    private PositionToken position(WALEntry entry, RecordMetadata meta) {
+        return new PositionToken(region, entry.getTenantId(), meta.partition(), meta.offset());
     }
 
     @Override
     public void close() {
         producer.close();
+        transactional.close();
     }
 }

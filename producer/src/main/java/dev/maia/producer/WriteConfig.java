@@ -9,7 +9,8 @@ public record WriteConfig(
         String bootstrapServers,
         int walPartitions,
         short walReplicationFactor,
-        WriteLimits limits) {
+        WriteLimits limits,
+        long maxClockSkewMs) {
 
     public WriteConfig {
         require(region != null && region.matches("[a-z0-9-]+"), "region: must match [a-z0-9-]+, got '" + region + "'");
@@ -17,10 +18,13 @@ public record WriteConfig(
         require(walPartitions >= 1, "wal.partitions: must be >= 1, got " + walPartitions);
         require(walReplicationFactor >= 1, "wal.replication_factor: must be >= 1, got " + walReplicationFactor);
         require(limits != null, "limits: missing");
+        require(maxClockSkewMs > 0, "max_clock_skew_ms: must be > 0, got " + maxClockSkewMs);
     }
 
+    public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 10_000;
+
     public static WriteConfig defaults(String region, String bootstrapServers) {
-        return new WriteConfig(region, bootstrapServers, 3, (short) 1, WriteLimits.DEFAULTS);
+        return new WriteConfig(region, bootstrapServers, 3, (short) 1, WriteLimits.DEFAULTS, DEFAULT_MAX_CLOCK_SKEW_MS);
     }
 
     private static void require(boolean ok, String message) {

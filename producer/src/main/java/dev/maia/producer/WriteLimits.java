@@ -8,7 +8,9 @@ public record WriteLimits(
         int maxTagLength,
         int maxEmbeddingLength,
         int maxRelations,
-        int maxIdLength) {
+        int maxIdLength,
+        int maxMetadataDepth,
+        int maxBatchItems) {
 
-    public static final WriteLimits DEFAULTS = new WriteLimits(64 * 1024, 16 * 1024, 64, 128, 4096, 256, 128);
+    public static final WriteLimits DEFAULTS = new WriteLimits(64 * 1024, 16 * 1024, 64, 128, 4096, 256, 128, 8, 500);
 }

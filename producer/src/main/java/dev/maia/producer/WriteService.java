@@ -1,33 +1,83 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.placement.PlacementView;
+import dev.maia.schemas.placement.PlacementWriter;
 import dev.maia.schemas.read.CurrentState;
+import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.util.Map;
 
-/** The write path of one region: validation, the clock, the tenant logs and the producer behind the routes. */
+/**
+ * The write path of one region: validation, placement and routing, the clock, the tenant logs and the
+ * producer behind MAIA's write API and the placement admin API.
+ */
 public final class WriteService implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WriteService.class);
     private final Admin admin;
     private final WalAppender appender;
-    private final WriteRoutes routes;
-    private final HybridLogicalClock clock = new HybridLogicalClock();
+    private final PlacementWriter placementWriter;
+    private final PlacementService placements;
+    private final MemoryWriteRoutes memories;
+    private final NamespaceWriteRoutes namespaces;
+    private final PlacementAdminRoutes adminRoutes;
+    private final HybridLogicalClock clock;
+    private final long maxClockSkewMs;
+    private final Counter skewRefused;
 
-    public WriteService(WriteConfig config, WalCodec codec, CurrentState state) {
+    public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
+                        PlacementView view, MeterRegistry registry) throws InterruptedException {
+        topology.requireRegion(config.region());
+        this.clock = new HybridLogicalClock();
+        this.maxClockSkewMs = config.maxClockSkewMs();
+        this.skewRefused = Counter.builder("maia.clock.skew.refused").tag("region", config.region())
+                .description("applied entries whose clock was too far ahead to be folded into this region's clock")
+                .register(registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+        PlacementWriter.ensureTopic(admin, config.walReplicationFactor());
+        this.placementWriter = new PlacementWriter(config.bootstrapServers());
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec);
+        this.placements = new PlacementService(config.region(), topology, view, placementWriter);
         WalTopicProvisioner topics = new WalTopicProvisioner(admin, config.walPartitions(), config.walReplicationFactor());
-        this.routes = new WriteRoutes(config.region(), topics, appender, clock, state, config.limits());
+        WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock);
+        this.memories = new MemoryWriteRoutes(config.region(), writer, state, config.limits());
+        this.namespaces = new NamespaceWriteRoutes(config.region(), writer, state, config.limits());
+        this.adminRoutes = new PlacementAdminRoutes(placements);
     }
 
     public void mount(HttpRouter router) {
-        routes.mount(router);
+        memories.mount(router);
+        namespaces.mount(router);
+        adminRoutes.mount(router);
     }
 
-    /** The region's clock, so the apply side can fold in every clock it applies. */
+    public PlacementService placements() {
+        return placements;
+    }
+
+    /**
+     * Folds the clock of an entry this region applied into its own, so a later write here orders after
+     * it; a clock more than {@code max_clock_skew_ms} ahead of ours is refused (and counted) rather than
+     * let one bad clock drag every region's clock into the future. The entry itself is still applied.
+     */
+    public void observeApplied(WALEntry entry) {
+        long aheadMs = HybridLogicalClock.millis(entry.getHlc()) - System.currentTimeMillis();
+        if (aheadMs > maxClockSkewMs) {
+            skewRefused.increment();
+            log.warn("Not following the clock of entry {} from {}: {} ms ahead (max_clock_skew_ms {})",
+                    entry.getId(), entry.getOriginRegion(), aheadMs, maxClockSkewMs);
+            return;
+        }
+        clock.observe(entry.getHlc());
+    }
+
     public HybridLogicalClock clock() {
         return clock;
     }
@@ -35,6 +85,7 @@ public final class WriteService implements AutoCloseable {
     @Override
     public void close() {
         appender.close();
+        placementWriter.close();
         admin.close();
     }
 }

@@ -7,12 +7,18 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final Map<String, Object> details;
+    private final Map<String, String> headers;
 
     public ApiException(int status, String code, String message, Map<String, Object> details) {
+        this(status, code, message, details, Map.of());
+    }
+
+    public ApiException(int status, String code, String message, Map<String, Object> details, Map<String, String> headers) {
         super(message);
         this.status = status;
         this.code = code;
         this.details = details == null ? Map.of() : Map.copyOf(details);
+        this.headers = Map.copyOf(headers);
     }
 
     public static ApiException invalidInput(String field, String message) {
@@ -33,5 +39,10 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> details() {
         return details;
+    }
+
+    /** Response headers that go with the refusal (a redirect's Location, say). */
+    public Map<String, String> headers() {
+        return headers;
     }
 }

@@ -10,7 +10,19 @@ public record HttpRequest(
         Map<String, String> pathParams,
         Map<String, List<String>> query,
         Map<String, String> headers,
-        byte[] body) {
+        byte[] body,
+        String tenant) {
+
+    /** The header a tenant may send; when it names another tenant than the key's, the request is refused. */
+    public static final String TENANT_HEADER = "X-MAIA-Tenant-ID";
+
+    /** The tenant the request acts for, established from its API key. */
+    public String tenant() {
+        if (tenant == null) {
+            throw new IllegalStateException("route is not tenant-scoped");
+        }
+        return tenant;
+    }
 
     public String header(String name) {
         return headers.get(name.toLowerCase(java.util.Locale.ROOT));

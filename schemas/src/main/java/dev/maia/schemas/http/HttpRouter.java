@@ -26,18 +26,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class HttpRouter implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
-    private record Binding(String method, String[] segments, Route route) {
+    private record Binding(String method, String[] segments, Access access, Route route) {
     }
 
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
     private final int maxBodyBytes;
+    private final ApiKeyring keyring;
 
-    public HttpRouter(int maxBodyBytes) {
+    public HttpRouter(int maxBodyBytes, ApiKeyring keyring) {
         this.maxBodyBytes = maxBodyBytes;
+        this.keyring = keyring;
     }
 
-    public HttpRouter add(String method, String pathTemplate, Route route) {
-        bindings.add(new Binding(method, split(pathTemplate), route));
+    public HttpRouter add(String method, String pathTemplate, Access access, Route route) {
+        bindings.add(new Binding(method, split(pathTemplate), access, route));
         return this;
     }
 
@@ -68,14 +70,48 @@ public final class HttpRouter implements HttpHandler {
             if (!b.method().equals(exchange.getRequestMethod())) {
                 continue;
             }
+            Map<String, String> headers = headers(exchange);
+            String tenant = authorize(b.access(), headers);
             HttpRequest request = new HttpRequest(exchange.getRequestMethod(), path, params,
-                    query(exchange.getRequestURI().getRawQuery()), headers(exchange), readBody(exchange));
+                    query(exchange.getRequestURI().getRawQuery()), headers, readBody(exchange), tenant);
             return b.route().handle(request);
         }
         if (pathKnown) {
             throw new ApiException(405, "METHOD_NOT_ALLOWED", exchange.getRequestMethod() + " is not allowed on " + path, null);
         }
         throw ApiException.notFound("no such endpoint: " + path);
+    }
+
+    /** Checks the API key against the route's access; answers the tenant a tenant route acts for. */
+    private String authorize(Access access, Map<String, String> headers) {
+        if (access == Access.PUBLIC) {
+            return null;
+        }
+        String key = headers.get("x-api-key");
+        String authorization = headers.get("authorization");
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = authorization.substring(7).trim();
+        }
+        if (key == null || key.isEmpty()) {
+            throw new ApiException(401, "UNAUTHORIZED", "an API key is required (Authorization: Bearer <key> or X-API-Key)", null);
+        }
+        ApiKeyring.Principal principal = keyring.authenticate(key)
+                .orElseThrow(() -> new ApiException(401, "UNAUTHORIZED", "unknown API key", null));
+        if (access == Access.ADMIN) {
+            if (!principal.admin()) {
+                throw new ApiException(403, "FORBIDDEN", "this endpoint needs the admin key", null);
+            }
+            return null;
+        }
+        if (principal.admin()) {
+            throw new ApiException(403, "FORBIDDEN", "the admin key does not act for tenants; use the tenant's key", null);
+        }
+        String claimed = headers.get(HttpRequest.TENANT_HEADER.toLowerCase(Locale.ROOT));
+        if (claimed != null && !claimed.equals(principal.tenant())) {
+            throw new ApiException(403, "FORBIDDEN", "the API key does not belong to tenant " + claimed,
+                    Map.of("field", HttpRequest.TENANT_HEADER));
+        }
+        return principal.tenant();
     }
 
     private byte[] readBody(HttpExchange exchange) throws IOException {
@@ -96,7 +132,7 @@ public final class HttpRouter implements HttpHandler {
         if (!e.details().isEmpty()) {
             body.put("details", e.details());
         }
-        return HttpResponse.json(e.status(), body);
+        return new HttpResponse(e.status(), body, e.headers());
     }
 
     private static void write(HttpExchange exchange, HttpResponse response) throws IOException {

@@ -1,0 +1,73 @@
+package dev.maia.producer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.schemas.avro.Namespace;
+import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.json.MemoryJson;
+import dev.maia.schemas.wal.AvroClasses;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** Turns MAIA's namespace write bodies into {@link Namespace} records, refusing what is out of shape. */
+final class NamespaceRequests {
+    static {
+        AvroClasses.trust();
+    }
+
+    private final WriteLimits limits;
+
+    NamespaceRequests(WriteLimits limits) {
+        this.limits = limits;
+    }
+
+    Namespace create(JsonNode body, String id, Instant now) {
+        Namespace.Builder n = Namespace.newBuilder().setId(id)
+                .setName(MemoryRequests.requiredString(body, "name", limits.maxIdLength() * 2))
+                .setCreatedAt(now).setUpdatedAt(now);
+        applyOptional(body, n);
+        return n.build();
+    }
+
+    Namespace update(JsonNode body, Namespace current, Instant now) {
+        Namespace.Builder n = Namespace.newBuilder(current).setUpdatedAt(now);
+        if (body.has("name")) {
+            n.setName(MemoryRequests.requiredString(body, "name", limits.maxIdLength() * 2));
+        }
+        applyOptional(body, n);
+        return n.build();
+    }
+
+    private void applyOptional(JsonNode body, Namespace.Builder n) {
+        if (body.has("parent")) {
+            n.setParent(optionalString(body, "parent"));
+        }
+        if (body.has("template")) {
+            n.setTemplate(optionalString(body, "template"));
+        }
+        if (MemoryRequests.present(body, "config")) {
+            JsonNode config = body.get("config");
+            if (!config.isObject()) {
+                throw ApiException.invalidInput("config", "config must be a JSON object");
+            }
+            if (config.toString().getBytes(StandardCharsets.UTF_8).length > limits.maxMetadataBytes()) {
+                throw ApiException.invalidInput("config", "config exceeds " + limits.maxMetadataBytes() + " bytes");
+            }
+            if (MemoryRequests.depth(config) > limits.maxMetadataDepth()) {
+                throw ApiException.invalidInput("config", "config nests deeper than " + limits.maxMetadataDepth() + " levels");
+            }
+            n.setConfig(MemoryJson.metadataFromJson(config));
+        }
+    }
+
+    private String optionalString(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || v.asText().length() > limits.maxIdLength() * 2) {
+            throw ApiException.invalidInput(field, field + " must be a string of at most " + limits.maxIdLength() * 2 + " characters");
+        }
+        return v.asText();
+    }
+}

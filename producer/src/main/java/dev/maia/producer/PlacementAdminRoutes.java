@@ -1,0 +1,92 @@
+package dev.maia.producer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.http.Access;
+import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.http.HttpRequest;
+import dev.maia.schemas.http.HttpResponse;
+import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.http.Json;
+import dev.maia.schemas.placement.Placements;
+import dev.maia.schemas.wal.WalTopics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /admin/tenants/{id}/placement} and {@code /admin/placements}: the operator's view of placement. */
+final class PlacementAdminRoutes {
+    private final PlacementService placements;
+
+    PlacementAdminRoutes(PlacementService placements) {
+        this.placements = placements;
+    }
+
+    void mount(HttpRouter router) {
+        router.add("POST", "/admin/tenants/{id}/placement", Access.ADMIN, this::set);
+        router.add("GET", "/admin/tenants/{id}/placement", Access.ADMIN, this::get);
+        router.add("GET", "/admin/placements", Access.ADMIN, this::list);
+    }
+
+    private HttpResponse set(HttpRequest request) throws InterruptedException {
+        String tenant = tenantId(request);
+        JsonNode body = Json.parseObject(request.body());
+        PlacementMode mode = mode(body);
+        JsonNode primary = body.get("primary_region");
+        if (primary == null || !primary.isTextual()) {
+            throw ApiException.invalidInput("primary_region", "primary_region is required");
+        }
+        List<String> replicas = new ArrayList<>();
+        JsonNode r = body.get("replicas");
+        if (r != null && !r.isNull()) {
+            if (!r.isArray()) {
+                throw ApiException.invalidInput("replicas", "replicas must be an array of region names");
+            }
+            for (JsonNode x : r) {
+                if (!x.isTextual()) {
+                    throw ApiException.invalidInput("replicas", "replicas must be an array of region names");
+                }
+                replicas.add(x.asText());
+            }
+        }
+        try {
+            Placement p = placements.change(tenant, mode, primary.asText(), replicas);
+            return HttpResponse.json(200, Placements.toJson(p));
+        } catch (IllegalArgumentException e) {
+            String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "body";
+            throw ApiException.invalidInput(field, e.getMessage());
+        }
+    }
+
+    private HttpResponse get(HttpRequest request) {
+        String tenant = tenantId(request);
+        Placement p = placements.get(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant + " has no placement"));
+        return HttpResponse.json(200, Placements.toJson(p));
+    }
+
+    private HttpResponse list(HttpRequest request) {
+        return HttpResponse.json(200, Map.of("placements", placements.all().stream().map(Placements::toJson).toList()));
+    }
+
+    private static String tenantId(HttpRequest request) {
+        String tenant = request.pathParam("id");
+        if (!WalTopics.isValidTenantId(tenant)) {
+            throw ApiException.invalidInput("id", "tenant id must match [a-zA-Z0-9_-]{1,64}");
+        }
+        return tenant;
+    }
+
+    private static PlacementMode mode(JsonNode body) {
+        JsonNode m = body.get("mode");
+        if (m != null && m.isTextual()) {
+            for (PlacementMode mode : PlacementMode.values()) {
+                if (mode.name().equals(m.asText())) {
+                    return mode;
+                }
+            }
+        }
+        throw ApiException.invalidInput("mode", "mode must be one of single, replicated, global");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.maia.producer;
+
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.http.HttpRequest;
+import dev.maia.schemas.wal.HybridLogicalClock;
+import dev.maia.schemas.wal.PositionToken;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The last steps of every write: make sure this region is the tenant's primary (or redirect), stamp the
+ * clock and the placement epoch, append, and answer the position. Nothing is appended in a region that
+ * is not the tenant's primary.
+ */
+final class WalWriter {
+    static final String PRIMARY_HEADER = "X-MAIA-Primary-Region";
+    static final String REASON_HEADER = "X-MAIA-Redirect-Reason";
+
+    private final String region;
+    private final PlacementService placements;
+    private final WalTopicProvisioner topics;
+    private final WalAppender appender;
+    private final HybridLogicalClock clock;
+
+    WalWriter(String region, PlacementService placements, WalTopicProvisioner topics, WalAppender appender, HybridLogicalClock clock) {
+        this.region = region;
+        this.placements = placements;
+        this.topics = topics;
+        this.appender = appender;
+        this.clock = clock;
+    }
+
+    /**
+     * The placement under which this region may write for the tenant; a 307 to the primary otherwise.
+     * Only a create gives a tenant its default placement: an update or delete of a tenant without one
+     * cannot find its resource.
+     */
+    Placement requirePrimary(String tenant, HttpRequest request, boolean isCreate) throws InterruptedException {
+        Placement p = isCreate ? placements.forWrite(tenant) : placements.get(tenant)
+                .orElseThrow(() -> ApiException.notFound("tenant " + tenant + " has no data"));
+        if (!p.getPrimaryRegion().equals(region)) {
+            String endpoint = placements.endpoint(p.getPrimaryRegion()).orElse(null);
+            Map<String, String> headers = new java.util.HashMap<>();
+            headers.put(PRIMARY_HEADER, p.getPrimaryRegion());
+            headers.put(REASON_HEADER, "not-primary");
+            if (endpoint != null) {
+                headers.put("Location", endpoint + request.path());
+            }
+            throw new ApiException(307, "NOT_PRIMARY", "region " + region + " is not the primary of tenant " + tenant
+                    + "; write to " + p.getPrimaryRegion(), Map.of("primary_region", p.getPrimaryRegion()), headers);
+        }
+        return p;
+    }
+
+    /** A clock reading that orders after the state the change was built from. */
+    long stamp(WALEntry basedOn) {
+        if (basedOn != null) {
+            clock.observe(basedOn.getHlc());
+        }
+        return clock.now();
+    }
+
+    PositionToken append(WALEntry entry) throws InterruptedException {
+        topics.ensure(entry.getTenantId());
+        try {
+            return appender.append(entry).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+        }
+    }
+
+    List<PositionToken> appendAll(List<WALEntry> entries) throws InterruptedException {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        topics.ensure(entries.get(0).getTenantId());
+        try {
+            return appender.appendAll(entries);
+        } catch (ExecutionException | RuntimeException e) {
+            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+        }
+    }
+
+    private static ApiException unavailable(Throwable cause) {
+        return new ApiException(503, "WAL_UNAVAILABLE", "the write was not acknowledged by Kafka: " + cause.getMessage(), null);
+    }
+}
