@@ -30,7 +30,8 @@ public record RegionConfig(
         @JsonProperty("store_max_entries") Long storeMaxEntries,
         @JsonProperty("store_average_value_bytes") Integer storeAverageValueBytes,
         @JsonProperty("admin_key_sha256") String adminKeySha256,
-        @JsonProperty("tenant_keys_sha256") Map<String, String> tenantKeysSha256) {
+        @JsonProperty("tenant_keys_sha256") Map<String, String> tenantKeysSha256,
+        @JsonProperty("schema_registry_url") String schemaRegistryUrl) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -41,7 +42,7 @@ public record RegionConfig(
         Map<String, String> hashes = new java.util.TreeMap<>();
         tenantKeys.forEach((tenant, key) -> hashes.put(tenant, ApiKeyring.hash(key)));
         return new RegionConfig(region, bootstrapServers, "127.0.0.1", httpPort, workDir.toString(), null, null, null,
-                adminKey == null ? null : ApiKeyring.hash(adminKey), hashes);
+                adminKey == null ? null : ApiKeyring.hash(adminKey), hashes, null);
     }
 
     public static RegionConfig load(Path file, Map<String, String> env) {
@@ -58,7 +59,8 @@ public record RegionConfig(
                 env.containsKey("MAIA_HTTP_PORT") ? parsePort(env.get("MAIA_HTTP_PORT")) : c.httpPort,
                 env.getOrDefault("MAIA_WORK_DIR", c.workDir),
                 c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes,
-                env.getOrDefault("MAIA_ADMIN_KEY_SHA256", c.adminKeySha256), c.tenantKeysSha256);
+                env.getOrDefault("MAIA_ADMIN_KEY_SHA256", c.adminKeySha256), c.tenantKeysSha256,
+                env.getOrDefault("MAIA_SCHEMA_REGISTRY_URL", c.schemaRegistryUrl));
     }
 
     private static int parsePort(String value) {

@@ -13,7 +13,7 @@ import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.placement.PlacementView;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.http.HttpRouter;
-import dev.maia.schemas.wal.SingleObjectWalCodec;
+import dev.maia.schemas.wal.WalCodecs;
 import dev.maia.schemas.wal.WalCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,7 +62,9 @@ public final class RegionNode implements AutoCloseable {
 
     private void startParts(Topology topology, ApplyListener listener) throws Exception {
         ApiKeyring keyring = config.keyring();
-        WalCodec codec = new SingleObjectWalCodec();
+        // Without a registry URL, Avro single-object encoding; with one, the Apicurio serde.
+        WalCodec codec = WalCodecs.forRegistry(java.util.Optional.ofNullable(config.schemaRegistryUrl()));
+        toClose.push(() -> WalCodecs.close(codec));
         store = ChronicleReplicaStore.open(config.applyConfig().store(), codec);
         toClose.push(store);
         PlacementView placements = new PlacementView(config.bootstrapServers(), config.region());

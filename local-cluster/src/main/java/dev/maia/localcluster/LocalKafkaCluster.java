@@ -160,7 +160,9 @@ public final class LocalKafkaCluster implements AutoCloseable {
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
         // Consumer groups (Streams, MM2 workers) form at once instead of after 3 s.
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "true");
+        // Every topic is created on purpose: a stray client must never create a WAL topic with the
+        // broker's default partition count (a resource would map to different partitions in different regions).
+        p.put("auto.create.topics.enable", "false");
         // Several brokers share this JVM's two cores: fewer threads each.
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
