@@ -3,6 +3,10 @@ package dev.maia.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.maia.apply.ApplyListener;
 import dev.maia.apply.ApplyService;
+import dev.maia.apply.TenantHolding;
+import dev.maia.apply.lag.LagMonitor;
+import dev.maia.apply.lag.LagProbe;
+import dev.maia.apply.locality.DataLocalityEnforcer;
 import dev.maia.apply.read.ReadRoutes;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
@@ -41,6 +45,7 @@ public final class RegionNode implements AutoCloseable {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private ReplicaStore store;
     private ApplyService apply;
+    private LagMonitor lag;
     private HttpServer server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -76,9 +81,14 @@ public final class RegionNode implements AutoCloseable {
             writes.observeApplied(entry);
             listener.applied(region, entry);
         };
-        apply = new ApplyService(config.applyConfig(), codec, store, registry, observeClock);
+        apply = new ApplyService(config.applyConfig(), codec, store, TenantHolding.byPlacement(config.region(), placements::all),
+                registry, observeClock);
         toClose.push(apply);
         apply.start(Duration.ofSeconds(60));
+        toClose.push(new DataLocalityEnforcer(config.region(), config.bootstrapServers(), placements::all, store,
+                apply.positions(), 2000));
+        lag = new LagMonitor(config.region(), new LagProbe(topology), placements::all, apply.positions(), registry, 2000);
+        toClose.push(lag);
 
         HttpRouter router = new HttpRouter(MAX_BODY_BYTES, keyring);
         writes.mount(router);
@@ -117,6 +127,10 @@ public final class RegionNode implements AutoCloseable {
 
     public ApplyService apply() {
         return apply;
+    }
+
+    public LagMonitor lag() {
+        return lag;
     }
 
     public PrometheusMeterRegistry registry() {

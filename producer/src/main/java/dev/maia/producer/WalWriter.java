@@ -28,8 +28,12 @@ final class WalWriter {
     private final WalAppender appender;
     private final HybridLogicalClock clock;
 
-    WalWriter(String region, PlacementService placements, WalTopicProvisioner topics, WalAppender appender, HybridLogicalClock clock) {
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
+    WalWriter(String region, PlacementService placements, WalTopicProvisioner topics, WalAppender appender, HybridLogicalClock clock,
+              io.micrometer.core.instrument.MeterRegistry registry) {
         this.region = region;
+        this.registry = registry;
         this.placements = placements;
         this.topics = topics;
         this.appender = appender;
@@ -69,7 +73,9 @@ final class WalWriter {
     PositionToken append(WALEntry entry) throws InterruptedException {
         topics.ensure(entry.getTenantId());
         try {
-            return appender.append(entry).get(60, TimeUnit.SECONDS);
+            PositionToken position = appender.append(entry).get(60, TimeUnit.SECONDS);
+            appended(entry.getTenantId(), 1);
+            return position;
         } catch (ExecutionException | TimeoutException e) {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }
@@ -81,10 +87,17 @@ final class WalWriter {
         }
         topics.ensure(entries.get(0).getTenantId());
         try {
-            return appender.appendAll(entries);
+            List<PositionToken> positions = appender.appendAll(entries);
+            appended(entries.get(0).getTenantId(), entries.size());
+            return positions;
         } catch (ExecutionException | RuntimeException e) {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }
+    }
+
+    private void appended(String tenant, int count) {
+        io.micrometer.core.instrument.Counter.builder("maia.wal.appends").tag("region", region).tag("tenant", tenant)
+                .description("WAL entries appended in this region (acknowledged by Kafka)").register(registry).increment(count);
     }
 
     private static ApiException unavailable(Throwable cause) {

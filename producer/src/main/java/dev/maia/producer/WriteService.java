@@ -46,7 +46,7 @@ public final class WriteService implements AutoCloseable {
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec);
         this.placements = new PlacementService(config.region(), topology, view, placementWriter);
         WalTopicProvisioner topics = new WalTopicProvisioner(admin, config.walPartitions(), config.walReplicationFactor());
-        WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock);
+        WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock, registry);
         this.memories = new MemoryWriteRoutes(config.region(), writer, state, config.limits());
         this.namespaces = new NamespaceWriteRoutes(config.region(), writer, state, config.limits());
         this.adminRoutes = new PlacementAdminRoutes(placements);

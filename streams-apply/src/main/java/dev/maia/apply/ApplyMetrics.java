@@ -21,6 +21,10 @@ final class ApplyMetrics {
         counter("maia.apply.duplicates", tenant, origin).increment();
     }
 
+    void notHeld(String tenant, String origin) {
+        counter("maia.apply.not.held", tenant, origin).increment();
+    }
+
     void conflict(String tenant, String origin) {
         counter("maia.conflicts.resolved", tenant, origin).increment();
     }

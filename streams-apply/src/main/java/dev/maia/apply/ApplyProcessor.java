@@ -1,6 +1,7 @@
 package dev.maia.apply;
 
 import dev.maia.apply.store.EntryTooLargeException;
+import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
@@ -29,16 +30,19 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
 
     private final String region;
     private final WalCodec codec;
-    private final ReplicaStore store;
+    private final PositionTracker positions;
+    private final TenantHolding holding;
     private final LwwApplier applier;
     private final ApplyMetrics metrics;
     private final ApplyListener listener;
     private ProcessorContext<String, byte[]> context;
 
-    ApplyProcessor(String region, WalCodec codec, ReplicaStore store, ApplyMetrics metrics, ApplyListener listener) {
+    ApplyProcessor(String region, WalCodec codec, ReplicaStore store, PositionTracker positions, TenantHolding holding,
+                   ApplyMetrics metrics, ApplyListener listener) {
         this.region = region;
         this.codec = codec;
-        this.store = store;
+        this.positions = positions;
+        this.holding = holding;
         this.applier = new LwwApplier(store);
         this.metrics = metrics;
         this.listener = listener;
@@ -66,16 +70,23 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
             deadLetter(record, meta, tenant, origin, "bad_origin_offset", e.getMessage());
             return;
         }
-        if (originOffset <= store.appliedOffset(origin, tenant, partition)) {
+        if (originOffset <= positions.appliedOffset(origin, tenant, partition)) {
             metrics.duplicate(tenant, origin);
             return;
         }
+        if (!holding.holds(tenant)) {
+            // Still in flight after a placement took the tenant away from this region: never store it.
+            metrics.notHeld(tenant, origin);
+            return;
+        }
+        long hlc = 0;
         try {
             WALEntry entry = codec.decode(record.value());
             if (!entry.getTenantId().equals(tenant)) {
                 deadLetter(record, meta, tenant, origin, "tenant_mismatch",
                         "entry of tenant " + entry.getTenantId() + " on the log of " + tenant);
             } else {
+                hlc = entry.getHlc();
                 applyVerified(entry, record.value(), tenant, origin);
             }
         } catch (CorruptEntryException e) {
@@ -83,7 +94,7 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         } catch (EntryTooLargeException e) {
             deadLetter(record, meta, tenant, origin, "entry_too_large", e.getMessage());
         }
-        store.recordApplied(origin, tenant, partition, originOffset);
+        positions.applied(origin, tenant, partition, originOffset, hlc, record.timestamp());
     }
 
     private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin) {

@@ -1,6 +1,9 @@
 package dev.maia.apply;
 
+import dev.maia.apply.position.PositionPublisher;
+import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.position.Positions;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,11 +36,16 @@ public final class ApplyService implements AutoCloseable {
 
     private final ApplyConfig config;
     private final KafkaStreams streams;
+    private final PositionTracker positions;
+    private PositionPublisher publisher;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    public ApplyService(ApplyConfig config, WalCodec codec, ReplicaStore store, MeterRegistry registry, ApplyListener listener) {
+    public ApplyService(ApplyConfig config, WalCodec codec, ReplicaStore store, TenantHolding holding,
+                        MeterRegistry registry, ApplyListener listener) {
         this.config = config;
-        this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, registry, listener), streamsProperties(config));
+        this.positions = new PositionTracker(store);
+        this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener),
+                streamsProperties(config));
         this.streams.setUncaughtExceptionHandler(e -> {
             // Skipping an entry we cannot store would lose a write: stop and say why instead.
             failure.set(e);
@@ -69,6 +77,7 @@ public final class ApplyService implements AutoCloseable {
     /** Creates the topics this service writes to, then starts applying and waits until it runs. */
     public void start(Duration timeout) throws InterruptedException, TimeoutException {
         ensureTopics();
+        publisher = new PositionPublisher(config.region(), config.bootstrapServers(), positions, 250);
         streams.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -88,6 +97,7 @@ public final class ApplyService implements AutoCloseable {
 
     private void ensureTopics() throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            Positions.ensureTopic(admin, (short) 1);
             for (String topic : List.of(WalTopics.DLQ, WalTopics.CONFLICTS)) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())))
@@ -101,6 +111,11 @@ public final class ApplyService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What this region has applied, per origin, tenant and partition. */
+    public PositionTracker positions() {
+        return positions;
     }
 
     public KafkaStreams.State state() {
@@ -118,6 +133,9 @@ public final class ApplyService implements AutoCloseable {
         // waiting out the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (publisher != null) {
+            publisher.close();
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.maia.apply;
 
+import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalTopics;
@@ -21,13 +22,13 @@ public final class ApplyTopology {
     private ApplyTopology() {
     }
 
-    public static Topology build(String region, WalCodec codec, ReplicaStore store, MeterRegistry registry,
-                                 ApplyListener listener) {
+    public static Topology build(String region, WalCodec codec, ReplicaStore store, PositionTracker positions,
+                                 TenantHolding holding, MeterRegistry registry, ApplyListener listener) {
         ApplyMetrics metrics = new ApplyMetrics(registry, region);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer(), SUBSCRIPTION);
-        topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(region, codec, store, metrics, listener), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(region, codec, store, positions, holding, metrics, listener), SOURCE);
         topology.addSink(DLQ_SINK, WalTopics.DLQ, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addSink(CONFLICTS_SINK, WalTopics.CONFLICTS, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;

@@ -51,7 +51,8 @@ class ApplyTopologyTest {
     @BeforeEach
     void start() {
         store = ChronicleReplicaStore.open(new StoreConfig(dir.resolve("store"), 10_000, 512, 1_000), codec);
-        driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store, registry, (r, e) -> applied.add(e)),
+        driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store,
+                        new dev.maia.apply.position.PositionTracker(store), tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e)),
                 ApplyService.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
         dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         conflicts = driver.createOutputTopic(WalTopics.CONFLICTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
@@ -137,6 +138,17 @@ class ApplyTopologyTest {
         assertThat(store.live("acme", ResourceType.memory, "m5")).isEmpty();
         assertThat(store.current("acme", ResourceType.memory, "m5")).get()
                 .extracting(WALEntry::getOperation).isEqualTo(Operation.DELETE);
+    }
+
+    @Test
+    void anEntryOfATenantThisRegionNoLongerHoldsIsNotStored() {
+        WALEntry entry = WalEntries.memoryChange(Operation.CREATE, "gone", "m7", "ns",
+                Memory.newBuilder().setId("m7").setNamespace("ns").setContent("x").setCreatedAt(Instant.EPOCH).setUpdatedAt(Instant.EPOCH).build(),
+                1L << 16, "us-west", 0);
+        topic("us-west.maia.wal.gone").pipeInput(mirrored("m7", codec.encode(entry), 0));
+
+        assertThat(store.current("gone", ResourceType.memory, "m7")).isEmpty();
+        assertThat(registry.get("maia.apply.not.held").counter().count()).isEqualTo(1.0);
     }
 
     @Test

@@ -103,18 +103,46 @@ public final class ChronicleReplicaStore implements ReplicaStore {
 
     @Override
     public long appliedOffset(String originRegion, String tenantId, int partition) {
-        Long offset = positions.get(originRegion + SEP + tenantId + SEP + partition);
+        Long offset = positions.get(new PositionKey(originRegion, tenantId, partition).toString());
         return offset == null ? -1 : offset;
     }
 
     @Override
     public void recordApplied(String originRegion, String tenantId, int partition, long originOffset) {
         try {
-            positions.put(originRegion + SEP + tenantId + SEP + partition, originOffset);
+            positions.put(new PositionKey(originRegion, tenantId, partition).toString(), originOffset);
         } catch (IllegalStateException e) {
             throw new StoreFullException("position store is full at " + positions.size()
                     + " partitions; raise apply.store.max_positions", e);
         }
+    }
+
+    @Override
+    public java.util.Map<PositionKey, Long> appliedOffsets() {
+        java.util.Map<PositionKey, Long> out = new java.util.HashMap<>();
+        positions.forEach((k, v) -> out.put(PositionKey.parse(k), v));
+        return out;
+    }
+
+    @Override
+    public long purgeTenant(String tenantId) {
+        String prefix = tenantId + SEP;
+        // Collect first: removing while Chronicle iterates its segments is not supported.
+        java.util.List<String> doomed = new java.util.ArrayList<>();
+        resources.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                doomed.add(k);
+            }
+        });
+        doomed.forEach(resources::remove);
+        java.util.List<String> positionKeys = new java.util.ArrayList<>();
+        positions.forEach((k, v) -> {
+            if (PositionKey.parse(k).tenant().equals(tenantId)) {
+                positionKeys.add(k);
+            }
+        });
+        positionKeys.forEach(positions::remove);
+        return doomed.size();
     }
 
     @Override

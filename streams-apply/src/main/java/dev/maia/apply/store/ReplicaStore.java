@@ -22,6 +22,12 @@ public interface ReplicaStore extends CurrentState, AutoCloseable {
 
     void recordApplied(String originRegion, String tenantId, int partition, long originOffset);
 
+    /** Every applied position: {@code origin/tenant/partition} to the highest origin offset applied. */
+    java.util.Map<PositionKey, Long> appliedOffsets();
+
+    /** Removes every resource and position of a tenant; answers how many resources were removed. */
+    long purgeTenant(String tenantId);
+
     long resourceCount();
 
     @Override

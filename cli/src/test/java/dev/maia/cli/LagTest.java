@@ -1,0 +1,113 @@
+package dev.maia.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.http.Json;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** With MirrorMaker stopped, lag grows for the tenants it affects only; after a restart it returns to 0, exactly once. */
+class LagTest {
+    private final MaiaClient client = new MaiaClient();
+
+    private record LagRun(int exit, JsonNode rows) {
+    }
+
+    private static LagRun lag(Path topology, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("lag", "--topology", topology.toString(), "--json"));
+        args.addAll(List.of(extra));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        synchronized (LagTest.class) {
+            System.setOut(new PrintStream(out, true));
+            try {
+                exit = new CommandLine(new MaiaCommand()).execute(args.toArray(String[]::new));
+            } finally {
+                System.setOut(original);
+            }
+        }
+        return new LagRun(exit, Json.MAPPER.readTree(out.toString()));
+    }
+
+    private static JsonNode row(JsonNode rows, String region, String tenant, String origin) {
+        for (JsonNode r : rows) {
+            if (r.get("region").asText().equals(region) && r.get("tenant").asText().equals(tenant)
+                    && r.get("origin_region").asText().equals(origin)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private List<String> write(RegionNodes nodes, TestStack.Tenant t, int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MaiaClient.Reply r = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", t.key(),
+                    "{\"namespace\":\"n\",\"content\":\"lag " + i + "\"}");
+            assertThat(r.status()).isEqualTo(201);
+            ids.add(r.body().get("id").asText());
+        }
+        return ids;
+    }
+
+    @Test
+    void lagGrowsWhileMirrorMakerIsDownAndReturnsToZeroAfter() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        Path topology = Files.createTempFile("maia-topology", ".yaml");
+        nodes.topology().write(topology);
+        TestStack.Tenant busy = TestStack.tenant();
+        TestStack.Tenant quiet = TestStack.tenant();
+        TestStack.place(busy.id(), "global", "us-west");
+        TestStack.place(quiet.id(), "global", "us-west");
+        List<String> ids = write(nodes, busy, 5);
+        List<String> quietIds = write(nodes, quiet, 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id ->
+                nodes.node("eu-central").store().live(busy.id(), ResourceType.memory, id).isPresent())
+                && quietIds.stream().allMatch(id -> nodes.node("eu-central").store().live(quiet.id(), ResourceType.memory, id).isPresent()));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                row(lag(topology).rows(), "eu-central", busy.id(), "us-west").get("records_behind").asLong() == 0);
+
+        TestStack.regions().stopMirror();
+        try {
+            ids.addAll(write(nodes, busy, 20));
+            JsonNode first = lag(topology).rows();
+            JsonNode behind = row(first, "eu-central", busy.id(), "us-west");
+            assertThat(behind.get("records_behind").asLong()).isEqualTo(20);
+            assertThat(behind.get("mm2_lag_records").asLong()).isEqualTo(20);
+            assertThat(behind.get("apply_lag_records").asLong()).isZero();
+            assertThat(row(first, "us-west", busy.id(), "us-west").get("records_behind").asLong())
+                    .as("the primary applies its own log").isZero();
+            assertThat(row(first, "eu-central", quiet.id(), "us-west").get("records_behind").asLong())
+                    .as("a tenant with no new writes is not behind").isZero();
+            Thread.sleep(1500);
+            LagRun later = lag(topology, "--tenant", busy.id(), "--max-lag-seconds", "1");
+            assertThat(row(later.rows(), "eu-central", busy.id(), "us-west").get("seconds_behind").asDouble())
+                    .isGreaterThan(behind.get("seconds_behind").asDouble()).isGreaterThan(1.0);
+            assertThat(later.exit()).as("--max-lag-seconds 1 fails while behind").isEqualTo(2);
+
+            String metric = "maia_replication_lag_records{origin_region=\"us-west\",region=\"eu-central\",tenant=\"" + busy.id() + "\"} 20.0";
+            await().atMost(Duration.ofSeconds(15)).until(() -> nodes.node("eu-central").registry().scrape().contains(metric));
+            assertThat(nodes.node("eu-central").registry().scrape())
+                    .contains("maia_replication_lag_records{origin_region=\"us-west\",region=\"eu-central\",tenant=\"" + quiet.id() + "\"} 0.0");
+        } finally {
+            TestStack.regions().startMirror();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                row(lag(topology).rows(), "eu-central", busy.id(), "us-west").get("records_behind").asLong() == 0);
+        assertThat(lag(topology, "--tenant", busy.id(), "--max-lag-seconds", "30").exit()).isZero();
+        assertThat(ids).allMatch(id -> nodes.node("eu-central").store().live(busy.id(), ResourceType.memory, id).isPresent());
+        double applied = nodes.node("eu-central").registry().get("maia.apply.applied").tag("tenant", busy.id()).counter().count();
+        assertThat(applied).as("every write applied exactly once").isEqualTo(25.0);
+    }
+}

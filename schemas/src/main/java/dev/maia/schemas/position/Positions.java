@@ -1,0 +1,108 @@
+package dev.maia.schemas.position;
+
+import dev.maia.schemas.avro.Position;
+import dev.maia.schemas.wal.AvroClasses;
+import dev.maia.schemas.wal.WalTopics;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Applied positions as they travel in the compacted {@code maia.positions}: one record per (applying
+ * region, origin region, tenant, partition), keyed {@code region/origin/tenant/partition}, the last one
+ * wins. Each region writes its own into its local topic; MirrorMaker carries them to every other region.
+ */
+public final class Positions {
+    static {
+        AvroClasses.trust();
+    }
+
+    private static final BinaryMessageEncoder<Position> ENCODER = Position.getEncoder();
+    private static final BinaryMessageDecoder<Position> DECODER = Position.getDecoder();
+
+    private Positions() {
+    }
+
+    public static String key(Position p) {
+        return p.getRegion() + "/" + p.getOriginRegion() + "/" + p.getTenantId() + "/" + p.getPartition();
+    }
+
+    public static byte[] encode(Position p) {
+        try {
+            return ENCODER.encode(p).array();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Position decode(byte[] bytes) throws IOException {
+        return DECODER.decode(bytes);
+    }
+
+    public static void ensureTopic(Admin admin, short replicationFactor) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(WalTopics.POSITIONS, Optional.of(1), Optional.of(replicationFactor))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + WalTopics.POSITIONS + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer the creation of " + WalTopics.POSITIONS, e);
+        }
+    }
+
+    /** Reads one cluster's local {@code maia.positions} to its end: the positions that region published. */
+    public static Map<String, Position> readAll(String bootstrapServers) {
+        Map<String, Position> out = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(WalTopics.POSITIONS, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                return out;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        out.remove(r.key());
+                        continue;
+                    }
+                    try {
+                        out.put(r.key(), decode(r.value()));
+                    } catch (IOException e) {
+                        // an unreadable position is skipped: the next publication replaces it
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.maia.apply.lag;
+
+import dev.maia.apply.position.PositionTracker;
+import dev.maia.apply.store.PositionKey;
+import dev.maia.schemas.avro.Placement;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Keeps this region's lag gauges current: {@code maia_replication_lag_seconds},
+ * {@code maia_replication_lag_records} (and per stage, MirrorMaker or apply), and
+ * {@code maia_replication_position}, labelled by tenant, origin region and region.
+ */
+public final class LagMonitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LagMonitor.class);
+
+    private final String region;
+    private final LagProbe probe;
+    private final Supplier<Map<String, Placement>> placements;
+    private final PositionTracker positions;
+    private final MeterRegistry registry;
+    private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile List<TenantLag> latest = List.of();
+
+    public LagMonitor(String region, LagProbe probe, Supplier<Map<String, Placement>> placements, PositionTracker positions,
+                      MeterRegistry registry, long intervalMs) {
+        this.region = region;
+        this.probe = probe;
+        this.placements = placements;
+        this.positions = positions;
+        this.registry = registry;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lag-" + region);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::refresh, 0, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    void refresh() {
+        try {
+            latest = probe.probe(region, placements.get(), positions::appliedOffset);
+            for (TenantLag t : latest) {
+                if (t.error() != null) {
+                    continue;
+                }
+                Tags tags = Tags.of("region", region, "tenant", t.tenant(), "origin_region", t.origin());
+                set("maia.replication.lag.seconds", tags, t.lag().secondsBehind());
+                set("maia.replication.lag.records", tags, t.lag().recordsBehind());
+                set("maia.replication.stage.lag.records", tags.and("stage", "mirror"), t.lag().mirrorRecords());
+                set("maia.replication.stage.lag.records", tags.and("stage", "apply"), t.lag().applyRecords());
+            }
+            for (Map.Entry<PositionKey, PositionTracker.Applied> e : positions.snapshot().entrySet()) {
+                PositionKey k = e.getKey();
+                set("maia.replication.position", Tags.of("region", region, "tenant", k.tenant(), "origin_region", k.origin(),
+                        "partition", Integer.toString(k.partition())), e.getValue().offset());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Lag refresh of {} failed", region, e);
+        }
+    }
+
+    /** The last probe's rows. */
+    public List<TenantLag> latest() {
+        return latest;
+    }
+
+    private void set(String name, Tags tags, double value) {
+        values.computeIfAbsent(name + tags, k -> {
+            AtomicReference<Double> holder = new AtomicReference<>(0.0);
+            Gauge.builder(name, holder, AtomicReference::get).tags(tags).register(registry);
+            return holder;
+        }).set(value);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        probe.close();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.maia.apply.lag;
+
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.placement.Placements;
+import dev.maia.schemas.topology.RegionSpec;
+import dev.maia.schemas.topology.Topology;
+import dev.maia.schemas.wal.WalHeaders;
+import dev.maia.schemas.wal.WalTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gathers the facts {@link ReplicationLag} needs, straight from every region's Kafka: the origins' end
+ * offsets and oldest unapplied records, and each region's mirrored copies. Used by the metrics of every
+ * region and by {@code maia lag}, so both say the same.
+ */
+public final class LagProbe implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LagProbe.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** The highest origin offset a region has applied of a partition, -1 if none. */
+    @FunctionalInterface
+    public interface AppliedPositions {
+        long applied(String origin, String tenant, int partition);
+    }
+
+    private final Topology topology;
+    private final Map<String, Admin> admins = new HashMap<>();
+    private final Map<String, KafkaConsumer<byte[], byte[]>> consumers = new HashMap<>();
+
+    public LagProbe(Topology topology) {
+        this.topology = topology;
+    }
+
+    /** The lag of every tenant that {@code region} holds, per origin log. */
+    public synchronized List<TenantLag> probe(String region, Map<String, Placement> placements, AppliedPositions applied) {
+        List<TenantLag> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        Map<String, Set<String>> topicsByRegion = new HashMap<>();
+        for (RegionSpec r : topology.regions()) {
+            try {
+                topicsByRegion.put(r.name(), admin(r.name()).listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            } catch (Exception e) {
+                log.debug("Cannot list topics of {}: {}", r.name(), e.toString());
+            }
+        }
+        for (Placement p : placements.values()) {
+            if (!Placements.holders(p).contains(region)) {
+                continue;
+            }
+            String tenant = p.getTenantId();
+            String log = WalTopics.wal(tenant);
+            for (RegionSpec origin : topology.regions()) {
+                Set<String> originTopics = topicsByRegion.get(origin.name());
+                if (originTopics == null) {
+                    out.add(new TenantLag(region, tenant, origin.name(), p.getPrimaryRegion(), new ReplicationLag.Summary(0, 0, 0),
+                            "region " + origin.name() + " unreachable"));
+                    continue;
+                }
+                if (!originTopics.contains(log)) {
+                    continue;
+                }
+                try {
+                    List<ReplicationLag> parts = partitions(region, origin.name(), tenant, applied);
+                    out.add(new TenantLag(region, tenant, origin.name(), p.getPrimaryRegion(), ReplicationLag.sum(parts, now), null));
+                } catch (Exception e) {
+                    out.add(new TenantLag(region, tenant, origin.name(), p.getPrimaryRegion(), new ReplicationLag.Summary(0, 0, 0),
+                            e.getClass().getSimpleName() + ": " + e.getMessage()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<ReplicationLag> partitions(String region, String origin, String tenant, AppliedPositions applied) throws Exception {
+        String log = WalTopics.wal(tenant);
+        TopicDescription d = admin(origin).describeTopics(List.of(log)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(log);
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        d.partitions().forEach(p -> specs.put(new TopicPartition(log, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin(origin).listOffsets(specs)
+                .all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        List<ReplicationLag> out = new ArrayList<>();
+        for (var e : ends.entrySet()) {
+            int partition = e.getKey().partition();
+            long end = e.getValue().offset();
+            long appliedThrough = applied.applied(origin, tenant, partition);
+            ConsumerRecord<byte[], byte[]> first = firstAtOrAfter(origin, e.getKey(), appliedThrough + 1, end);
+            long mirrored = origin.equals(region) ? end - 1
+                    : lastMirroredOriginOffset(region, new TopicPartition(origin + "." + log, partition));
+            out.add(new ReplicationLag(end, mirrored, appliedThrough,
+                    first == null ? -1 : first.offset(), first == null ? 0 : first.timestamp()));
+        }
+        return out;
+    }
+
+    /** The first committed record at or after {@code offset}, or null if there is none before {@code end}. */
+    private ConsumerRecord<byte[], byte[]> firstAtOrAfter(String region, TopicPartition tp, long offset, long end) {
+        if (offset >= end) {
+            return null;
+        }
+        KafkaConsumer<byte[], byte[]> c = consumer(region);
+        c.assign(List.of(tp));
+        c.seek(tp, offset);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (c.position(tp) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                if (r.offset() >= offset) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The origin offset carried by the last record of a mirrored partition, -1 if it has none. */
+    private long lastMirroredOriginOffset(String region, TopicPartition tp) {
+        KafkaConsumer<byte[], byte[]> c = consumer(region);
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = c.endOffsets(List.of(tp), TIMEOUT);
+        } catch (Exception e) {
+            return -1; // the mirrored topic does not exist (yet)
+        }
+        long end = ends.getOrDefault(tp, 0L);
+        if (end == 0) {
+            return -1;
+        }
+        c.assign(List.of(tp));
+        // The last few offsets may be transaction markers: look back a little and keep the last record.
+        c.seek(tp, Math.max(0, end - 16));
+        long last = -1;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (c.position(tp) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                Header h = r.headers().lastHeader(WalHeaders.ORIGIN_OFFSET);
+                if (h != null) {
+                    last = WalHeaders.decodeLong(h.value());
+                }
+            }
+        }
+        return last;
+    }
+
+    private Admin admin(String region) {
+        return admins.computeIfAbsent(region, r -> Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topology.requireRegion(r).bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000)));
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String region) {
+        return consumers.computeIfAbsent(region, r -> new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topology.requireRegion(r).bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    @Override
+    public synchronized void close() {
+        admins.values().forEach(a -> a.close(Duration.ofSeconds(5)));
+        consumers.values().forEach(c -> c.close(Duration.ofSeconds(5)));
+        admins.clear();
+        consumers.clear();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.maia.apply.locality;
+
+import dev.maia.apply.TenantHolding;
+import dev.maia.apply.position.PositionTracker;
+import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.placement.Placements;
+import dev.maia.schemas.wal.WalTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Removes from this region every copy of a tenant its placement no longer gives it: the mirrored WAL
+ * topics ({@code <region>.maia.wal.<tenant>}) and the tenant's resources and positions in the store.
+ * Topics are checked on every round (MirrorMaker may still recreate one until its filter refreshes);
+ * the store is purged when a placement epoch first excludes this region, and {@link TenantHolding}
+ * keeps entries still in flight from being stored again.
+ */
+public final class DataLocalityEnforcer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DataLocalityEnforcer.class);
+
+    private final String region;
+    private final Admin admin;
+    private final Supplier<Map<String, Placement>> placements;
+    private final ReplicaStore store;
+    private final PositionTracker positions;
+    private final Map<String, Long> purgedAtEpoch = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+
+    public DataLocalityEnforcer(String region, String bootstrapServers, Supplier<Map<String, Placement>> placements,
+                                ReplicaStore store, PositionTracker positions, long intervalMs) {
+        this.region = region;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this.placements = placements;
+        this.store = store;
+        this.positions = positions;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "locality-" + region);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::enforce, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    public void enforce() {
+        try {
+            Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            for (Placement p : placements.get().values()) {
+                if (Placements.holders(p).contains(region)) {
+                    purgedAtEpoch.remove(p.getTenantId());
+                    continue;
+                }
+                purge(p, topics);
+            }
+        } catch (Exception e) {
+            log.warn("Data locality check of {} failed; retrying", region, e);
+        }
+    }
+
+    private void purge(Placement p, Set<String> topics) throws Exception {
+        String tenant = p.getTenantId();
+        List<String> copies = topics.stream()
+                .filter(t -> WalTopics.parse(t, region).filter(w -> w.tenantId().equals(tenant) && !w.originRegion().equals(region)).isPresent())
+                .toList();
+        if (!copies.isEmpty()) {
+            admin.deleteTopics(copies).all().get(30, TimeUnit.SECONDS);
+            log.info("Tenant {} is no longer held in {} (placement epoch {}): deleted {}", tenant, region, p.getEpoch(), copies);
+        }
+        if (!Long.valueOf(p.getEpoch()).equals(purgedAtEpoch.get(tenant))) {
+            long removed = store.purgeTenant(tenant);
+            positions.forget(tenant);
+            if (removed > 0) {
+                log.info("Tenant {} is no longer held in {}: purged {} resources from the store", tenant, region, removed);
+            } else if (copies.isEmpty()) {
+                // A round that found nothing left: an entry applied just before the placement arrived is gone too.
+                purgedAtEpoch.put(tenant, p.getEpoch());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        admin.close();
+    }
+}

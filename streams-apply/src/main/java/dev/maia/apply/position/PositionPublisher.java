@@ -1,0 +1,80 @@
+package dev.maia.apply.position;
+
+import dev.maia.apply.store.PositionKey;
+import dev.maia.schemas.avro.Position;
+import dev.maia.schemas.position.Positions;
+import dev.maia.schemas.wal.WalTopics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes this region's changed positions to its local {@code maia.positions} a few times a second:
+ * one record per changed partition, not one per applied entry, so the topic stays small under load.
+ */
+public final class PositionPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PositionPublisher.class);
+
+    private final String region;
+    private final PositionTracker tracker;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService scheduler;
+
+    public PositionPublisher(String region, String bootstrapServers, PositionTracker tracker, long intervalMs) {
+        this.region = region;
+        this.tracker = tracker;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "maia-positions-" + region,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "positions-" + region);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::publish, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    void publish() {
+        Map<PositionKey, PositionTracker.Applied> changed = tracker.drainUnpublished();
+        try {
+            for (var e : changed.entrySet()) {
+                Position p = Position.newBuilder().setRegion(region).setOriginRegion(e.getKey().origin())
+                        .setTenantId(e.getKey().tenant()).setPartition(e.getKey().partition())
+                        .setOffset(e.getValue().offset()).setHlc(e.getValue().hlc())
+                        .setTimestamp(Instant.ofEpochMilli(e.getValue().timestampMs())).build();
+                producer.send(new ProducerRecord<>(WalTopics.POSITIONS, Positions.key(p), Positions.encode(p)));
+            }
+            if (!changed.isEmpty()) {
+                producer.flush();
+            }
+        } catch (RuntimeException e) {
+            tracker.requeue(changed);
+            log.warn("Publishing positions of {} failed; retrying at the next interval", region, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publish();
+        producer.close();
+    }
+}

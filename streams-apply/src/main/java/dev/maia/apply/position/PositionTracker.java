@@ -1,0 +1,74 @@
+package dev.maia.apply.position;
+
+import dev.maia.apply.store.PositionKey;
+import dev.maia.apply.store.ReplicaStore;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this region has applied, per origin region, tenant and partition, in the origin's offsets.
+ * The offset is durable in the store (that is what makes a restart exact); the clock and wall time
+ * of the entry at that offset are kept for publishing, and changes are collected for the publisher.
+ */
+public final class PositionTracker {
+
+    /** The highest applied origin offset of a partition, with the HLC and wall time of that entry. */
+    public record Applied(long offset, long hlc, long timestampMs) {
+    }
+
+    private final ReplicaStore store;
+    private final Map<PositionKey, Applied> latest = new ConcurrentHashMap<>();
+    private final Map<PositionKey, Applied> unpublished = new ConcurrentHashMap<>();
+
+    public PositionTracker(ReplicaStore store) {
+        this.store = store;
+        // After a restart, every position is known again (its clock only once a new entry arrives).
+        store.appliedOffsets().forEach((key, offset) -> {
+            Applied a = new Applied(offset, 0, 0);
+            latest.put(key, a);
+            unpublished.put(key, a);
+        });
+    }
+
+    public long appliedOffset(String origin, String tenant, int partition) {
+        Applied a = latest.get(new PositionKey(origin, tenant, partition));
+        return a == null ? store.appliedOffset(origin, tenant, partition) : a.offset();
+    }
+
+    public void applied(String origin, String tenant, int partition, long originOffset, long hlc, long timestampMs) {
+        store.recordApplied(origin, tenant, partition, originOffset);
+        PositionKey key = new PositionKey(origin, tenant, partition);
+        Applied a = new Applied(originOffset, hlc, timestampMs);
+        latest.put(key, a);
+        unpublished.put(key, a);
+    }
+
+    /** Positions changed since the last call (the publisher's batch). */
+    public Map<PositionKey, Applied> drainUnpublished() {
+        Map<PositionKey, Applied> out = new HashMap<>();
+        for (PositionKey k : unpublished.keySet()) {
+            Applied a = unpublished.remove(k);
+            if (a != null) {
+                out.put(k, a);
+            }
+        }
+        return out;
+    }
+
+    /** Gives back a batch the publisher could not send (newer changes win). */
+    public void requeue(Map<PositionKey, Applied> batch) {
+        batch.forEach(unpublished::putIfAbsent);
+    }
+
+    public Map<PositionKey, Applied> snapshot() {
+        return Map.copyOf(latest);
+    }
+
+    /** Forgets a purged tenant. */
+    public void forget(String tenant) {
+        latest.keySet().removeIf(k -> k.tenant().equals(tenant));
+        unpublished.keySet().removeIf(k -> k.tenant().equals(tenant));
+    }
+}
