@@ -33,8 +33,19 @@ import java.util.concurrent.TimeUnit;
         description = "Run the three-region demo on this machine (real Kafka, MirrorMaker 2, no Docker).")
 final class DemoCommand implements Callable<Integer> {
     static final List<String> REGIONS = List.of("us-west", "eu-central", "ap-tokyo");
-    /** Each demo tenant writes in its home region. */
-    static final Map<String, String> TENANT_HOME = Map.of("acme", "us-west", "globex", "eu-central", "initech", "ap-tokyo");
+    /** One demo tenant per placement mode; each writes in its primary region. */
+    record DemoTenant(String id, String mode, String primary, List<String> replicas) {
+        List<String> holders() {
+            List<String> out = new ArrayList<>(List.of(primary));
+            out.addAll(mode.equals("global") ? REGIONS.stream().filter(r -> !r.equals(primary)).toList() : replicas);
+            return out;
+        }
+    }
+
+    static final List<DemoTenant> TENANTS = List.of(
+            new DemoTenant("acme", "global", "us-west", List.of()),
+            new DemoTenant("globex", "replicated", "eu-central", List.of("us-west")),
+            new DemoTenant("initech", "single", "ap-tokyo", List.of()));
 
     @Option(names = "--writes", description = "write N memories, then wait for them (default: write continuously until Ctrl-C)")
     Integer writes;
@@ -79,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             LocalRegions clusters = teardown.add(LocalRegions.start(REGIONS, work.resolve("kafka")));
             Map<String, String> tenantKeys = new java.util.TreeMap<>();
-            TENANT_HOME.keySet().forEach(t -> tenantKeys.put(t, ApiKeyring.newKey()));
+            TENANTS.forEach(t -> tenantKeys.put(t.id(), ApiKeyring.newKey()));
             RegionNodes nodes = teardown.add(RegionNodes.start(clusters, work.resolve("regions"), run,
                     ApiKeyring.newKey(), tenantKeys));
             Topology topology = nodes.topology();
@@ -87,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
             for (var r : topology.regions()) {
                 progress.printf("  %-11s kafka %-20s http %s%n", r.name(), r.bootstrapServers(), r.endpoint());
             }
+            place(nodes);
             if (topologyOut != null) {
                 topology.write(topologyOut);
                 progress.printf("demo: topology written to %s%n", topologyOut);
@@ -146,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int scripted(RegionNodes nodes, DemoRun run) throws Exception {
-        progress.printf("demo: writing %d memories for tenants %s ...%n", writes, TENANT_HOME.keySet());
+        progress.printf("demo: writing %d memories for tenants %s ...%n", writes, TENANTS.stream().map(DemoTenant::id).toList());
         writeAll(nodes, run, writes);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         Map<String, DemoRun.RegionStatus> status;
@@ -190,6 +202,7 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(500);
             if (i % 10 == 9) {
                 printTable(run.status(nodes));
+                printLag(nodes);
             }
         }
         return 130;
@@ -215,30 +228,54 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Seven in ten writes go to acme in us-west, two to globex in eu-central, one to initech in ap-tokyo. */
+    /** Places each demo tenant through the admin API, as an operator would. */
+    private void place(RegionNodes nodes) throws Exception {
+        MaiaClient client = new MaiaClient();
+        for (DemoTenant t : TENANTS) {
+            String body = Json.write(Map.of("mode", t.mode(), "primary_region", t.primary(), "replicas", t.replicas()));
+            MaiaClient.Reply r = client.send("POST", nodes.node(t.primary()).endpoint() + "/admin/tenants/" + t.id() + "/placement",
+                    nodes.topology().adminKey(), body);
+            if (r.status() != 200) {
+                throw new IllegalStateException("placing " + t.id() + " answered " + r.status() + ": " + r.body());
+            }
+            progress.printf("  %-8s %-10s primary %-10s held in %s%n", t.id(), t.mode(), t.primary(), t.holders());
+        }
+    }
+
+    /** Seven in ten writes go to acme (global), two to globex (replicated), one to initech (single). */
     private static void writeOne(MaiaClient client, RegionNodes nodes, DemoRun run, int n) throws Exception {
-        String tenant = n % 10 < 7 ? "acme" : n % 10 < 9 ? "globex" : "initech";
-        String region = TENANT_HOME.get(tenant);
+        DemoTenant tenant = TENANTS.get(n % 10 < 7 ? 0 : n % 10 < 9 ? 1 : 2);
+        String region = tenant.primary();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("namespace", "demo");
-        body.put("content", "memory #" + n + " of " + tenant + ", written in " + region);
+        body.put("content", "memory #" + n + " of " + tenant.id() + ", written in " + region);
         body.put("tags", List.of("demo", region));
         body.put("metadata", Map.of("n", n));
         long at = System.nanoTime();
         MaiaClient.Reply reply = client.send("POST", nodes.node(region).endpoint() + "/v1/memories",
-                nodes.topology().tenantKeys().get(tenant), Json.write(body));
+                nodes.topology().tenantKeys().get(tenant.id()), Json.write(body));
         if (reply.status() != 201) {
             throw new IllegalStateException("write " + n + " to " + region + " answered " + reply.status() + ": " + reply.body());
         }
-        JsonNode created = reply.body();
-        run.written(new DemoRun.Write(tenant, created.get("id").asText(), region, at));
+        run.written(new DemoRun.Write(tenant.id(), reply.body().get("id").asText(), region, tenant.holders(), at));
     }
 
     private void printTable(Map<String, DemoRun.RegionStatus> status) {
-        progress.printf("  %-11s %9s %8s %8s%n", "region", "applied", "behind", "lag_s");
+        progress.printf("  %-11s %9s %8s %8s %8s%n", "region", "applied", "behind", "lag_s", "leaked");
         for (DemoRun.RegionStatus s : status.values()) {
-            progress.printf("  %-11s %9s %8d %8.2f%n", s.name(), s.applied() + "/" + s.expected(),
-                    s.expected() - s.applied(), s.lagSeconds());
+            progress.printf("  %-11s %9s %8d %8.2f %8d%n", s.name(), s.applied() + "/" + s.expected(),
+                    s.expected() - s.applied(), s.lagSeconds(), s.leaked());
+        }
+    }
+
+    /** The regions' own lag monitors: the same numbers as maia lag and the metrics. */
+    private void printLag(RegionNodes nodes) {
+        progress.printf("  %-11s %-8s %-11s %8s %8s %8s%n", "region", "tenant", "origin", "mm2", "apply", "seconds");
+        for (RegionNode node : nodes.all()) {
+            for (var row : node.lag().latest()) {
+                progress.printf("  %-11s %-8s %-11s %8d %8d %8.1f%n", row.region(), row.tenant(), row.origin(),
+                        row.lag().mirrorRecords(), row.lag().applyRecords(), row.lag().secondsBehind());
+            }
         }
     }
 
@@ -252,12 +289,18 @@ final class DemoCommand implements Callable<Integer> {
             r.put("expected", s.expected());
             r.put("converged", s.converged());
             r.put("lag_seconds", s.lagSeconds());
+            r.put("leaked", s.leaked());
             regions.add(r);
         }
         out.put("regions", regions);
         out.put("writes", run.writeCount());
         out.put("converged", converged);
         out.put("seconds_to_converge", converged ? run.secondsToConverge() : null);
+        List<Map<String, Object>> tenants = new ArrayList<>();
+        for (DemoTenant t : TENANTS) {
+            tenants.add(Map.of("tenant", t.id(), "mode", t.mode(), "primary_region", t.primary(), "held_in", t.holders()));
+        }
+        out.put("tenants", tenants);
         return out;
     }
 

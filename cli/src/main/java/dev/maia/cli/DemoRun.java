@@ -15,12 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class DemoRun implements ApplyListener {
 
-    record Write(String tenant, String id, String region, long writtenAtNanos) {
+    /** One write of the demo, and the regions its tenant's placement says must hold it. */
+    record Write(String tenant, String id, String region, List<String> holders, long writtenAtNanos) {
     }
 
-    record RegionStatus(String name, int applied, int expected, double lagSeconds) {
+    /** How many of the writes a region must hold it holds, and how many it holds that it must not. */
+    record RegionStatus(String name, int applied, int expected, double lagSeconds, int leaked) {
         boolean converged() {
-            return applied == expected;
+            return applied == expected && leaked == 0;
         }
     }
 
@@ -62,16 +64,24 @@ final class DemoRun implements ApplyListener {
         long now = System.nanoTime();
         for (String region : regions) {
             int applied = 0;
+            int expected = 0;
+            int leaked = 0;
             long oldestMissing = Long.MAX_VALUE;
             for (Write w : writes.values()) {
-                if (nodes.node(region).store().live(w.tenant(), ResourceType.memory, w.id()).isPresent()) {
+                boolean held = nodes.node(region).store().live(w.tenant(), ResourceType.memory, w.id()).isPresent();
+                if (!w.holders().contains(region)) {
+                    leaked += held ? 1 : 0;
+                    continue;
+                }
+                expected++;
+                if (held) {
                     applied++;
                 } else {
                     oldestMissing = Math.min(oldestMissing, w.writtenAtNanos());
                 }
             }
             double lag = oldestMissing == Long.MAX_VALUE ? 0.0 : (now - oldestMissing) / 1e9;
-            out.put(region, new RegionStatus(region, applied, writes.size(), lag));
+            out.put(region, new RegionStatus(region, applied, expected, lag, leaked));
         }
         return out;
     }
@@ -82,6 +92,9 @@ final class DemoRun implements ApplyListener {
         long last = 0;
         for (String region : regions) {
             for (Write w : writes.values()) {
+                if (!w.holders().contains(region)) {
+                    continue;
+                }
                 Long at = arrivals.get(region).get(w.id());
                 if (at == null) {
                     return -1;

@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * Turns MAIA's JSON write bodies into {@link Memory} records, refusing anything out of shape or over
- * the limits with the field it concerns. Nothing is written before this has passed.
+ * the limits with the field it concerns. Nothing is written before this has passed. Public because
+ * every way into the WAL (the HTTP API, {@code maia produce --via kafka}) must apply the same rules.
  */
-final class MemoryRequests {
+public final class MemoryRequests {
     static {
         AvroClasses.trust();
     }
@@ -30,12 +31,12 @@ final class MemoryRequests {
 
     private final WriteLimits limits;
 
-    MemoryRequests(WriteLimits limits) {
+    public MemoryRequests(WriteLimits limits) {
         this.limits = limits;
     }
 
     /** A new memory from a {@code POST /v1/memories} body; MAIA's defaults fill what is absent. */
-    Memory create(JsonNode body, String id, Instant now) {
+    public Memory create(JsonNode body, String id, Instant now) {
         Memory.Builder m = Memory.newBuilder()
                 .setId(id)
                 .setNamespace(requiredString(body, "namespace", limits.maxIdLength() * 2))
@@ -115,7 +116,7 @@ final class MemoryRequests {
     }
 
     /** A client-chosen id from a create body, or a new ULID. */
-    String idFor(JsonNode body) {
+    public String idFor(JsonNode body) {
         JsonNode id = body.get("id");
         if (id == null || id.isNull()) {
             return dev.maia.schemas.wal.Ulid.next();

@@ -28,20 +28,32 @@ import java.util.concurrent.Future;
  */
 public final class WalAppender implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaProducer<String, byte[]> transactional;
+    private KafkaProducer<String, byte[]> transactional;
+    private final String bootstrapServers;
     private final WalCodec codec;
     private final String region;
 
     public WalAppender(String bootstrapServers, String region, WalCodec codec) {
+        this.bootstrapServers = bootstrapServers;
         this.region = region;
         this.codec = codec;
         this.producer = new KafkaProducer<>(settings(bootstrapServers, "maia-wal-" + region), new StringSerializer(), new ByteArraySerializer());
-        Map<String, Object> tx = settings(bootstrapServers, "maia-wal-batch-" + region);
-        // One id per region: a restarted producer fences its predecessor and aborts what it left open.
-        tx.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "maia-wal-batch-" + region);
-        tx.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
-        this.transactional = new KafkaProducer<>(tx, new StringSerializer(), new ByteArraySerializer());
-        this.transactional.initTransactions();
+    }
+
+    /**
+     * The batch producer, started on the first batch. Its transactional id is the region's: a restarted
+     * region fences its predecessor and aborts what it left open. Only a region's own write path sends
+     * batches, so no other appender ever takes that id.
+     */
+    private KafkaProducer<String, byte[]> transactional() {
+        if (transactional == null) {
+            Map<String, Object> tx = settings(bootstrapServers, "maia-wal-batch-" + region);
+            tx.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "maia-wal-batch-" + region);
+            tx.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+            transactional = new KafkaProducer<>(tx, new StringSerializer(), new ByteArraySerializer());
+            transactional.initTransactions();
+        }
+        return transactional;
     }
 
     private static Map<String, Object> settings(String bootstrapServers, String clientId) {
@@ -71,6 +83,7 @@ public final class WalAppender implements AutoCloseable {
 
     /** Appends all entries in one transaction: every one is committed, or none is. */
     public synchronized List<PositionToken> appendAll(List<WALEntry> entries) throws ExecutionException, InterruptedException {
+        KafkaProducer<String, byte[]> transactional = transactional();
         transactional.beginTransaction();
         try {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -102,8 +115,10 @@ public final class WalAppender implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         producer.close();
-        transactional.close();
+        if (transactional != null) {
+            transactional.close();
+        }
     }
 }

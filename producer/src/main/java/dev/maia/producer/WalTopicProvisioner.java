@@ -3,12 +3,16 @@ package dev.maia.producer;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -18,9 +22,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Creates a tenant's log before its first append, with the deployment's partition count: every copy of
  * every WAL topic must have the same number of partitions so a resource maps to the same partition
- * everywhere. Broker auto-creation would use the broker's default instead.
+ * everywhere. Broker auto-creation would use the broker's default instead. Public because tools that
+ * append straight to Kafka ({@code maia produce --via kafka}) must create the log the same way.
  */
-final class WalTopicProvisioner {
+public final class WalTopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(WalTopicProvisioner.class);
 
     private final Admin admin;
@@ -28,13 +33,17 @@ final class WalTopicProvisioner {
     private final short replicationFactor;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-    WalTopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+    public WalTopicProvisioner(Admin admin, int partitions, short replicationFactor) {
         this.admin = admin;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
     }
 
-    void ensure(String tenantId) throws InterruptedException {
+    /**
+     * Creates the tenant's log if missing (an existing log must have the deployment's partition count) and
+     * returns once every partition's leader serves it.
+     */
+    public void ensure(String tenantId) throws InterruptedException {
         String topic = WalTopics.wal(tenantId);
         if (known.contains(topic)) {
             return;
@@ -50,7 +59,33 @@ final class WalTopicProvisioner {
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer the creation of " + topic + " within 30 s", e);
         }
+        awaitLeaders(topic);
         known.add(topic);
+    }
+
+    /**
+     * A created topic's leaders take a moment to come up. An idempotent producer that pipelines appends
+     * into a partition in that moment can get a NOT_LEADER_OR_FOLLOWER on its first batch and then
+     * OUT_OF_ORDER_SEQUENCE_NUMBER on every later one until the delivery timeout fails them all. Listing
+     * the partitions' offsets is answered by each leader only once it serves the partition.
+     */
+    private void awaitLeaders(String topic) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the leaders of " + topic + " were not ready within 30 s", e);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private void verifyPartitions(String topic) throws InterruptedException {

@@ -1,0 +1,179 @@
+package dev.maia.cli.produce;
+
+import dev.maia.producer.MemoryRequests;
+import dev.maia.producer.WalAppender;
+import dev.maia.producer.WriteLimits;
+import dev.maia.schemas.http.ApiException;
+import dev.maia.producer.WalTopicProvisioner;
+import dev.maia.producer.WriteConfig;
+import dev.maia.schemas.avro.Memory;
+import dev.maia.schemas.avro.Operation;
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.placement.PlacementView;
+import dev.maia.schemas.topology.RegionSpec;
+import dev.maia.schemas.wal.HybridLogicalClock;
+import dev.maia.schemas.wal.WalCodec;
+import dev.maia.schemas.wal.WalCodecs;
+import dev.maia.schemas.wal.WalEntries;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code --via kafka}: builds WAL entries of memory creates and appends them with the producer library
+ * ({@link WalAppender}: idempotent, {@code acks=all}) to the region's cluster, skipping the HTTP hop.
+ * It keeps the write path's one hard rule: nothing is appended for a tenant whose primary is not this
+ * region, so it reads the placements first (as the region does) and checks every record against them.
+ */
+final class KafkaProduceSink implements ProduceSink {
+    private static final Logger log = LoggerFactory.getLogger(KafkaProduceSink.class);
+    /** Enough to keep the producer's batches full; bounded so Ctrl-C has little left to wait for. */
+    static final int MAX_IN_FLIGHT = 2000;
+
+    private final String region;
+    private final PlacementView placements;
+    private final Admin admin;
+    private final WalTopicProvisioner topics;
+    private final WalCodec codec;
+    /** The same rules as the HTTP API: going straight to Kafka must not bypass them. */
+    private static final MemoryRequests REQUESTS = new MemoryRequests(WriteLimits.DEFAULTS);
+
+    private final WalAppender appender;
+    // Creates of fresh ids order after nothing, so a run's own clock is enough; it still never goes backwards.
+    private final HybridLogicalClock clock = new HybridLogicalClock();
+
+    private KafkaProduceSink(RegionSpec region, PlacementView placements, Admin admin, WalCodec codec, WalAppender appender) {
+        this.region = region.name();
+        this.placements = placements;
+        this.admin = admin;
+        WriteConfig deployment = WriteConfig.defaults(region.name(), region.bootstrapServers());
+        this.topics = new WalTopicProvisioner(admin, deployment.walPartitions(), deployment.walReplicationFactor());
+        this.codec = codec;
+        this.appender = appender;
+    }
+
+    /** Connects to the region's cluster and loads every placement before anything can be written. */
+    static KafkaProduceSink open(RegionSpec region, Optional<String> schemaRegistryUrl) throws InterruptedException, TimeoutException {
+        PlacementView view = new PlacementView(region.bootstrapServers(), region.name());
+        WalCodec codec = null;
+        Admin admin = null;
+        try {
+            view.start(Duration.ofSeconds(30));
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, region.bootstrapServers()));
+            codec = WalCodecs.forRegistry(schemaRegistryUrl);
+            // Single appends only: the region's transactional (batch) producer identity is never taken.
+            WalAppender appender = new WalAppender(region.bootstrapServers(), region.name(), codec);
+            return new KafkaProduceSink(region, view, admin, codec, appender);
+        } catch (InterruptedException | TimeoutException | RuntimeException e) {
+            view.close();
+            if (admin != null) {
+                admin.close();
+            }
+            if (codec != null) {
+                WalCodecs.close(codec);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses the run (before anything is written) if any tenant has no placement or a primary other than
+     * this region. A placement written moments ago may still be on its way here through MirrorMaker, so
+     * a missing one gets {@code grace} to arrive.
+     */
+    void requireWritable(Collection<String> tenants, Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (tenants.stream().anyMatch(t -> placements.get(t).isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<String> problems = new ArrayList<>();
+        for (String t : tenants) {
+            refusal(t).ifPresent(problems::add);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("refusing to append in " + region + ": " + String.join("; ", problems));
+        }
+    }
+
+    /** Why this region may not append for the tenant, or empty if it may. */
+    private Optional<String> refusal(String tenant) {
+        Optional<Placement> p = placements.get(tenant);
+        if (p.isEmpty()) {
+            return Optional.of("tenant " + tenant + " has no placement (set one first, or write --via http, which places a new tenant in the region it writes to)");
+        }
+        if (!p.get().getPrimaryRegion().equals(region)) {
+            return Optional.of("tenant " + tenant + " has primary region " + p.get().getPrimaryRegion()
+                    + " (write there with --region " + p.get().getPrimaryRegion() + ")");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return MAX_IN_FLIGHT;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(ProduceRecord record) throws InterruptedException {
+        String tenant = record.tenant();
+        // Checked per record too: input lines name their tenants as they come, and a failover may move
+        // a primary away mid-run; the epoch written is the one current now.
+        Optional<Placement> placement = placements.get(tenant);
+        Optional<String> refused = refusal(tenant);
+        if (refused.isPresent()) {
+            return done(SendResult.failed(placement.isEmpty() ? "no_placement" : "not_primary", refused.get()));
+        }
+        WALEntry entry;
+        try {
+            String id = REQUESTS.idFor(record.body());
+            long hlc = clock.now();
+            Memory memory = REQUESTS.create(record.body(), id, Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
+            entry = WalEntries.memoryChange(Operation.CREATE, tenant, memory.getId(), memory.getNamespace(), memory, hlc,
+                    region, placement.get().getEpoch());
+        } catch (ApiException e) {
+            return done(SendResult.failed("invalid_input", e.getMessage()));
+        }
+        try {
+            topics.ensure(tenant);
+        } catch (IllegalStateException e) {
+            return done(SendResult.failed("wal_topic", e.getMessage()));
+        }
+        return appender.append(entry).handle((position, error) -> {
+            if (error == null) {
+                return SendResult.written(false);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return SendResult.failed("kafka " + cause.getClass().getSimpleName(), String.valueOf(cause.getMessage()));
+        });
+    }
+
+    private static CompletableFuture<SendResult> done(SendResult r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    @Override
+    public void close() {
+        // The appender first: close() flushes what is still buffered, and waits for the acks.
+        try {
+            appender.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the WAL appender", e);
+        }
+        placements.close();
+        admin.close(Duration.ofSeconds(5));
+        WalCodecs.close(codec);
+    }
+}
