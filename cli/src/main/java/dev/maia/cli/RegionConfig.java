@@ -8,7 +8,9 @@ import dev.maia.apply.ApplyConfig;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.producer.WriteConfig;
 import dev.maia.producer.WriteLimits;
+import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.http.ApiKeyring;
+import dev.maia.schemas.placement.Placements;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,7 +33,12 @@ public record RegionConfig(
         @JsonProperty("store_average_value_bytes") Integer storeAverageValueBytes,
         @JsonProperty("admin_key_sha256") String adminKeySha256,
         @JsonProperty("tenant_keys_sha256") Map<String, String> tenantKeysSha256,
-        @JsonProperty("schema_registry_url") String schemaRegistryUrl) {
+        @JsonProperty("schema_registry_url") String schemaRegistryUrl,
+        @JsonProperty("sync_mode") String syncMode,
+        @JsonProperty("sync_timeout_ms") Long syncTimeoutMs,
+        @JsonProperty("on_sync_timeout") String onSyncTimeout,
+        @JsonProperty("read_wait_ms") Long readWaitMs,
+        @JsonProperty("on_read_timeout") String onReadTimeout) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -42,7 +49,7 @@ public record RegionConfig(
         Map<String, String> hashes = new java.util.TreeMap<>();
         tenantKeys.forEach((tenant, key) -> hashes.put(tenant, ApiKeyring.hash(key)));
         return new RegionConfig(region, bootstrapServers, "127.0.0.1", httpPort, workDir.toString(), null, null, null,
-                adminKey == null ? null : ApiKeyring.hash(adminKey), hashes, null);
+                adminKey == null ? null : ApiKeyring.hash(adminKey), hashes, null, null, null, null, null, null);
     }
 
     public static RegionConfig load(Path file, Map<String, String> env) {
@@ -60,7 +67,9 @@ public record RegionConfig(
                 env.getOrDefault("MAIA_WORK_DIR", c.workDir),
                 c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes,
                 env.getOrDefault("MAIA_ADMIN_KEY_SHA256", c.adminKeySha256), c.tenantKeysSha256,
-                env.getOrDefault("MAIA_SCHEMA_REGISTRY_URL", c.schemaRegistryUrl));
+                env.getOrDefault("MAIA_SCHEMA_REGISTRY_URL", c.schemaRegistryUrl),
+                env.getOrDefault("MAIA_SYNC_MODE", c.syncMode), c.syncTimeoutMs,
+                env.getOrDefault("MAIA_ON_SYNC_TIMEOUT", c.onSyncTimeout), c.readWaitMs, c.onReadTimeout);
     }
 
     private static int parsePort(String value) {
@@ -92,7 +101,49 @@ public record RegionConfig(
 
     public WriteConfig writeConfig() {
         return new WriteConfig(region, bootstrapServers, walPartitions == null ? 3 : walPartitions, (short) 1,
-                WriteLimits.DEFAULTS, WriteConfig.DEFAULT_MAX_CLOCK_SKEW_MS);
+                WriteLimits.DEFAULTS, WriteConfig.DEFAULT_MAX_CLOCK_SKEW_MS,
+                syncMode == null ? SyncMode.async : parse("sync_mode", () -> Placements.parseSyncMode(syncMode)),
+                syncTimeoutMs == null ? WriteConfig.DEFAULT_SYNC_TIMEOUT_MS : syncTimeoutMs,
+                oneOf("on_sync_timeout", onSyncTimeout, "fail", "degrade").equals("degrade"));
+    }
+
+    /** How long a read with a position waits for it (read-your-writes). */
+    public long readWait() {
+        long wait = readWaitMs == null ? 5_000 : readWaitMs;
+        if (wait < 0) {
+            throw new IllegalArgumentException("read_wait_ms: must be >= 0, got " + wait);
+        }
+        return wait;
+    }
+
+    /** Whether a read that waited in vain is sent to the tenant's primary (else: 504). */
+    public boolean redirectReadsOnTimeout() {
+        return oneOf("on_read_timeout", onReadTimeout, "fail", "redirect").equals("redirect");
+    }
+
+    /** The same region, degrading instead of failing when replicas are slow (sync modes). */
+    public RegionConfig withOnSyncTimeout(String value, long timeoutMs) {
+        return new RegionConfig(region, bootstrapServers, httpHost, httpPort, workDir, walPartitions, storeMaxEntries,
+                storeAverageValueBytes, adminKeySha256, tenantKeysSha256, schemaRegistryUrl, syncMode, timeoutMs, value,
+                readWaitMs, onReadTimeout);
+    }
+
+    private static String oneOf(String key, String value, String byDefault, String other) {
+        if (value == null || value.equals(byDefault)) {
+            return byDefault;
+        }
+        if (value.equals(other)) {
+            return other;
+        }
+        throw new IllegalArgumentException(key + ": must be " + byDefault + " or " + other + ", got '" + value + "'");
+    }
+
+    private static <T> T parse(String key, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(key) ? e.getMessage() : key + ": " + e.getMessage(), e);
+        }
     }
 
     public ApiKeyring keyring() {

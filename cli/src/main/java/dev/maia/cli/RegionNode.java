@@ -15,6 +15,8 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiKeyring;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.placement.PlacementView;
+import dev.maia.schemas.position.PositionsView;
+import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.http.HttpRouter;
 import dev.maia.schemas.wal.WalCodecs;
@@ -74,9 +76,12 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(store);
         PlacementView placements = new PlacementView(config.bootstrapServers(), config.region());
         toClose.push(placements);
-        WriteService writes = new WriteService(config.writeConfig(), topology, codec, store, placements, registry);
+        PositionsView positions = new PositionsView(config.bootstrapServers(), config.region());
+        toClose.push(positions);
+        WriteService writes = new WriteService(config.writeConfig(), topology, codec, store, placements, positions, registry);
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
+        positions.start();
         ApplyListener observeClock = (region, entry) -> {
             writes.observeApplied(entry);
             listener.applied(region, entry);
@@ -92,7 +97,10 @@ public final class RegionNode implements AutoCloseable {
 
         HttpRouter router = new HttpRouter(MAX_BODY_BYTES, keyring);
         writes.mount(router);
-        new ReadRoutes(store).mount(router);
+        ReadRoutes.PrimaryLocator primaries = tenant -> config.redirectReadsOnTimeout()
+                ? placements.get(tenant).flatMap(p -> topology.region(p.getPrimaryRegion())).map(RegionSpec::endpoint)
+                : java.util.Optional.empty();
+        new ReadRoutes(store, apply.positions(), config.readWait(), primaries).mount(router);
         router.add("GET", "/metrics", Access.PUBLIC, r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
         router.add("GET", "/health", Access.PUBLIC, r -> HttpResponse.json(apply.failure().isEmpty() ? 200 : 503,
                 Map.of("region", config.region(), "apply", apply.state().name(),

@@ -85,12 +85,22 @@ public final class RegionNodes implements AutoCloseable {
     }
 
     public synchronized RegionNode startRegion(String region) throws Exception {
+        return startRegion(region, configs.get(region));
+    }
+
+    /** Starts a stopped region with another configuration (kept for later restarts). */
+    public synchronized RegionNode startRegion(String region, RegionConfig config) throws Exception {
         if (nodes.containsKey(region)) {
             return nodes.get(region);
         }
-        RegionNode node = RegionNode.start(configs.get(region), topology, listener);
+        configs.put(region, config);
+        RegionNode node = RegionNode.start(config, topology, listener);
         nodes.put(region, node);
         return node;
+    }
+
+    public synchronized RegionConfig config(String region) {
+        return configs.get(region);
     }
 
     public List<RegionNode> all() {

@@ -53,9 +53,9 @@ final class MemoryWriteRoutes {
         String tenant = request.tenant();
         JsonNode body = Json.parseObject(request.body());
         PreparedCreate prepared = prepareCreate(tenant, body);
-        WALEntry entry = prepared.entry(writer.requirePrimary(tenant, request, true));
-        PositionToken position = writer.append(entry);
-        return HttpResponse.json(201, withPosition(MemoryJson.toJson((Memory) entry.getData()), position));
+        Placement placement = writer.requirePrimary(tenant, request, true);
+        WALEntry entry = prepared.entry(placement);
+        return answer(201, MemoryJson.toJson((Memory) entry.getData()), writer.append(entry, placement));
     }
 
     /** A validated create, waiting for the placement epoch it will be written under. */
@@ -118,7 +118,8 @@ final class MemoryWriteRoutes {
         }
         Placement placement = writer.requirePrimary(tenant, request, true);
         List<WALEntry> entries = prepared.stream().map(p -> p.entry(placement)).toList();
-        List<PositionToken> positions = writer.appendAll(entries);
+        WalWriter.Written written = writer.appendAll(entries, placement);
+        List<PositionToken> positions = written.positions();
         List<Map<String, Object>> results = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -128,7 +129,12 @@ final class MemoryWriteRoutes {
             r.put("position", positions.get(i));
             results.add(r);
         }
-        return HttpResponse.json(201, Map.of("results", results));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("results", results);
+        if (written.replication() != null) {
+            out.put("replication", written.replication().toJson());
+        }
+        return HttpResponse.json(201, out);
     }
 
     private HttpResponse update(HttpRequest request) throws Exception {
@@ -139,9 +145,9 @@ final class MemoryWriteRoutes {
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
         Memory memory = requests.update(body, (Memory) current.getData(), Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
-        PositionToken position = writer.append(WalEntries.memoryChange(Operation.UPDATE, tenant, id, memory.getNamespace(),
-                memory, hlc, region, placement.getEpoch()));
-        return HttpResponse.json(200, withPosition(MemoryJson.toJson(memory), position));
+        WalWriter.Written written = writer.append(WalEntries.memoryChange(Operation.UPDATE, tenant, id, memory.getNamespace(),
+                memory, hlc, region, placement.getEpoch()), placement);
+        return answer(200, MemoryJson.toJson(memory), written);
     }
 
     private HttpResponse delete(HttpRequest request) throws Exception {
@@ -150,11 +156,9 @@ final class MemoryWriteRoutes {
         Placement placement = writer.requirePrimary(tenant, request, false);
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
-        PositionToken position = writer.append(WalEntries.memoryChange(Operation.DELETE, tenant, id, current.getNamespace(),
-                null, hlc, region, placement.getEpoch()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("deleted", true);
-        return HttpResponse.json(200, withPosition(out, position));
+        WalWriter.Written written = writer.append(WalEntries.memoryChange(Operation.DELETE, tenant, id, current.getNamespace(),
+                null, hlc, region, placement.getEpoch()), placement);
+        return answer(200, new LinkedHashMap<>(Map.of("deleted", true)), written);
     }
 
     private WALEntry live(String tenant, String id) {
@@ -162,9 +166,16 @@ final class MemoryWriteRoutes {
                 .orElseThrow(() -> ApiException.notFound("memory " + id + " not found"));
     }
 
-    static Map<String, Object> withPosition(Map<String, Object> resource, PositionToken position) {
+    /**
+     * The resource with where the write sits ({@code position}, also as {@code X-MAIA-Position} for a
+     * read-your-writes read elsewhere) and, for semi-sync and sync tenants, which replicas had it.
+     */
+    static HttpResponse answer(int status, Map<String, Object> resource, WalWriter.Written written) {
         Map<String, Object> out = new LinkedHashMap<>(resource);
-        out.put("position", position);
-        return out;
+        out.put("position", written.position());
+        if (written.replication() != null) {
+            out.put("replication", written.replication().toJson());
+        }
+        return HttpResponse.json(status, out).withHeader(PositionToken.HEADER, written.position().toHeader());
     }
 }

@@ -15,7 +15,6 @@ import dev.maia.schemas.http.Json;
 import dev.maia.schemas.json.NamespaceJson;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.wal.HybridLogicalClock;
-import dev.maia.schemas.wal.PositionToken;
 import dev.maia.schemas.wal.WalEntries;
 
 import java.time.Instant;
@@ -54,8 +53,8 @@ final class NamespaceWriteRoutes {
         long hlc = writer.stamp(state.current(tenant, ResourceType.namespace, id).orElse(null));
         Namespace ns = requests.create(body, id, Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
         Placement placement = writer.requirePrimary(tenant, request, true);
-        PositionToken position = writer.append(WalEntries.namespaceChange(Operation.CREATE, tenant, id, ns, hlc, region, placement.getEpoch()));
-        return HttpResponse.json(201, MemoryWriteRoutes.withPosition(NamespaceJson.toJson(ns), position));
+        return MemoryWriteRoutes.answer(201, NamespaceJson.toJson(ns),
+                writer.append(WalEntries.namespaceChange(Operation.CREATE, tenant, id, ns, hlc, region, placement.getEpoch()), placement));
     }
 
     private HttpResponse update(HttpRequest request) throws Exception {
@@ -66,8 +65,8 @@ final class NamespaceWriteRoutes {
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
         Namespace ns = requests.update(body, (Namespace) current.getData(), Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
-        PositionToken position = writer.append(WalEntries.namespaceChange(Operation.UPDATE, tenant, id, ns, hlc, region, placement.getEpoch()));
-        return HttpResponse.json(200, MemoryWriteRoutes.withPosition(NamespaceJson.toJson(ns), position));
+        return MemoryWriteRoutes.answer(200, NamespaceJson.toJson(ns),
+                writer.append(WalEntries.namespaceChange(Operation.UPDATE, tenant, id, ns, hlc, region, placement.getEpoch()), placement));
     }
 
     private HttpResponse delete(HttpRequest request) throws Exception {
@@ -76,10 +75,8 @@ final class NamespaceWriteRoutes {
         Placement placement = writer.requirePrimary(tenant, request, false);
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
-        PositionToken position = writer.append(WalEntries.namespaceChange(Operation.DELETE, tenant, id, null, hlc, region, placement.getEpoch()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("deleted", true);
-        return HttpResponse.json(200, MemoryWriteRoutes.withPosition(out, position));
+        return MemoryWriteRoutes.answer(200, new LinkedHashMap<>(Map.of("deleted", true)),
+                writer.append(WalEntries.namespaceChange(Operation.DELETE, tenant, id, null, hlc, region, placement.getEpoch()), placement));
     }
 
     private WALEntry live(String tenant, String id) {

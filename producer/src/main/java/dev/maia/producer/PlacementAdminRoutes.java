@@ -3,6 +3,7 @@ package dev.maia.producer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
@@ -51,8 +52,15 @@ final class PlacementAdminRoutes {
                 replicas.add(x.asText());
             }
         }
+        JsonNode sync = body.get("sync_mode");
+        JsonNode minSync = body.get("min_sync_replicas");
+        if (minSync != null && !minSync.isNull() && !minSync.canConvertToInt()) {
+            throw ApiException.invalidInput("min_sync_replicas", "min_sync_replicas must be an integer");
+        }
         try {
-            Placement p = placements.change(tenant, mode, primary.asText(), replicas);
+            SyncMode syncMode = sync == null || sync.isNull() ? null : Placements.parseSyncMode(sync.asText());
+            Placement p = placements.change(tenant, mode, primary.asText(), replicas, syncMode,
+                    minSync == null || minSync.isNull() ? 1 : minSync.asInt());
             return HttpResponse.json(200, Placements.toJson(p));
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "body";

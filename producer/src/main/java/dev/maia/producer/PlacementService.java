@@ -2,6 +2,7 @@ package dev.maia.producer;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.placement.PlacementView;
 import dev.maia.schemas.placement.PlacementWriter;
 import dev.maia.schemas.placement.Placements;
@@ -49,23 +50,25 @@ public final class PlacementService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Placement created = publish(tenant, PlacementMode.single, region, List.of(), 1);
+        Placement created = publish(tenant, PlacementMode.single, region, List.of(), 1, null, 1);
         log.info("Tenant {} had no placement: placed single in {}", tenant, region);
         return created;
     }
 
     /** Validates and publishes a change; the epoch moves past every epoch this region has seen. */
-    public synchronized Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas)
-            throws InterruptedException {
+    public synchronized Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas,
+                                         SyncMode syncMode, int minSyncReplicas) throws InterruptedException {
         List<String> canonical = Placements.canonicalReplicas(mode, primary, replicas, topology.regionNames());
+        Placements.validateSync(syncMode, minSyncReplicas, canonical);
         long epoch = view.get(tenant).map(Placement::getEpoch).orElse(0L) + 1;
-        return publish(tenant, mode, primary, canonical, epoch);
+        return publish(tenant, mode, primary, canonical, epoch, syncMode, minSyncReplicas);
     }
 
-    private Placement publish(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch)
-            throws InterruptedException {
+    private Placement publish(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch,
+                              SyncMode syncMode, int minSyncReplicas) throws InterruptedException {
         Placement p = Placement.newBuilder().setTenantId(tenant).setMode(mode).setPrimaryRegion(primary)
-                .setReplicas(replicas).setEpoch(epoch).setUpdatedIn(region).setUpdatedAt(Instant.now()).build();
+                .setReplicas(replicas).setEpoch(epoch).setUpdatedIn(region).setUpdatedAt(Instant.now())
+                .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas).build();
         try {
             writer.write(p);
         } catch (ExecutionException | TimeoutException e) {

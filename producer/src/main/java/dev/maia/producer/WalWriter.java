@@ -29,11 +29,13 @@ final class WalWriter {
     private final HybridLogicalClock clock;
 
     private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final ReplicationWait replication;
 
     WalWriter(String region, PlacementService placements, WalTopicProvisioner topics, WalAppender appender, HybridLogicalClock clock,
-              io.micrometer.core.instrument.MeterRegistry registry) {
+              io.micrometer.core.instrument.MeterRegistry registry, ReplicationWait replication) {
         this.region = region;
         this.registry = registry;
+        this.replication = replication;
         this.placements = placements;
         this.topics = topics;
         this.appender = appender;
@@ -70,28 +72,36 @@ final class WalWriter {
         return clock.now();
     }
 
-    PositionToken append(WALEntry entry) throws InterruptedException {
+    /** Appends one entry and, for semi-sync and sync tenants, waits for its replicas. */
+    Written append(WALEntry entry, Placement placement) throws InterruptedException {
         topics.ensure(entry.getTenantId());
+        PositionToken position;
         try {
-            PositionToken position = appender.append(entry).get(60, TimeUnit.SECONDS);
-            appended(entry.getTenantId(), 1);
-            return position;
+            position = appender.append(entry).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }
+        appended(entry.getTenantId(), 1);
+        return new Written(List.of(position), replication.await(placement, List.of(position)));
     }
 
-    List<PositionToken> appendAll(List<WALEntry> entries) throws InterruptedException {
-        if (entries.isEmpty()) {
-            return List.of();
-        }
+    /** Appends a batch in one transaction and, for semi-sync and sync tenants, waits for its replicas. */
+    Written appendAll(List<WALEntry> entries, Placement placement) throws InterruptedException {
         topics.ensure(entries.get(0).getTenantId());
+        List<PositionToken> positions;
         try {
-            List<PositionToken> positions = appender.appendAll(entries);
-            appended(entries.get(0).getTenantId(), entries.size());
-            return positions;
+            positions = appender.appendAll(entries);
         } catch (ExecutionException | RuntimeException e) {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+        }
+        appended(entries.get(0).getTenantId(), entries.size());
+        return new Written(positions, replication.await(placement, positions));
+    }
+
+    /** Where an accepted write sits, and which replica regions had it when it was answered. */
+    record Written(List<PositionToken> positions, ReplicationWait.Outcome replication) {
+        PositionToken position() {
+            return positions.get(0);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.HttpRouter;
 import dev.maia.schemas.placement.PlacementView;
 import dev.maia.schemas.placement.PlacementWriter;
+import dev.maia.schemas.position.PositionsView;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
@@ -33,7 +34,7 @@ public final class WriteService implements AutoCloseable {
     private final Counter skewRefused;
 
     public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
-                        PlacementView view, MeterRegistry registry) throws InterruptedException {
+                        PlacementView view, PositionsView positions, MeterRegistry registry) throws InterruptedException {
         topology.requireRegion(config.region());
         this.clock = new HybridLogicalClock();
         this.maxClockSkewMs = config.maxClockSkewMs();
@@ -46,7 +47,8 @@ public final class WriteService implements AutoCloseable {
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec);
         this.placements = new PlacementService(config.region(), topology, view, placementWriter);
         WalTopicProvisioner topics = new WalTopicProvisioner(admin, config.walPartitions(), config.walReplicationFactor());
-        WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock, registry);
+        WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock, registry,
+                new ReplicationWait(config.region(), positions, config, registry));
         this.memories = new MemoryWriteRoutes(config.region(), writer, state, config.limits());
         this.namespaces = new NamespaceWriteRoutes(config.region(), writer, state, config.limits());
         this.adminRoutes = new PlacementAdminRoutes(placements);

@@ -77,7 +77,7 @@ public final class ApplyService implements AutoCloseable {
     /** Creates the topics this service writes to, then starts applying and waits until it runs. */
     public void start(Duration timeout) throws InterruptedException, TimeoutException {
         ensureTopics();
-        publisher = new PositionPublisher(config.region(), config.bootstrapServers(), positions, 250);
+        publisher = new PositionPublisher(config.region(), config.bootstrapServers(), positions, 50);
         streams.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {

@@ -2,6 +2,7 @@ package dev.maia.schemas.placement;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.wal.AvroClasses;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -67,7 +68,41 @@ public final class Placements {
         out.put("epoch", p.getEpoch());
         out.put("updated_in", p.getUpdatedIn());
         out.put("updated_at", p.getUpdatedAt().toString());
+        out.put("sync_mode", p.getSyncMode() == null ? null : syncModeName(p.getSyncMode()));
+        out.put("min_sync_replicas", p.getMinSyncReplicas());
         return out;
+    }
+
+    /** The API's spelling of a sync mode: {@code async}, {@code semi-sync}, {@code sync}. */
+    public static String syncModeName(SyncMode mode) {
+        return mode.name().replace('_', '-');
+    }
+
+    public static SyncMode parseSyncMode(String name) {
+        for (SyncMode m : SyncMode.values()) {
+            if (syncModeName(m).equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("sync_mode: must be one of async, semi-sync, sync, got '" + name + "'");
+    }
+
+    /**
+     * Checks a tenant's sync settings against its replicas: waiting for replicas a tenant does not have
+     * is a configuration error, not a silent async.
+     */
+    public static void validateSync(SyncMode mode, int minSyncReplicas, List<String> replicas) {
+        if (mode == null || mode == SyncMode.async) {
+            return;
+        }
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("sync_mode: a tenant without replicas cannot be " + syncModeName(mode)
+                    + "; use async or add replicas");
+        }
+        if (mode == SyncMode.semi_sync && (minSyncReplicas < 1 || minSyncReplicas > replicas.size())) {
+            throw new IllegalArgumentException("min_sync_replicas: must be between 1 and the " + replicas.size()
+                    + " replica(s), got " + minSyncReplicas);
+        }
     }
 
     /**

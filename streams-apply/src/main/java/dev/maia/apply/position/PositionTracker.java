@@ -21,6 +21,8 @@ public final class PositionTracker {
     private final ReplicaStore store;
     private final Map<PositionKey, Applied> latest = new ConcurrentHashMap<>();
     private final Map<PositionKey, Applied> unpublished = new ConcurrentHashMap<>();
+    private final Object progress = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
 
     public PositionTracker(ReplicaStore store) {
         this.store = store;
@@ -43,6 +45,31 @@ public final class PositionTracker {
         Applied a = new Applied(originOffset, hlc, timestampMs);
         latest.put(key, a);
         unpublished.put(key, a);
+        if (waiters.get() > 0) {
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until this region has applied {@code offset} of the partition, at most {@code timeoutMs}. */
+    public boolean awaitApplied(String origin, String tenant, int partition, long offset, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (progress) {
+            waiters.incrementAndGet();
+            try {
+                while (appliedOffset(origin, tenant, partition) < offset) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    progress.wait(left);
+                }
+                return true;
+            } finally {
+                waiters.decrementAndGet();
+            }
+        }
     }
 
     /** Positions changed since the last call (the publisher's batch). */

@@ -11,14 +11,32 @@ import dev.maia.schemas.http.HttpRouter;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.json.NamespaceJson;
+import dev.maia.apply.position.PositionTracker;
 import dev.maia.schemas.read.CurrentState;
+import dev.maia.schemas.wal.PositionToken;
+
+import java.util.Map;
 
 /** The read API, served from this region's replica store: reads never leave the region. */
 public final class ReadRoutes {
-    private final CurrentState store;
+    public static final String MIN_POSITION_HEADER = "X-MAIA-Min-Position";
 
-    public ReadRoutes(CurrentState store) {
+    private final CurrentState store;
+    private final PositionTracker positions;
+    private final long readWaitMs;
+    private final PrimaryLocator primaries;
+
+    /** Where to send a read that could not wait long enough; empty to answer 504 instead. */
+    @FunctionalInterface
+    public interface PrimaryLocator {
+        java.util.Optional<String> primaryEndpoint(String tenant);
+    }
+
+    public ReadRoutes(CurrentState store, PositionTracker positions, long readWaitMs, PrimaryLocator primaries) {
         this.store = store;
+        this.positions = positions;
+        this.readWaitMs = readWaitMs;
+        this.primaries = primaries;
     }
 
     public void mount(HttpRouter router) {
@@ -26,16 +44,50 @@ public final class ReadRoutes {
         router.add("GET", "/v1/namespaces/{id}", Access.TENANT, this::getNamespace);
     }
 
-    HttpResponse getMemory(HttpRequest request) {
+    HttpResponse getMemory(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
         String id = request.pathParam("id");
+        awaitMinPosition(request, tenant);
         WALEntry entry = store.live(tenant, ResourceType.memory, id)
                 .orElseThrow(() -> ApiException.notFound("memory " + id + " not found"));
         return HttpResponse.json(200, MemoryJson.toJson((Memory) entry.getData()));
     }
 
-    HttpResponse getNamespace(HttpRequest request) {
+    /**
+     * Read-your-writes: a read that carries a write's position ({@code X-MAIA-Min-Position} or
+     * {@code min_position}) waits until this region has applied it, up to {@code read_wait_ms}; then
+     * it is redirected to the tenant's primary, or answered 504. Reads without one never wait.
+     */
+    void awaitMinPosition(HttpRequest request, String tenant) throws InterruptedException {
+        String raw = request.header(MIN_POSITION_HEADER);
+        if (raw == null) {
+            raw = request.queryParam("min_position");
+        }
+        if (raw == null) {
+            return;
+        }
+        PositionToken token;
+        try {
+            token = PositionToken.parse(raw, tenant);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidInput("min_position", e.getMessage());
+        }
+        if (positions.awaitApplied(token.region(), tenant, token.partition(), token.offset(), readWaitMs)) {
+            return;
+        }
+        java.util.Optional<String> primary = primaries.primaryEndpoint(tenant);
+        if (primary.isPresent()) {
+            throw new ApiException(307, "POSITION_NOT_REACHED", "this region has not applied " + raw + " yet; read from the primary",
+                    Map.of("position", raw), Map.of("Location", primary.get() + request.path() + "?min_position=" + raw,
+                    "X-MAIA-Redirect-Reason", "position-not-reached"));
+        }
+        throw new ApiException(504, "POSITION_NOT_REACHED", "this region has not applied " + raw + " within " + readWaitMs + " ms",
+                Map.of("position", raw, "applied", positions.appliedOffset(token.region(), tenant, token.partition())));
+    }
+
+    HttpResponse getNamespace(HttpRequest request) throws InterruptedException {
         String id = request.pathParam("id");
+        awaitMinPosition(request, request.tenant());
         WALEntry entry = store.live(request.tenant(), ResourceType.namespace, id)
                 .orElseThrow(() -> ApiException.notFound("namespace " + id + " not found"));
         return HttpResponse.json(200, NamespaceJson.toJson((Namespace) entry.getData()));

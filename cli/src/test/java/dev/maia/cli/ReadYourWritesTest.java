@@ -1,0 +1,60 @@
+package dev.maia.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A read that carries a write's position sees that write, in any region. */
+class ReadYourWritesTest {
+    private final MaiaClient client = new MaiaClient();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String url, String key, String minPosition) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .header("X-MAIA-Min-Position", minPosition).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aReadWithTheWritesTokenAlwaysSeesTheNewValue() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        TestStack.Tenant t = TestStack.tenant();
+        TestStack.place(t.id(), "global", "us-west");
+        MaiaClient.Reply created = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", t.key(),
+                "{\"namespace\":\"n\",\"content\":\"v0\"}");
+        String id = created.body().get("id").asText();
+        String token = created.header("X-MAIA-Position");
+        assertThat(token).startsWith("us-west:");
+        for (int i = 1; i <= 20; i++) {
+            String region = i % 2 == 0 ? "eu-central" : "ap-tokyo";
+            HttpResponse<String> read = get(nodes.node(region).endpoint() + "/v1/memories/" + id, t.key(), token);
+            assertThat(read.statusCode()).isEqualTo(200);
+            assertThat(read.body()).contains("\"content\":\"v" + (i - 1) + "\"");
+            MaiaClient.Reply updated = client.send("PUT", nodes.node("us-west").endpoint() + "/v1/memories/" + id, t.key(),
+                    "{\"content\":\"v" + i + "\"}");
+            assertThat(updated.status()).isEqualTo(200);
+            token = updated.header("X-MAIA-Position");
+        }
+        MaiaClient.Reply viaParam = client.send("GET", nodes.node("eu-central").endpoint() + "/v1/memories/" + id
+                + "?min_position=" + token, t.key(), null);
+        assertThat(viaParam.body().get("content").asText()).isEqualTo("v20");
+    }
+
+    @Test
+    void aPositionNeverReachedAnswers504AndABadOneIs400() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        TestStack.Tenant t = TestStack.tenant();
+        TestStack.place(t.id(), "global", "us-west");
+        String id = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", t.key(),
+                "{\"namespace\":\"n\",\"content\":\"x\"}").body().get("id").asText();
+        HttpResponse<String> never = get(nodes.node("eu-central").endpoint() + "/v1/memories/" + id, t.key(), "us-west:0:1000000000");
+        assertThat(never.statusCode()).isEqualTo(504);
+        assertThat(never.body()).contains("POSITION_NOT_REACHED");
+        HttpResponse<String> bad = get(nodes.node("eu-central").endpoint() + "/v1/memories/" + id, t.key(), "yesterday");
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.maia.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** semi-sync and sync writes answer only once their replicas have them, or say clearly that they did not. */
+class SyncModesTest {
+    private final MaiaClient client = new MaiaClient();
+
+    private static String url(RegionNodes nodes, String region, String path) {
+        return nodes.node(region).endpoint() + path;
+    }
+
+    private MaiaClient.Reply place(RegionNodes nodes, String tenant, String body) throws Exception {
+        return client.send("POST", url(nodes, "us-west", "/admin/tenants/" + tenant + "/placement"), TestStack.adminKey(), body);
+    }
+
+    @Test
+    void aSemiSyncWriteIsAnsweredOnlyAfterAReplicaHoldsIt() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        TestStack.Tenant t = TestStack.tenant();
+        assertThat(place(nodes, t.id(), "{\"mode\":\"replicated\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\",\"ap-tokyo\"],"
+                + "\"sync_mode\":\"semi-sync\",\"min_sync_replicas\":1}").status()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            MaiaClient.Reply w = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(),
+                    "{\"namespace\":\"n\",\"content\":\"semi " + i + "\"}");
+            assertThat(w.status()).isEqualTo(201);
+            JsonNode replication = w.body().get("replication");
+            assertThat(replication.get("mode").asText()).isEqualTo("semi-sync");
+            assertThat(replication.get("degraded").asBoolean()).isFalse();
+            assertThat(replication.get("replicated_to")).isNotEmpty();
+            String replica = replication.get("replicated_to").get(0).asText();
+            // No position token, no waiting: the replica must already hold it.
+            MaiaClient.Reply read = client.send("GET", url(nodes, replica, "/v1/memories/" + w.body().get("id").asText()), t.key(), null);
+            assertThat(read.status()).as("read in %s right after the answer", replica).isEqualTo(200);
+            assertThat(read.body().get("content").asText()).isEqualTo("semi " + i);
+        }
+    }
+
+    @Test
+    void aSyncWriteTimesOutWithoutMirrorMakerOrDegradesWhenConfiguredAndArrivesLater() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        TestStack.Tenant t = TestStack.tenant();
+        assertThat(place(nodes, t.id(), "{\"mode\":\"global\",\"primary_region\":\"us-west\",\"sync_mode\":\"sync\"}").status()).isEqualTo(200);
+        MaiaClient.Reply warm = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"warm\"}");
+        assertThat(warm.status()).isEqualTo(201);
+        assertThat(warm.body().get("replication").get("replicated_to")).hasSize(2);
+
+        RegionConfig original = nodes.config("us-west");
+        TestStack.regions().stopMirror();
+        String degradedId;
+        try {
+            MaiaClient.Reply timedOut = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(),
+                    "{\"namespace\":\"n\",\"content\":\"timed out\"}");
+            assertThat(timedOut.status()).isEqualTo(504);
+            assertThat(timedOut.body().get("code").asText()).isEqualTo("REPLICATION_TIMEOUT");
+            assertThat(timedOut.body().get("details").get("replicated_to")).isEmpty();
+            assertThat(timedOut.body().get("details").get("position").get("region").asText()).isEqualTo("us-west");
+            assertThat(nodes.node("us-west").registry().scrape()).contains("maia_sync_timeouts_total{mode=\"sync\",region=\"us-west\",tenant=\"" + t.id() + "\"} 1.0");
+
+            nodes.stopRegion("us-west");
+            nodes.startRegion("us-west", original.withOnSyncTimeout("degrade", 2000));
+            MaiaClient.Reply degraded = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(),
+                    "{\"namespace\":\"n\",\"content\":\"degraded\"}");
+            assertThat(degraded.status()).isEqualTo(201);
+            assertThat(degraded.body().get("replication").get("degraded").asBoolean()).isTrue();
+            assertThat(nodes.node("us-west").registry().scrape())
+                    .contains("maia_sync_degraded_total{mode=\"sync\",region=\"us-west\",tenant=\"" + t.id() + "\"} 1.0");
+            degradedId = degraded.body().get("id").asText();
+        } finally {
+            TestStack.regions().startMirror();
+            nodes.stopRegion("us-west");
+            nodes.startRegion("us-west", original);
+        }
+        for (String region : new String[]{"eu-central", "ap-tokyo"}) {
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    client.send("GET", url(nodes, region, "/v1/memories/" + degradedId), t.key(), null).status() == 200);
+            // The write that timed out was never undone: it arrives too.
+            await().atMost(Duration.ofSeconds(60)).until(() -> TestStack.readAll(region, "us-west.maia.wal." + t.id()).stream()
+                    .anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("timed out")));
+        }
+    }
+
+    @Test
+    void syncSettingsAreCheckedAtPlacementTime() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        TestStack.Tenant t = TestStack.tenant();
+        MaiaClient.Reply single = place(nodes, t.id(), "{\"mode\":\"single\",\"primary_region\":\"us-west\",\"sync_mode\":\"semi-sync\"}");
+        assertThat(single.status()).isEqualTo(400);
+        assertThat(single.body().get("details").get("field").asText()).isEqualTo("sync_mode");
+        MaiaClient.Reply tooMany = place(nodes, t.id(), "{\"mode\":\"replicated\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\"],"
+                + "\"sync_mode\":\"semi-sync\",\"min_sync_replicas\":2}");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.body().get("details").get("field").asText()).isEqualTo("min_sync_replicas");
+        MaiaClient.Reply unknown = place(nodes, t.id(), "{\"mode\":\"global\",\"primary_region\":\"us-west\",\"sync_mode\":\"eventually\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+    }
+}
