@@ -45,6 +45,39 @@ class ReadYourWritesTest {
     }
 
     @Test
+    void aNamespacesMemoriesArePagedInCreationOrderAndHonourTheToken() throws Exception {
+        RegionNodes nodes = TestStack.nodes();
+        TestStack.Tenant t = TestStack.tenant();
+        TestStack.place(t.id(), "global", "us-west");
+        String us = nodes.node("us-west").endpoint();
+        MaiaClient.Reply ns = client.send("POST", us + "/v1/namespaces", t.key(), "{\"name\":\"agents/alpha\"}");
+        String nsId = ns.body().get("id").asText();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String token = null;
+        for (int i = 0; i < 5; i++) {
+            MaiaClient.Reply w = client.send("POST", us + "/v1/memories", t.key(), "{\"namespace\":\"agents/alpha\",\"content\":\"m" + i + "\"}");
+            ids.add(w.body().get("id").asText());
+            token = w.header("X-MAIA-Position");
+        }
+        String eu = nodes.node("eu-central").endpoint();
+        HttpResponse<String> first = get(eu + "/v1/namespaces/" + nsId + "/memories?limit=2&offset=0", t.key(), token);
+        assertThat(first.statusCode()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode page = dev.maia.schemas.http.Json.MAPPER.readTree(first.body());
+        assertThat(page.get("total").asInt()).isEqualTo(5);
+        assertThat(page.get("memories")).hasSize(2);
+        assertThat(page.get("memories").get(0).get("id").asText()).isEqualTo(ids.get(0));
+        assertThat(page.get("memories").get(1).get("id").asText()).isEqualTo(ids.get(1));
+        com.fasterxml.jackson.databind.JsonNode last = dev.maia.schemas.http.Json.MAPPER.readTree(
+                get(eu + "/v1/namespaces/" + nsId + "/memories?limit=2&offset=4", t.key(), token).body());
+        assertThat(last.get("memories")).hasSize(1);
+        assertThat(last.get("memories").get(0).get("content").asText()).isEqualTo("m4");
+        com.fasterxml.jackson.databind.JsonNode all = dev.maia.schemas.http.Json.MAPPER.readTree(
+                get(eu + "/v1/namespaces", t.key(), token).body());
+        assertThat(all.get("namespaces").get(0).get("name").asText()).isEqualTo("agents/alpha");
+        assertThat(get(eu + "/v1/namespaces/" + nsId + "/memories?limit=0", t.key(), token).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void aPositionNeverReachedAnswers504AndABadOneIs400() throws Exception {
         RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();

@@ -12,7 +12,7 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.json.NamespaceJson;
 import dev.maia.apply.position.PositionTracker;
-import dev.maia.schemas.read.CurrentState;
+import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.wal.PositionToken;
 
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.Map;
 public final class ReadRoutes {
     public static final String MIN_POSITION_HEADER = "X-MAIA-Min-Position";
 
-    private final CurrentState store;
+    private final ReplicaStore store;
     private final PositionTracker positions;
     private final long readWaitMs;
     private final PrimaryLocator primaries;
@@ -32,7 +32,7 @@ public final class ReadRoutes {
         java.util.Optional<String> primaryEndpoint(String tenant);
     }
 
-    public ReadRoutes(CurrentState store, PositionTracker positions, long readWaitMs, PrimaryLocator primaries) {
+    public ReadRoutes(ReplicaStore store, PositionTracker positions, long readWaitMs, PrimaryLocator primaries) {
         this.store = store;
         this.positions = positions;
         this.readWaitMs = readWaitMs;
@@ -42,6 +42,8 @@ public final class ReadRoutes {
     public void mount(HttpRouter router) {
         router.add("GET", "/v1/memories/{id}", Access.TENANT, this::getMemory);
         router.add("GET", "/v1/namespaces/{id}", Access.TENANT, this::getNamespace);
+        router.add("GET", "/v1/namespaces", Access.TENANT, this::listNamespaces);
+        router.add("GET", "/v1/namespaces/{id}/memories", Access.TENANT, this::listMemories);
     }
 
     HttpResponse getMemory(HttpRequest request) throws InterruptedException {
@@ -83,6 +85,54 @@ public final class ReadRoutes {
         }
         throw new ApiException(504, "POSITION_NOT_REACHED", "this region has not applied " + raw + " within " + readWaitMs + " ms",
                 Map.of("position", raw, "applied", positions.appliedOffset(token.region(), tenant, token.partition())));
+    }
+
+    HttpResponse listNamespaces(HttpRequest request) throws InterruptedException {
+        String tenant = request.tenant();
+        awaitMinPosition(request, tenant);
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (String id : store.namespaceIds(tenant)) {
+            store.live(tenant, ResourceType.namespace, id).ifPresent(e -> out.add(NamespaceJson.toJson((Namespace) e.getData())));
+        }
+        return HttpResponse.json(200, Map.of("namespaces", out, "total", out.size()));
+    }
+
+    /** A namespace's memories, oldest first, {@code limit} (default 50, at most 1000) from {@code offset}. */
+    HttpResponse listMemories(HttpRequest request) throws InterruptedException {
+        String tenant = request.tenant();
+        awaitMinPosition(request, tenant);
+        String id = request.pathParam("id");
+        WALEntry ns = store.live(tenant, ResourceType.namespace, id)
+                .orElseThrow(() -> ApiException.notFound("namespace " + id + " not found"));
+        int limit = intParam(request, "limit", 50, 1, 1000);
+        int offset = intParam(request, "offset", 0, 0, Integer.MAX_VALUE);
+        ReplicaStore.Page page = store.memoryIds(tenant, ((Namespace) ns.getData()).getName(), offset, limit);
+        java.util.List<Object> memories = new java.util.ArrayList<>();
+        for (String memoryId : page.ids()) {
+            store.live(tenant, ResourceType.memory, memoryId).ifPresent(e -> memories.add(MemoryJson.toJson((Memory) e.getData())));
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("memories", memories);
+        out.put("total", page.total());
+        out.put("limit", limit);
+        out.put("offset", offset);
+        return HttpResponse.json(200, out);
+    }
+
+    private static int intParam(HttpRequest request, String name, int byDefault, int min, int max) {
+        String raw = request.queryParam(name);
+        if (raw == null) {
+            return byDefault;
+        }
+        try {
+            int v = Integer.parseInt(raw);
+            if (v < min || v > max) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidInput(name, name + " must be an integer from " + min + " to " + max);
+        }
     }
 
     HttpResponse getNamespace(HttpRequest request) throws InterruptedException {

@@ -35,6 +35,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     private final ChronicleMap<String, Long> positions;
     private final Path resourcesFile;
     private final WalCodec codec;
+    private final ListingIndex index = new ListingIndex();
 
     private ChronicleReplicaStore(ChronicleMap<String, byte[]> resources, ChronicleMap<String, Long> positions,
                                   Path resourcesFile, WalCodec codec) {
@@ -61,7 +62,9 @@ public final class ChronicleReplicaStore implements ReplicaStore {
                     .averageKeySize(48)
                     .createPersistedTo(positionsFile.toFile());
             log.info("Opened replica store {} ({} resources, {} positions)", config.directory(), resources.size(), positions.size());
-            return new ChronicleReplicaStore(resources, positions, resourcesFile, codec);
+            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, resourcesFile, codec);
+            store.rebuildIndex();
+            return store;
         } catch (IOException e) {
             throw new UncheckedIOException("apply.store.dir: cannot open the store at " + config.directory(), e);
         }
@@ -73,14 +76,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
 
     @Override
     public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
-        return winning(tenantId, type, resourceId).map(bytes -> {
-            try {
-                return codec.decode(bytes);
-            } catch (CorruptEntryException e) {
-                // Only verified entries are stored, so this means the file itself is damaged.
-                throw new IllegalStateException("store entry " + key(tenantId, type, resourceId) + " is damaged: " + e.getMessage(), e);
-            }
-        });
+        return winning(tenantId, type, resourceId).map(bytes -> decodeStored(key(tenantId, type, resourceId), bytes));
     }
 
     @Override
@@ -88,10 +84,36 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         return Optional.ofNullable(resources.get(key(tenantId, type, resourceId)));
     }
 
+    private void rebuildIndex() {
+        resources.forEach((k, v) -> index.changed(null, decodeStored(k, v)));
+    }
+
+    private WALEntry decodeStored(String key, byte[] bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (CorruptEntryException e) {
+            // Only verified entries are stored, so this means the file itself is damaged.
+            throw new IllegalStateException("store entry " + key + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.List<String> namespaceIds(String tenantId) {
+        return index.namespaceIds(tenantId);
+    }
+
+    @Override
+    public Page memoryIds(String tenantId, String namespace, int offset, int limit) {
+        ListingIndex.Page page = index.memoryIds(tenantId, namespace, offset, limit);
+        return new Page(page.ids(), page.total());
+    }
+
     @Override
     public void putWinning(String tenantId, ResourceType type, String resourceId, byte[] encodedEntry) {
+        String key = key(tenantId, type, resourceId);
+        byte[] before = resources.get(key);
         try {
-            resources.put(key(tenantId, type, resourceId), encodedEntry);
+            resources.put(key, encodedEntry);
         } catch (IllegalArgumentException e) {
             throw new EntryTooLargeException("entry of " + encodedEntry.length + " bytes does not fit the store "
                     + "(apply.store.average_value_bytes is sized for far smaller values): " + e.getMessage(), e);
@@ -99,6 +121,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             throw new StoreFullException("replica store " + resourcesFile + " is full at " + resources.size()
                     + " resources; raise apply.store.max_entries (a new file is needed: sizing is fixed at creation)", e);
         }
+        index.changed(before == null ? null : decodeStored(key, before), decodeStored(key, encodedEntry));
     }
 
     @Override
@@ -135,6 +158,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             }
         });
         doomed.forEach(resources::remove);
+        index.forget(tenantId);
         java.util.List<String> positionKeys = new java.util.ArrayList<>();
         positions.forEach((k, v) -> {
             if (PositionKey.parse(k).tenant().equals(tenantId)) {

@@ -30,6 +30,15 @@ public interface ReplicaStore extends CurrentState, AutoCloseable {
 
     long resourceCount();
 
+    /** The tenant's live namespaces' ids, sorted. */
+    java.util.List<String> namespaceIds(String tenantId);
+
+    /** One page of the ids of the live memories in a namespace (by name), sorted, with the total. */
+    Page memoryIds(String tenantId, String namespace, int offset, int limit);
+
+    record Page(java.util.List<String> ids, int total) {
+    }
+
     @Override
     void close();
 }
