@@ -23,6 +23,12 @@ import java.util.concurrent.Future;
  * mesh, {@link MirrorConfig}) between them, started in-process. {@link #start} returns only once
  * every flow really replicates (see {@link MirrorProbe}), because a running MM2 process proves nothing:
  * with a bad configuration it stays up and mirrors nothing.
+ *
+ * <p>With the default options MM2 runs the placement filter ({@code dev.maia.mirror.PlacementTopicFilter}):
+ * a tenant's {@code maia.wal.<T>} flows only to the regions its placement (in {@code maia.placement})
+ * names, and not at all until a placement is written. Write the placement first (the MAIA admin API does),
+ * or start with {@code MirrorConfig.Options.defaults().withPlacementFilter(false)} to mirror every WAL
+ * everywhere.
  */
 public final class LocalRegions implements AutoCloseable {
 

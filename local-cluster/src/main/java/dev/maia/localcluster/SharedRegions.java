@@ -18,6 +18,9 @@ import java.util.List;
  * {@code target/} (surefire runs in the module's base directory), else a fresh temporary directory;
  * the pid keeps parallel forks apart. It is deleted when the JVM exits.
  *
+ * <p>Its MM2 runs the placement filter (the default options): write a tenant's placement (e.g. with
+ * {@code PlacementWriter}, or through the MAIA admin API) before expecting its WAL to reach other regions.
+ *
  * <p>Tests that share it must not break it for the others: use unique topic names, and if you call
  * {@link LocalRegions#stopMirror()}, call {@link LocalRegions#startMirror()} before returning.
  */

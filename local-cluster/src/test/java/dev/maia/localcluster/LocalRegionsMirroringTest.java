@@ -1,5 +1,9 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.placement.PlacementWriter;
+import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalHeaders;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +40,10 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Real brokers, real MirrorMaker 2: the shared three-region stack of this JVM. */
+/**
+ * Real brokers, real MirrorMaker 2: the shared three-region stack of this JVM. Its MM2 runs with the
+ * placement filter on (the default), so every tenant here gets a global placement before its topic exists.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalRegionsMirroringTest {
 
@@ -72,6 +80,7 @@ class LocalRegionsMirroringTest {
     @Order(2)
     void walRecordsArriveInEveryOtherRegionInOrderWithTheirOriginOffset() {
         String topic = "maia.wal.t" + unique();
+        placeGlobally(A, topic);
         createTopic(A, topic);
         List<Sent> sent = produce(A, topic, 0, 100);
 
@@ -96,6 +105,7 @@ class LocalRegionsMirroringTest {
     @Order(3)
     void stoppingAndRestartingTheMirrorLosesNothing() {
         String topic = "maia.wal.r" + unique();
+        placeGlobally(A, topic);
         createTopic(A, topic);
         String remote = A + "." + topic;
         List<Sent> sent = new ArrayList<>(produce(A, topic, 0, 50));
@@ -158,6 +168,21 @@ class LocalRegionsMirroringTest {
 
     private static String unique() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /** A global placement of the topic's tenant, primary {@code region}, written in that region's cluster. */
+    private static void placeGlobally(String region, String walTopic) {
+        AvroClasses.trust();
+        String tenant = walTopic.substring("maia.wal.".length());
+        List<String> replicas = regions.regionNames().stream().filter(r -> !r.equals(region)).sorted().toList();
+        Placement p = Placement.newBuilder().setTenantId(tenant).setPrimaryRegion(region).setReplicas(replicas)
+                .setMode(PlacementMode.global).setEpoch(1).setUpdatedIn(region).setUpdatedAt(Instant.now()).build();
+        try (Admin admin = admin(region); PlacementWriter w = new PlacementWriter(regions.bootstrapServers(region))) {
+            PlacementWriter.ensureTopic(admin, (short) 1);
+            w.write(p);
+        } catch (Exception e) {
+            throw new AssertionError("cannot write the placement of " + tenant, e);
+        }
     }
 
     private static Admin admin(String region) {

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  *   <li>{@code plugin.discovery} works at top level and per cluster alias, not per flow;</li>
  *   <li>transforms and predicates only reach MirrorSourceConnector when flow-prefixed
  *       ({@code a->b.transforms}); unprefixed breaks every connector, cluster-prefixed is ignored;</li>
+ *   <li>the placement-aware topic filter is flow-prefixed too ({@code a->b.topic.filter.class}), and must
+ *       be on the JVM classpath (MM2 does not find a TopicFilter on {@code plugin.path});</li>
  *   <li>client overrides are per cluster alias: {@code <alias>.producer.*} configures the producers that
  *       write into that cluster (the target side of a flow), {@code <alias>.consumer.*} the consumers that
  *       read from it (the source side); worker settings such as {@code offset.flush.interval.ms} are
@@ -41,12 +43,16 @@ public final class MirrorConfig {
     public static final String TOPIC_NAME_MATCHES = "org.apache.kafka.connect.transforms.predicates.TopicNameMatches";
     /** Transform and predicate aliases used in the flow-prefixed keys. */
     public static final String TRANSFORM_ALIAS = "originOffset";
+    /** MM2's key (per flow) naming the {@code org.apache.kafka.connect.mirror.TopicFilter} to use. */
+    public static final String TOPIC_FILTER_CLASS = "topic.filter.class";
     public static final String PREDICATE_ALIAS = "walTopic";
 
     /**
-     * Which source topics flow: every tenant's local WAL plus placements and positions. Anchored by MM2
-     * (it uses {@code matches()}), so a mirrored copy such as {@code us-west.maia.wal.t} does not match
-     * and is never forwarded to a third region or back.
+     * Which source topics may flow at all: every tenant's local WAL plus placements and positions. Anchored
+     * (DefaultTopicFilter uses {@code matches()}), so a mirrored copy such as {@code us-west.maia.wal.t} does
+     * not match and is never forwarded to a third region or back. With the placement filter on, MM2 no
+     * longer reads {@code topics} itself ({@code topic.filter.class} replaces DefaultTopicFilter);
+     * {@link PlacementTopicFilter} applies it as a first-line allow-list before its placement rule.
      */
     public static final String TOPICS_REGEX = WalTopics.LOCAL_WAL_REGEX + "|"
             + regexLiteral(WalTopics.PLACEMENT) + "|" + regexLiteral(WalTopics.POSITIONS);
@@ -75,6 +81,7 @@ public final class MirrorConfig {
             int consumerFetchMaxWaitMs,
             long offsetFlushIntervalMs,
             boolean originOffsetHeader,
+            boolean placementFilter,
             Map<String, String> extraProperties) {
 
         public Options {
@@ -97,38 +104,48 @@ public final class MirrorConfig {
          * offsets committed every second so a crash re-sends at most about a second of records.
          */
         public static Options defaults() {
-            return new Options((short) 1, 2, 5, 1, 1, 0, 100, 1_000L, true, Map.of());
+            return new Options((short) 1, 2, 5, 1, 1, 0, 100, 1_000L, true, true, Map.of());
         }
 
         public Options withReplicationFactor(int rf) {
             return new Options((short) rf, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
                     emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, extraProperties);
+                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extraProperties);
         }
 
         public Options withRefreshTopicsIntervalSeconds(int seconds) {
             return new Options(replicationFactor, seconds, syncTopicConfigsIntervalSeconds,
                     emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, extraProperties);
+                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extraProperties);
         }
 
         public Options withTasksMax(int tasks) {
             return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
                     emitHeartbeatsIntervalSeconds, tasks, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, extraProperties);
+                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extraProperties);
         }
 
         public Options withOriginOffsetHeader(boolean enabled) {
             return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
                     emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, enabled, extraProperties);
+                    offsetFlushIntervalMs, enabled, placementFilter, extraProperties);
+        }
+
+        /**
+         * On (the default): every flow uses {@link PlacementTopicFilter}, so a tenant's WAL reaches only the
+         * regions its placement names. Off: every local WAL flows everywhere (the {@code topics} regex alone).
+         */
+        public Options withPlacementFilter(boolean enabled) {
+            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
+                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
+                    offsetFlushIntervalMs, originOffsetHeader, enabled, extraProperties);
         }
 
         /** Raw MM2 keys applied last (they win), e.g. a flow-prefixed {@code topic.filter.class}. */
         public Options withExtraProperties(Map<String, String> extra) {
             return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
                     emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, extra);
+                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extra);
         }
     }
 
@@ -198,6 +215,11 @@ public final class MirrorConfig {
                 c.put(flow + "enabled", "true");
                 if (options.originOffsetHeader()) {
                     putOriginOffsetTransform(c, flow, source.name());
+                }
+                if (options.placementFilter()) {
+                    // Flow-prefixed like every plugin key. It replaces MM2's DefaultTopicFilter; the filter
+                    // applies `topics` / `topics.exclude` itself as a first-line allow-list.
+                    c.put(flow + TOPIC_FILTER_CLASS, PlacementTopicFilter.class.getName());
                 }
             }
         }

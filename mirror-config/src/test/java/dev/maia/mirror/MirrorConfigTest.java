@@ -153,6 +153,31 @@ class MirrorConfigTest {
     }
 
     @Test
+    void usesThePlacementTopicFilterOnEveryFlowWithFlowPrefixedKeysByDefault() {
+        assertThat(config.entrySet()).filteredOn(e -> e.getKey().endsWith("topic.filter.class"))
+                .hasSize(6)
+                .allMatch(e -> e.getKey().contains("->"))
+                .allMatch(e -> e.getValue().equals(PlacementTopicFilter.class.getName()));
+        assertThat(config).containsEntry("ap-tokyo->us-west.topic.filter.class", PlacementTopicFilter.class.getName());
+        // The filter keeps the topics regex as its allow-list, so it stays in the configuration.
+        assertThat(config).containsEntry("topics", MirrorConfig.TOPICS_REGEX);
+
+        MirrorMakerConfig mm = new MirrorMakerConfig(config);
+        Map<String, String> source = mm.connectorBaseConfig(new SourceAndTarget("eu-central", "ap-tokyo"),
+                MirrorSourceConnector.class);
+        assertThat(source).containsEntry("topic.filter.class", PlacementTopicFilter.class.getName())
+                .containsEntry("source.cluster.alias", "eu-central")
+                .containsEntry("target.cluster.alias", "ap-tokyo")
+                .containsEntry("source.cluster.bootstrap.servers", "127.0.0.1:9002")
+                .containsEntry("topics", MirrorConfig.TOPICS_REGEX);
+
+        assertThat(MirrorConfig.generate(THREE, MirrorConfig.Options.defaults().withPlacementFilter(false)).keySet())
+                .noneMatch(k -> k.contains("topic.filter"));
+        assertThat(MirrorConfig.Options.defaults().placementFilter()).isTrue();
+        assertThat(MirrorConfig.Options.defaults().withPlacementFilter(false).withTasksMax(2).placementFilter()).isFalse();
+    }
+
+    @Test
     void extraPropertiesWin() {
         Map<String, String> c = MirrorConfig.generate(THREE, MirrorConfig.Options.defaults()
                 .withExtraProperties(Map.of("us-west->eu-central.enabled", "false", "x.y", "z")));

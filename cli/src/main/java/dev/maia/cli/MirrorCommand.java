@@ -1,0 +1,81 @@
+package dev.maia.cli;
+
+import dev.maia.mirror.MirrorConfig;
+import dev.maia.mirror.MirrorRunner;
+import dev.maia.schemas.topology.Topology;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code maia mirror --topology FILE}: MirrorMaker 2 for every ordered pair of the topology's regions, in this
+ * JVM, until Ctrl-C; with {@code --properties-out FILE} it only writes the generated MM2 configuration.
+ */
+@Command(name = "mirror", mixinStandardHelpOptions = true,
+        description = {"Run MirrorMaker 2 between every pair of the topology's regions until Ctrl-C.",
+                "Tenant WALs flow by placement (a single-region tenant never leaves its region); placements "
+                        + "and positions flow everywhere.",
+                "With --properties-out, write the generated MM2 configuration instead of running it (for "
+                        + "connect-mirror-maker.sh: put the maia-mirror-config jar on its classpath, the "
+                        + "placement filter is not found on plugin.path)."})
+final class MirrorCommand implements Callable<Integer> {
+
+    /** Exactly one of them; DESIGN.md's command table spells it {@code maia mirror --config FILE}. */
+    static final class TopologyFile {
+        @Option(names = "--topology", required = true, paramLabel = "FILE",
+                description = "topology YAML: every region's name and Kafka bootstrap servers")
+        Path topology;
+
+        @Option(names = "--config", required = true, hidden = true, paramLabel = "FILE",
+                description = "same as --topology")
+        Path config;
+
+        Path file() {
+            return topology != null ? topology : config;
+        }
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TopologyFile topologyFile;
+
+    @Option(names = "--properties-out", paramLabel = "FILE",
+            description = "write the MM2 properties to FILE and exit instead of running MirrorMaker 2")
+    Path propertiesOut;
+
+    @Override
+    public Integer call() throws Exception {
+        Path topology = topologyFile.file();
+        Topology t = Topology.load(topology);
+        if (t.regions().size() < 2) {
+            throw new IllegalArgumentException(topology + ": " + t.regions().size()
+                    + " region(s); mirroring needs at least two");
+        }
+        Map<String, String> config = MirrorConfig.generate(t);
+        int flows = t.regions().size() * (t.regions().size() - 1);
+        if (propertiesOut != null) {
+            MirrorConfig.writeProperties(config, propertiesOut);
+            System.out.println("maia: MirrorMaker 2 properties for " + flows + " flows between "
+                    + t.regionNames() + " written to " + propertiesOut);
+            return 0;
+        }
+
+        MirrorRunner runner = new MirrorRunner(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                runner.stop();
+            } finally {
+                stopped.countDown();
+            }
+        }, "maia-mirror-shutdown"));
+        runner.start();
+        System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames() + " (Ctrl-C to stop)");
+        stopped.await();
+        return 0;
+    }
+}
