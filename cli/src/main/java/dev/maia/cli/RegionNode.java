@@ -91,7 +91,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(apply);
         apply.start(Duration.ofSeconds(60));
         toClose.push(new DataLocalityEnforcer(config.region(), config.bootstrapServers(), placements::all, store,
-                apply.positions(), 2000));
+                apply.positions(), 2000, 10_000));
         lag = new LagMonitor(config.region(), new LagProbe(topology), placements::all, apply.positions(), registry, 2000);
         toClose.push(lag);
 

@@ -207,7 +207,7 @@ class ProduceCommandTest {
         assertThat(s.get("error_reasons").get("malformed_json").asLong()).isEqualTo(1);
         assertThat(s.get("error_reasons").get("missing_tenant").asLong()).isEqualTo(1);
         assertThat(s.get("error_reasons").get("invalid_input").asLong()).isEqualTo(1);
-        assertThat(s.get("error_examples").toString()).contains("line 3").contains("type: must be one of");
+        assertThat(s.get("error_examples").toString()).contains("line 3").contains("type must be one of");
 
         Set<String> ids = loggedIds("us-west", t.id());
         assertThat(ids).hasSize(5);

@@ -84,18 +84,42 @@ class WriteFuzzTest {
                 .as("a refused write does not even place the tenant").isEqualTo(404);
     }
 
-    /** The few generated combinations that are in fact valid input. */
+    /** The few generated combinations that are in fact valid input: an exact oracle of the API's rules. */
     private static boolean isValidCombination(String field, String value) {
-        boolean isNull = value.equals("null");
+        com.fasterxml.jackson.databind.JsonNode v;
+        try {
+            v = dev.maia.schemas.http.Json.MAPPER.readTree(value);
+        } catch (Exception e) {
+            return false;
+        }
+        boolean optional = !field.equals("namespace") && !field.equals("content");
+        if (v == null || v.isNull()) {
+            return optional;
+        }
+        String text = v.isTextual() ? v.asText() : null;
         return switch (field) {
-            case "type", "metadata", "tags", "confidence", "source", "embedding", "relations", "id" -> isNull
-                    || (field.equals("metadata") && value.startsWith("{") && !value.contains("\"i\""))
-                    || (field.equals("tags") && value.equals("[]"))
-                    || (field.equals("embedding") && value.equals("[]"))
-                    || (field.equals("relations") && value.equals("[]"))
-                    || (field.equals("confidence") && value.equals("true") == false && (value.equals("2") == false) && value.matches("-?[0-9.e]+") && false);
+            case "namespace" -> text != null && !text.isBlank() && text.getBytes(StandardCharsets.UTF_8).length <= 256;
+            case "content" -> text != null && !text.isBlank() && text.getBytes(StandardCharsets.UTF_8).length <= 64 * 1024;
+            case "id" -> text != null && text.matches("[A-Za-z0-9_-]{1,128}");
+            case "type" -> text != null && List.of("semantic", "episodic", "working").contains(text);
+            case "source" -> text != null && List.of("user", "extracted", "inferred", "imported").contains(text);
+            case "confidence" -> v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1;
+            case "metadata" -> v.isObject() && depth(v) <= 8;
+            case "tags" -> v.isArray() && v.size() <= 64 && java.util.stream.StreamSupport.stream(v.spliterator(), false)
+                    .allMatch(t -> t.isTextual() && !t.asText().isEmpty() && t.asText().length() <= 128);
+            case "embedding" -> v.isArray() && v.size() <= 4096 && java.util.stream.StreamSupport.stream(v.spliterator(), false)
+                    .allMatch(com.fasterxml.jackson.databind.JsonNode::isNumber);
+            case "relations" -> v.isArray() && v.isEmpty();
             default -> false;
         };
+    }
+
+    private static int depth(com.fasterxml.jackson.databind.JsonNode node) {
+        int deepest = 0;
+        for (com.fasterxml.jackson.databind.JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child));
+        }
+        return node.isContainerNode() ? deepest + 1 : 0;
     }
 
     private static HttpRequest post(String url, String key, String body) {

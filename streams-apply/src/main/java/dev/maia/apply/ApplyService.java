@@ -47,11 +47,27 @@ public final class ApplyService implements AutoCloseable {
         this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener),
                 streamsProperties(config));
         this.streams.setUncaughtExceptionHandler(e -> {
-            // Skipping an entry we cannot store would lose a write: stop and say why instead.
-            failure.set(e);
-            log.error("Apply in region {} stopped: {}", config.region(), rootMessage(e), e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            if (causedBy(e, dev.maia.apply.store.StoreFullException.class)) {
+                // Skipping an entry we cannot store would lose a write: stop and say why instead.
+                failure.set(e);
+                log.error("Apply in region {} stopped: {}", config.region(), rootMessage(e), e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            // Anything else (a source topic deleted under the consumer, a broker hiccup): a new thread
+            // resumes from the committed offsets, and positions make the replay exact.
+            log.error("Apply thread in region {} failed, replacing it: {}", config.region(), rootMessage(e), e);
+            registry.counter("maia.apply.thread.replaced", "region", config.region()).increment();
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Properties streamsProperties(ApplyConfig config) {

@@ -8,9 +8,14 @@ import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,11 +41,18 @@ public final class DataLocalityEnforcer implements AutoCloseable {
     private final ReplicaStore store;
     private final PositionTracker positions;
     private final Map<String, Long> purgedAtEpoch = new ConcurrentHashMap<>();
+    /** Per tenant: the copies' end offsets and since when they have not moved. */
+    private final Map<String, Quiet> quiet = new ConcurrentHashMap<>();
+    private final long topicGraceMs;
+
+    private record Quiet(Map<TopicPartition, Long> ends, long since) {
+    }
     private final ScheduledExecutorService scheduler;
 
     public DataLocalityEnforcer(String region, String bootstrapServers, Supplier<Map<String, Placement>> placements,
-                                ReplicaStore store, PositionTracker positions, long intervalMs) {
+                                ReplicaStore store, PositionTracker positions, long intervalMs, long topicGraceMs) {
         this.region = region;
+        this.topicGraceMs = topicGraceMs;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.placements = placements;
         this.store = store;
@@ -68,14 +80,30 @@ public final class DataLocalityEnforcer implements AutoCloseable {
         }
     }
 
+    /**
+     * Empties the copies at once, and deletes them once they have stayed empty for a while: MirrorMaker
+     * stops copying only at its next topic refresh, and producing into a topic that vanished fails its task.
+     */
     private void purge(Placement p, Set<String> topics) throws Exception {
         String tenant = p.getTenantId();
         List<String> copies = topics.stream()
                 .filter(t -> WalTopics.parse(t, region).filter(w -> w.tenantId().equals(tenant) && !w.originRegion().equals(region)).isPresent())
                 .toList();
         if (!copies.isEmpty()) {
-            admin.deleteTopics(copies).all().get(30, TimeUnit.SECONDS);
-            log.info("Tenant {} is no longer held in {} (placement epoch {}): deleted {}", tenant, region, p.getEpoch(), copies);
+            Map<TopicPartition, Long> ends = endOffsets(copies);
+            Map<TopicPartition, RecordsToDelete> all = new HashMap<>();
+            ends.forEach((tp, end) -> all.put(tp, RecordsToDelete.beforeOffset(end)));
+            admin.deleteRecords(all).all().get(30, TimeUnit.SECONDS);
+            long now = System.currentTimeMillis();
+            Quiet q = quiet.get(tenant);
+            if (q == null || !q.ends().equals(ends)) {
+                quiet.put(tenant, new Quiet(ends, now));
+                log.info("Tenant {} is no longer held in {} (placement epoch {}): emptied {}", tenant, region, p.getEpoch(), copies);
+            } else if (now - q.since() >= topicGraceMs) {
+                admin.deleteTopics(copies).all().get(30, TimeUnit.SECONDS);
+                quiet.remove(tenant);
+                log.info("Tenant {} is no longer held in {}: deleted {}", tenant, region, copies);
+            }
         }
         if (!Long.valueOf(p.getEpoch()).equals(purgedAtEpoch.get(tenant))) {
             long removed = store.purgeTenant(tenant);
@@ -87,6 +115,16 @@ public final class DataLocalityEnforcer implements AutoCloseable {
                 purgedAtEpoch.put(tenant, p.getEpoch());
             }
         }
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+            d.partitions().forEach(part -> specs.put(new TopicPartition(d.name(), part.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
     }
 
     @Override
