@@ -1,18 +1,16 @@
 package dev.maia.schemas.position;
 
 import dev.maia.schemas.avro.Position;
+import dev.maia.schemas.kafka.CompactedTopicTail;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -22,10 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Applied positions as they travel in the compacted {@code maia.positions}: one record per (applying
@@ -60,17 +55,7 @@ public final class Positions {
     }
 
     public static void ensureTopic(Admin admin, short replicationFactor) throws InterruptedException {
-        try {
-            admin.createTopics(List.of(new NewTopic(WalTopics.POSITIONS, Optional.of(1), Optional.of(replicationFactor))
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + WalTopics.POSITIONS + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer the creation of " + WalTopics.POSITIONS, e);
-        }
+        CompactedTopicTail.ensureTopic(admin, WalTopics.POSITIONS, replicationFactor);
     }
 
     /** Reads one cluster's local {@code maia.positions} to its end: the positions that region published. */

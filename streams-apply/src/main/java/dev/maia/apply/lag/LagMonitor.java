@@ -6,15 +6,13 @@ import dev.maia.schemas.avro.Placement;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import dev.maia.apply.BackgroundTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -32,7 +30,7 @@ public final class LagMonitor implements AutoCloseable {
     private final PositionTracker positions;
     private final MeterRegistry registry;
     private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler;
+    private final BackgroundTask schedule;
     private volatile List<TenantLag> latest = List.of();
 
     public LagMonitor(String region, LagProbe probe, Supplier<Map<String, Placement>> placements, PositionTracker positions,
@@ -42,12 +40,7 @@ public final class LagMonitor implements AutoCloseable {
         this.placements = placements;
         this.positions = positions;
         this.registry = registry;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lag-" + region);
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::refresh, 0, intervalMs, TimeUnit.MILLISECONDS);
+        this.schedule = BackgroundTask.every("lag-" + region, 0, intervalMs, this::refresh);
     }
 
     void refresh() {
@@ -88,12 +81,7 @@ public final class LagMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        schedule.close();
         probe.close();
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import dev.maia.apply.BackgroundTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -47,7 +46,7 @@ public final class DataLocalityEnforcer implements AutoCloseable {
 
     private record Quiet(Map<TopicPartition, Long> ends, long since) {
     }
-    private final ScheduledExecutorService scheduler;
+    private final BackgroundTask schedule;
 
     public DataLocalityEnforcer(String region, String bootstrapServers, Supplier<Map<String, Placement>> placements,
                                 ReplicaStore store, PositionTracker positions, long intervalMs, long topicGraceMs) {
@@ -57,12 +56,7 @@ public final class DataLocalityEnforcer implements AutoCloseable {
         this.placements = placements;
         this.store = store;
         this.positions = positions;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "locality-" + region);
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::enforce, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        this.schedule = BackgroundTask.every("locality-" + region, intervalMs, intervalMs, this::enforce);
     }
 
     public void enforce() {
@@ -129,12 +123,7 @@ public final class DataLocalityEnforcer implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        schedule.close();
         admin.close();
     }
 }

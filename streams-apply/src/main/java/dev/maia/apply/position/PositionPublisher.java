@@ -9,14 +9,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.maia.apply.BackgroundTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes this region's changed positions to its local {@code maia.positions} a few times a second:
@@ -28,7 +26,7 @@ public final class PositionPublisher implements AutoCloseable {
     private final String region;
     private final PositionTracker tracker;
     private final KafkaProducer<String, byte[]> producer;
-    private final ScheduledExecutorService scheduler;
+    private final BackgroundTask schedule;
 
     public PositionPublisher(String region, String bootstrapServers, PositionTracker tracker, long intervalMs) {
         this.region = region;
@@ -39,12 +37,7 @@ public final class PositionPublisher implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "positions-" + region);
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::publish, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        this.schedule = BackgroundTask.every("positions-" + region, intervalMs, intervalMs, this::publish);
     }
 
     void publish() {
@@ -68,12 +61,7 @@ public final class PositionPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        schedule.close();
         publish();
         producer.close();
     }

@@ -1,0 +1,152 @@
+package dev.maia.schemas.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Follows a compacted topic of this project and every region's mirrored copy of it in one cluster
+ * ({@code maia.placement} and {@code <region>.maia.placement}, say), from the beginning, on its own
+ * thread, handing each record to the view that owns it. The throwaway group never commits: a view is
+ * always rebuilt from the topics.
+ */
+public final class CompactedTopicTail implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CompactedTopicTail.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Pattern topics;
+    private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
+    private final Runnable afterBatch;
+    private final Thread thread;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean started;
+
+    /** The topic and its mirrored copies: {@code name} or {@code <region>.name}. */
+    public static Pattern withCopies(String name) {
+        return Pattern.compile("(?:[a-z0-9-]+\\.)?" + Pattern.quote(name));
+    }
+
+    public CompactedTopicTail(String bootstrapServers, String name, Pattern topics, long fetchWaitMs,
+                              Consumer<ConsumerRecord<String, byte[]>> onRecord, Runnable afterBatch) {
+        this.topics = topics;
+        this.onRecord = onRecord;
+        this.afterBatch = afterBatch;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "maia-" + name + "-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                // A new region's copy must be followed within seconds, not the default 5 minutes.
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2000,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWaitMs),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        started = true;
+        thread.start();
+    }
+
+    /** Waits until every matching topic present now has been read to its end. */
+    public void awaitCaughtUp(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException(thread.getName() + " did not read " + topics + " within " + timeout);
+        }
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(topics);
+            long checkAfter = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (running) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    if (r.value() != null) {
+                        onRecord.accept(r);
+                    }
+                }
+                if (!records.isEmpty()) {
+                    afterBatch.run();
+                }
+                if (caughtUp.getCount() > 0 && System.nanoTime() > checkAfter && atEnd()) {
+                    caughtUp.countDown();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("{} stopped", thread.getName(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean atEnd() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+        return assigned.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+    }
+
+    /** Creates one of this project's compacted topics if it is missing (one partition: small and ordered). */
+    public static void ensureTopic(Admin admin, String name, short replicationFactor) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.of(replicationFactor))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + name + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer the creation of " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
