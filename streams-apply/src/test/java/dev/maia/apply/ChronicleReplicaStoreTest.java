@@ -3,7 +3,11 @@ package dev.maia.apply;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.apply.store.StoreFullException;
+import dev.maia.schemas.avro.Memory;
+import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.wal.SingleObjectWalCodec;
+import dev.maia.schemas.wal.WalEntries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,18 +17,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChronicleReplicaStoreTest {
+    static {
+        dev.maia.schemas.wal.AvroClasses.trust();
+    }
+
+    private final SingleObjectWalCodec codec = new SingleObjectWalCodec();
     @TempDir
     Path dir;
+
+    private byte[] entry(String id, int contentBytes) {
+        java.time.Instant t = java.time.Instant.EPOCH;
+        Memory m = Memory.newBuilder().setId(id).setNamespace("ns").setContent("x".repeat(contentBytes)).setCreatedAt(t).setUpdatedAt(t).build();
+        return codec.encode(WalEntries.memoryChange(Operation.CREATE, "acme", id, "ns", m, 1L << 16, "us-west", 0));
+    }
 
     @Test
     void keepsEntriesAndPositionsAcrossReopen() {
         StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            store.putWinning("acme", ResourceType.memory, "m1", new byte[]{1, 2, 3});
+            store.putWinning("acme", ResourceType.memory, "m1", entry("m1", 10));
             store.recordApplied("us-west", "acme", 2, 41);
         }
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(new byte[]{1, 2, 3});
+            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(entry("m1", 10));
+            assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).as("the listing index is rebuilt on open").containsExactly("m1");
             assertThat(store.appliedOffset("us-west", "acme", 2)).isEqualTo(41);
             assertThat(store.appliedOffset("us-west", "acme", 1)).isEqualTo(-1);
         }
@@ -35,7 +51,7 @@ class ChronicleReplicaStoreTest {
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(new StoreConfig(dir, 100, 64, 100))) {
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 1_000_000; i++) {
-                    store.putWinning("acme", ResourceType.memory, "m" + i, new byte[64]);
+                    store.putWinning("acme", ResourceType.memory, "m" + i, entry("m" + i, 10));
                 }
             }).isInstanceOf(StoreFullException.class).hasMessageContaining("apply.store.max_entries");
             assertThat(store.resourceCount()).isGreaterThanOrEqualTo(100);
