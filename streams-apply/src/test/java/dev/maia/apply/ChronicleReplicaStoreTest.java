@@ -34,12 +34,13 @@ class ChronicleReplicaStoreTest {
     @Test
     void keepsEntriesAndPositionsAcrossReopen() {
         StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
+        byte[] m1 = entry("m1", 10);
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            store.putWinning("acme", ResourceType.memory, "m1", entry("m1", 10));
+            store.putWinning("acme", ResourceType.memory, "m1", m1);
             store.recordApplied("us-west", "acme", 2, 41);
         }
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(entry("m1", 10));
+            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(m1);
             assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).as("the listing index is rebuilt on open").containsExactly("m1");
             assertThat(store.appliedOffset("us-west", "acme", 2)).isEqualTo(41);
             assertThat(store.appliedOffset("us-west", "acme", 1)).isEqualTo(-1);
