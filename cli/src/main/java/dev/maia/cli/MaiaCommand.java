@@ -1,5 +1,6 @@
 package dev.maia.cli;
 
+import dev.maia.cli.bench.BenchCommand;
 import dev.maia.cli.produce.ProduceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The one {@code maia} command. */
 @Command(name = "maia", mixinStandardHelpOptions = true, version = "maia 0.1.0",
         description = "MAIA multi-region replication: Kafka WAL, MirrorMaker 2, Kafka Streams apply.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, LagCommand.class, MirrorCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, LagCommand.class, MirrorCommand.class, BenchCommand.class})
 public final class MaiaCommand implements Runnable {
 
     @CommandLine.Spec

@@ -86,7 +86,7 @@ public final class RegionNode implements AutoCloseable {
             writes.observeApplied(entry);
             listener.applied(region, entry);
         };
-        apply = new ApplyService(config.applyConfig(), codec, store, TenantHolding.byPlacement(config.region(), placements::all),
+        apply = new ApplyService(config.applyConfig(), codec, store, TenantHolding.byPlacement(config.region(), placements::get),
                 registry, observeClock);
         toClose.push(apply);
         apply.start(Duration.ofSeconds(60));

@@ -9,7 +9,6 @@ import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,7 +20,6 @@ import java.util.Map;
  * producer behind MAIA's write API and the placement admin API.
  */
 public final class WriteService implements AutoCloseable {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WriteService.class);
     private final Admin admin;
     private final WalAppender appender;
     private final PlacementWriter placementWriter;
@@ -30,17 +28,13 @@ public final class WriteService implements AutoCloseable {
     private final NamespaceWriteRoutes namespaces;
     private final PlacementAdminRoutes adminRoutes;
     private final HybridLogicalClock clock;
-    private final long maxClockSkewMs;
-    private final Counter skewRefused;
+    private final ClockFollower clockFollower;
 
     public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
                         PlacementView view, PositionsView positions, MeterRegistry registry) throws InterruptedException {
         topology.requireRegion(config.region());
         this.clock = new HybridLogicalClock();
-        this.maxClockSkewMs = config.maxClockSkewMs();
-        this.skewRefused = Counter.builder("maia.clock.skew.refused").tag("region", config.region())
-                .description("applied entries whose clock was too far ahead to be folded into this region's clock")
-                .register(registry);
+        this.clockFollower = new ClockFollower(clock, config.maxClockSkewMs(), System::currentTimeMillis, config.region(), registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         PlacementWriter.ensureTopic(admin, config.walReplicationFactor());
         this.placementWriter = new PlacementWriter(config.bootstrapServers());
@@ -64,20 +58,9 @@ public final class WriteService implements AutoCloseable {
         return placements;
     }
 
-    /**
-     * Folds the clock of an entry this region applied into its own, so a later write here orders after
-     * it; a clock more than {@code max_clock_skew_ms} ahead of ours is refused (and counted) rather than
-     * let one bad clock drag every region's clock into the future. The entry itself is still applied.
-     */
+    /** Follows the clock of an entry this region applied (see {@link ClockFollower}). */
     public void observeApplied(WALEntry entry) {
-        long aheadMs = HybridLogicalClock.millis(entry.getHlc()) - System.currentTimeMillis();
-        if (aheadMs > maxClockSkewMs) {
-            skewRefused.increment();
-            log.warn("Not following the clock of entry {} from {}: {} ms ahead (max_clock_skew_ms {})",
-                    entry.getId(), entry.getOriginRegion(), aheadMs, maxClockSkewMs);
-            return;
-        }
-        clock.observe(entry.getHlc());
+        clockFollower.follow(entry);
     }
 
     public HybridLogicalClock clock() {

@@ -37,7 +37,7 @@ public final class LwwApplier {
             return new Outcome(Result.ALREADY_APPLIED, current.get(), null);
         }
         if (WalOrdering.supersedes(incoming, current.orElse(null))) {
-            store.putWinning(incoming.getTenantId(), incoming.getResourceType(), incoming.getResourceId(), encoded);
+            store.putWinning(incoming, encoded, current.orElse(null));
             return new Outcome(Result.APPLIED, incoming, current.orElse(null));
         }
         return new Outcome(Result.LOST, current.get(), incoming);

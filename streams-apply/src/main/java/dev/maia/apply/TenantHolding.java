@@ -12,8 +12,8 @@ public interface TenantHolding {
     TenantHolding ALL = tenant -> true;
 
     /** Holding by the tenants' current placements, as this region's placement view knows them. */
-    static TenantHolding byPlacement(String region, java.util.function.Supplier<java.util.Map<String, dev.maia.schemas.avro.Placement>> placements) {
-        return tenant -> java.util.Optional.ofNullable(placements.get().get(tenant))
-                .map(p -> dev.maia.schemas.placement.Placements.holders(p).contains(region)).orElse(true);
+    static TenantHolding byPlacement(String region,
+                                     java.util.function.Function<String, java.util.Optional<dev.maia.schemas.avro.Placement>> placements) {
+        return tenant -> placements.apply(tenant).map(p -> dev.maia.schemas.placement.Placements.holders(p).contains(region)).orElse(true);
     }
 }

@@ -6,6 +6,7 @@ import dev.maia.apply.store.StoreFullException;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.SingleObjectWalCodec;
 import dev.maia.schemas.wal.WalEntries;
 import org.junit.jupiter.api.Test;
@@ -25,22 +26,27 @@ class ChronicleReplicaStoreTest {
     @TempDir
     Path dir;
 
-    private byte[] entry(String id, int contentBytes) {
+    private static WALEntry entry(String id, int contentBytes) {
         java.time.Instant t = java.time.Instant.EPOCH;
         Memory m = Memory.newBuilder().setId(id).setNamespace("ns").setContent("x".repeat(contentBytes)).setCreatedAt(t).setUpdatedAt(t).build();
-        return codec.encode(WalEntries.memoryChange(Operation.CREATE, "acme", id, "ns", m, 1L << 16, "us-west", 0));
+        return WalEntries.memoryChange(Operation.CREATE, "acme", id, "ns", m, 1L << 16, "us-west", 0);
+    }
+
+    private void put(ChronicleReplicaStore store, WALEntry e) {
+        store.putWinning(e, codec.encode(e), null);
     }
 
     @Test
     void keepsEntriesAndPositionsAcrossReopen() {
         StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
-        byte[] m1 = entry("m1", 10);
+        WALEntry m1 = entry("m1", 10);
+        byte[] m1Bytes = codec.encode(m1);
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            store.putWinning("acme", ResourceType.memory, "m1", m1);
+            store.putWinning(m1, m1Bytes, null);
             store.recordApplied("us-west", "acme", 2, 41);
         }
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(m1);
+            assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(m1Bytes);
             assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).as("the listing index is rebuilt on open").containsExactly("m1");
             assertThat(store.appliedOffset("us-west", "acme", 2)).isEqualTo(41);
             assertThat(store.appliedOffset("us-west", "acme", 1)).isEqualTo(-1);
@@ -52,7 +58,7 @@ class ChronicleReplicaStoreTest {
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(new StoreConfig(dir, 100, 64, 100))) {
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 1_000_000; i++) {
-                    store.putWinning("acme", ResourceType.memory, "m" + i, entry("m" + i, 10));
+                    put(store, entry("m" + i, 10));
                 }
             }).isInstanceOf(StoreFullException.class).hasMessageContaining("apply.store.max_entries");
             assertThat(store.resourceCount()).isGreaterThanOrEqualTo(100);

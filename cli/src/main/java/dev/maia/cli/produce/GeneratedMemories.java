@@ -10,7 +10,7 @@ import java.util.NoSuchElementException;
  * {@code --count N --size BYTES --tenants ...}: N memories whose content is exactly BYTES bytes (ASCII),
  * spread round-robin over the tenants so each tenant gets an even share.
  */
-final class GeneratedMemories implements ProduceInput {
+public final class GeneratedMemories implements ProduceInput {
     static final String NAMESPACE = "maia-produce";
 
     private final long count;
@@ -19,7 +19,7 @@ final class GeneratedMemories implements ProduceInput {
     private final String padding;
     private long next;
 
-    GeneratedMemories(long count, int size, List<String> tenants) {
+    public GeneratedMemories(long count, int size, List<String> tenants) {
         if (tenants.isEmpty()) {
             throw new IllegalArgumentException("no tenants to write for");
         }

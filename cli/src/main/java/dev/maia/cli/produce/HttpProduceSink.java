@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionException;
  * would. A 307 (the region is not the tenant's primary) is followed once to its {@code Location} and
  * counted as redirected, so the summary shows that the writes took a detour.
  */
-final class HttpProduceSink implements ProduceSink {
+public final class HttpProduceSink implements ProduceSink {
     private final String endpoint;
     private final Map<String, String> tenantKeys;
     private final int concurrency;
@@ -25,7 +25,7 @@ final class HttpProduceSink implements ProduceSink {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
 
-    HttpProduceSink(String endpoint, Map<String, String> tenantKeys, int concurrency) {
+    public HttpProduceSink(String endpoint, Map<String, String> tenantKeys, int concurrency) {
         this.endpoint = endpoint;
         this.tenantKeys = tenantKeys;
         this.concurrency = concurrency;

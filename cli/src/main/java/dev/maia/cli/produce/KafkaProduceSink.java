@@ -38,7 +38,7 @@ import java.util.concurrent.TimeoutException;
  * It keeps the write path's one hard rule: nothing is appended for a tenant whose primary is not this
  * region, so it reads the placements first (as the region does) and checks every record against them.
  */
-final class KafkaProduceSink implements ProduceSink {
+public final class KafkaProduceSink implements ProduceSink {
     private static final Logger log = LoggerFactory.getLogger(KafkaProduceSink.class);
     /** Enough to keep the producer's batches full; bounded so Ctrl-C has little left to wait for. */
     static final int MAX_IN_FLIGHT = 2000;
@@ -66,7 +66,7 @@ final class KafkaProduceSink implements ProduceSink {
     }
 
     /** Connects to the region's cluster and loads every placement before anything can be written. */
-    static KafkaProduceSink open(RegionSpec region, Optional<String> schemaRegistryUrl) throws InterruptedException, TimeoutException {
+    public static KafkaProduceSink open(RegionSpec region, Optional<String> schemaRegistryUrl) throws InterruptedException, TimeoutException {
         PlacementView view = new PlacementView(region.bootstrapServers(), region.name());
         WalCodec codec = null;
         Admin admin = null;
@@ -94,7 +94,7 @@ final class KafkaProduceSink implements ProduceSink {
      * this region. A placement written moments ago may still be on its way here through MirrorMaker, so
      * a missing one gets {@code grace} to arrive.
      */
-    void requireWritable(Collection<String> tenants, Duration grace) throws InterruptedException {
+    public void requireWritable(Collection<String> tenants, Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
         while (tenants.stream().anyMatch(t -> placements.get(t).isEmpty()) && System.nanoTime() < deadline) {
             Thread.sleep(100);

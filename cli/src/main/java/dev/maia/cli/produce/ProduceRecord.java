@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param error  a short reason that groups alike failures in the summary (e.g. {@code malformed_json}), or null
  * @param detail what exactly was wrong, with the line number, for the summary's examples
  */
-record ProduceRecord(String tenant, ObjectNode body, String error, String detail) {
+public record ProduceRecord(String tenant, ObjectNode body, String error, String detail) {
 
-    static ProduceRecord of(String tenant, ObjectNode body) {
+    public static ProduceRecord of(String tenant, ObjectNode body) {
         return new ProduceRecord(tenant, body, null, null);
     }
 

@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * sink's in-flight bound outstanding, until the input ends or a stop (Ctrl-C, {@code --duration})
  * comes. Then it waits, bounded, for what is in flight.
  */
-final class ProduceRun {
+public final class ProduceRun {
     /** Longer than the producer's delivery timeout and the HTTP request timeout (30 s each). */
     static final long DRAIN_SECONDS = 45;
     /** After Ctrl-C the person wants the summary soon, not every last ack. */
@@ -22,7 +22,7 @@ final class ProduceRun {
     private final long deadlineNanos;
 
     /** @param durationSeconds stop sending after this long; 0 for no limit */
-    ProduceRun(ProduceSink sink, ProduceStats stats, RatePacer pacer, double durationSeconds) {
+    public ProduceRun(ProduceSink sink, ProduceStats stats, RatePacer pacer, double durationSeconds) {
         this.sink = sink;
         this.stats = stats;
         this.pacer = pacer;
@@ -30,7 +30,7 @@ final class ProduceRun {
     }
 
     /** Sends everything (or until stopped), waits for the acks, and freezes the stats. */
-    void run(ProduceInput input, BooleanSupplier stopRequested) throws InterruptedException {
+    public void run(ProduceInput input, BooleanSupplier stopRequested) throws InterruptedException {
         int bound = sink.maxInFlight();
         Semaphore slots = new Semaphore(bound);
         BooleanSupplier stop = () -> stopRequested.getAsBoolean()

@@ -3,7 +3,7 @@ package dev.maia.cli.produce;
 import java.util.concurrent.CompletableFuture;
 
 /** Where {@code maia produce} writes: a region's HTTP API, or its Kafka cluster through the producer library. */
-interface ProduceSink extends AutoCloseable {
+public interface ProduceSink extends AutoCloseable {
 
     /**
      * Starts one write; the future completes once it is acknowledged (HTTP 201, Kafka ack) or has failed.

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #finish} must see an exact count of the writes still in flight (they become {@code no_ack}
  * errors) and no acknowledgement may slip in after that.
  */
-final class ProduceStats {
+public final class ProduceStats {
     static final String NO_ACK = "no_ack";
     private static final int MAX_EXAMPLES = 5;
 
@@ -42,7 +42,7 @@ final class ProduceStats {
     private final List<String> examples = new ArrayList<>();
     private final Timer latency;
 
-    ProduceStats() {
+    public ProduceStats() {
         // Percentiles over the whole run: the statistics window must not rotate (Micrometer's default is 2 minutes).
         latency = Timer.builder("maia.produce.latency").publishPercentiles(0.5, 0.99).percentilePrecision(2)
                 .distributionStatisticExpiry(Duration.ofDays(3650)).distributionStatisticBufferLength(1)
@@ -115,11 +115,11 @@ final class ProduceStats {
         }
     }
 
-    synchronized long written() {
+    public synchronized long written() {
         return written;
     }
 
-    synchronized long errors() {
+    public synchronized long errors() {
         return errors;
     }
 
@@ -128,16 +128,16 @@ final class ProduceStats {
         return written + errors;
     }
 
-    synchronized double seconds() {
+    public synchronized double seconds() {
         return ((endNanos != 0 ? endNanos : System.nanoTime()) - startNanos) / 1e9;
     }
 
-    synchronized double recordsPerSecond() {
+    public synchronized double recordsPerSecond() {
         double s = seconds();
         return s > 0 ? written / s : 0;
     }
 
-    synchronized Map<String, Double> latencyMillis() {
+    public synchronized Map<String, Double> latencyMillis() {
         HistogramSnapshot snapshot = latency.takeSnapshot();
         double max = snapshot.max(TimeUnit.MILLISECONDS);
         Map<String, Double> out = new LinkedHashMap<>();
@@ -149,7 +149,7 @@ final class ProduceStats {
         return out;
     }
 
-    synchronized Map<String, Object> toJson(String via, String region, boolean interrupted) {
+    public synchronized Map<String, Object> toJson(String via, String region, boolean interrupted) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("records", written);
         out.put("errors", errors);

@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
  * does not make up for it with a burst later; it resumes the pace from now. Waits in short slices so a
  * stop request (Ctrl-C, --duration) is honoured within 50 ms.
  */
-final class RatePacer {
+public final class RatePacer {
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MAX_BEHIND_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -16,12 +16,12 @@ final class RatePacer {
     private long nextDue = System.nanoTime();
 
     /** @param perSecond sends per second; 0 or less means no pacing */
-    RatePacer(double perSecond) {
+    public RatePacer(double perSecond) {
         this.intervalNanos = perSecond > 0 ? Math.max(1, Math.round(1e9 / perSecond)) : 0;
     }
 
     /** Waits until the next send is due; false if {@code stop} became true meanwhile. */
-    boolean awaitTurn(BooleanSupplier stop) throws InterruptedException {
+    public boolean awaitTurn(BooleanSupplier stop) throws InterruptedException {
         if (intervalNanos == 0) {
             return !stop.getAsBoolean();
         }

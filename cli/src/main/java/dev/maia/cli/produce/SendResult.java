@@ -7,7 +7,7 @@ package dev.maia.cli.produce;
  * @param reason     for a failure, a short reason that groups alike failures (e.g. {@code http 400 INVALID_INPUT})
  * @param detail     for a failure, the server's or the client's message
  */
-record SendResult(boolean ok, boolean redirected, String reason, String detail) {
+public record SendResult(boolean ok, boolean redirected, String reason, String detail) {
 
     static SendResult written(boolean redirected) {
         return new SendResult(true, redirected, null, null);

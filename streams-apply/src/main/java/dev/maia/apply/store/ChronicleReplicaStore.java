@@ -109,9 +109,8 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public void putWinning(String tenantId, ResourceType type, String resourceId, byte[] encodedEntry) {
-        String key = key(tenantId, type, resourceId);
-        byte[] before = resources.get(key);
+    public void putWinning(WALEntry entry, byte[] encodedEntry, WALEntry replaced) {
+        String key = key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId());
         try {
             resources.put(key, encodedEntry);
         } catch (IllegalArgumentException e) {
@@ -121,7 +120,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             throw new StoreFullException("replica store " + resourcesFile + " is full at " + resources.size()
                     + " resources; raise apply.store.max_entries (a new file is needed: sizing is fixed at creation)", e);
         }
-        index.changed(before == null ? null : decodeStored(key, before), decodeStored(key, encodedEntry));
+        index.changed(replaced, entry);
     }
 
     @Override

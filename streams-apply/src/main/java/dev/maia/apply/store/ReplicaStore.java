@@ -14,8 +14,12 @@ public interface ReplicaStore extends CurrentState, AutoCloseable {
     /** The encoded winning entry of a resource, if any. */
     Optional<byte[]> winning(String tenantId, ResourceType type, String resourceId);
 
-    /** Replaces the winning entry of a resource. Callers decide by the ordering rule first. */
-    void putWinning(String tenantId, ResourceType type, String resourceId, byte[] encodedEntry);
+    /**
+     * Replaces the winning entry of a resource with {@code entry} (whose encoded bytes are given, so
+     * nothing is encoded or decoded twice). Callers decide by the ordering rule first and pass the
+     * entry it replaces, or null.
+     */
+    void putWinning(dev.maia.schemas.avro.WALEntry entry, byte[] encodedEntry, dev.maia.schemas.avro.WALEntry replaced);
 
     /** Highest origin offset applied of one partition of one origin's log of one tenant; -1 if none. */
     long appliedOffset(String originRegion, String tenantId, int partition);

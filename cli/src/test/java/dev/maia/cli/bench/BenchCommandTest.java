@@ -1,0 +1,100 @@
+package dev.maia.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.schemas.http.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Smoke test of {@code maia bench} with tiny numbers: every part runs against real local regions and
+ * Kafka's perf tools, and the JSON has every section with positive numbers. A benchmark is not a timed
+ * test: nothing here asserts a time, a rate or whether a target was met.
+ */
+class BenchCommandTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void everyPartReportsPositiveNumbers() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("--records", "2000", "--http-records", "200", "--rate", "200", "--lag-seconds", "2",
+                "--sync-writes", "20", "--sync-rate", "20", "--json", "--work-dir", work.resolve("bench").toString());
+        assertThat(exit).as("exit; stderr:\n%s", err).isZero();
+        JsonNode r = Json.MAPPER.readTree(out.toString());
+
+        assertThat(r.path("machine").path("cpus").asInt()).isPositive();
+        assertThat(r.path("config").path("wal_entry_bytes").asInt()).isPositive();
+
+        JsonNode producer = r.path("producer");
+        assertThat(producer.path("library").path("records").asLong()).isEqualTo(2000);
+        assertThat(producer.path("library").path("records_per_second").asDouble()).isPositive();
+        assertThat(producer.path("library").path("mb_per_second").asDouble()).isPositive();
+        assertThat(producer.path("kafka").path("records").asLong()).isEqualTo(2000);
+        assertThat(producer.path("kafka").path("records_per_second").asDouble()).isPositive();
+        assertThat(producer.path("http").path("records").asLong()).isEqualTo(200);
+        assertThat(producer.path("http").path("records_per_second").asDouble()).isPositive();
+        assertThat(producer.path("ratio").asDouble()).isPositive();
+
+        JsonNode apply = r.path("apply");
+        assertThat(apply.path("maia").path("records").asLong()).isEqualTo(2000);
+        assertThat(apply.path("maia").path("records_per_second").asDouble()).isPositive();
+        assertThat(apply.path("kafka").path("records").asLong()).isEqualTo(2000);
+        assertThat(apply.path("kafka").path("records_per_second").asDouble()).isPositive();
+        assertThat(apply.path("ratio").asDouble()).isPositive();
+
+        JsonNode lag = r.path("lag");
+        assertThat(lag.path("writes").asLong()).isEqualTo(400);
+        for (String side : new String[] {"maia", "mm2"}) {
+            assertThat(lag.path(side).path("count").asLong()).as(side).isEqualTo(400);
+            assertThat(lag.path(side).path("missing").asLong()).as(side).isZero();
+            assertThat(lag.path(side).path("p50_ms").asDouble()).as(side).isPositive();
+            assertThat(lag.path(side).path("p99_ms").asDouble()).as(side).isPositive();
+            assertThat(lag.path(side).path("max_ms").asDouble()).as(side).isPositive();
+        }
+
+        JsonNode sync = r.path("sync");
+        assertThat(sync.has("available")).isTrue();
+        if (sync.path("available").asBoolean()) {
+            for (String mode : BenchCommand.SYNC_MODES) {
+                assertThat(sync.path("modes").path(mode).path("writes").asLong()).as(mode).isEqualTo(20);
+                assertThat(sync.path("modes").path(mode).path("latency_ms").path("p50").asDouble()).as(mode).isPositive();
+                assertThat(sync.path("modes").path(mode).path("latency_ms").path("p99").asDouble()).as(mode).isPositive();
+            }
+        } else {
+            assertThat(sync.path("reason").asText()).isNotBlank();
+        }
+
+        JsonNode catchup = r.path("catchup");
+        assertThat(catchup.path("records").asLong()).isEqualTo(2000);
+        assertThat(catchup.path("seconds_to_caught_up").asDouble()).isPositive();
+        assertThat(catchup.path("records_per_second").asDouble()).isPositive();
+
+        assertThat(r.path("targets")).hasSize(3);
+        r.path("targets").forEach(t -> assertThat(t.path("ratio").asDouble()).isPositive());
+    }
+
+    @Test
+    void rejectsAnUnknownPart() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            c.getErr().println("maia: " + e.getMessage());
+            return 1;
+        });
+        assertThat(cli.execute("--only", "producer,nonsense")).isEqualTo(1);
+        assertThat(err.toString()).contains("unknown part 'nonsense'");
+    }
+}
