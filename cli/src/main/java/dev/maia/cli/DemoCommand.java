@@ -114,49 +114,6 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Stops everything the demo started, once, whether the demo ends by itself or by Ctrl-C, and only
-     * then deletes its data: in-process brokers end the JVM if their directory vanishes under them.
-     */
-    private static final class Teardown implements Runnable {
-        private final java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>();
-        private final Path work;
-        private final boolean deleteWork;
-        private boolean started;
-
-        Teardown(Path work, boolean deleteWork) {
-            this.work = work;
-            this.deleteWork = deleteWork;
-        }
-
-        synchronized <T extends AutoCloseable> T add(T resource) {
-            resources.push(resource);
-            return resource;
-        }
-
-        synchronized boolean started() {
-            return started;
-        }
-
-        @Override
-        public synchronized void run() {
-            if (started) {
-                return;
-            }
-            started = true;
-            while (!resources.isEmpty()) {
-                try {
-                    resources.pop().close();
-                } catch (Exception e) {
-                    org.slf4j.LoggerFactory.getLogger(DemoCommand.class).warn("demo teardown", e);
-                }
-            }
-            if (deleteWork) {
-                deleteQuietly(work);
-            }
-        }
-    }
-
     private int scripted(RegionNodes nodes, DemoRun run) throws Exception {
         progress.printf("demo: writing %d memories for tenants %s ...%n", writes, TENANTS.stream().map(DemoTenant::id).toList());
         writeAll(nodes, run, writes);
@@ -302,13 +259,5 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.put("tenants", tenants);
         return out;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // best effort: the data of a finished demo is disposable
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.maia.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.cli.MaiaClient;
 import dev.maia.cli.RegionNodes;
+import dev.maia.cli.Teardown;
 import dev.maia.cli.produce.HttpProduceSink;
 import dev.maia.cli.produce.KafkaProduceSink;
 import dev.maia.cli.produce.ProduceInput;
@@ -33,8 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -764,47 +763,4 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Stops everything the bench started, once, in reverse order (Ctrl-C or not), then deletes its data. */
-    private static final class Teardown implements Runnable {
-        private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-        private final Path work;
-        private final boolean deleteWork;
-        private boolean started;
-
-        Teardown(Path work, boolean deleteWork) {
-            this.work = work;
-            this.deleteWork = deleteWork;
-        }
-
-        synchronized <T extends AutoCloseable> T add(T resource) {
-            resources.push(resource);
-            return resource;
-        }
-
-        synchronized boolean started() {
-            return started;
-        }
-
-        @Override
-        public synchronized void run() {
-            if (started) {
-                return;
-            }
-            started = true;
-            while (!resources.isEmpty()) {
-                try {
-                    resources.pop().close();
-                } catch (Exception e) {
-                    log.warn("bench teardown", e);
-                }
-            }
-            if (deleteWork) {
-                try (var paths = Files.walk(work)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (Exception e) {
-                    log.warn("could not delete {}", work, e);
-                }
-            }
-        }
-    }
 }
