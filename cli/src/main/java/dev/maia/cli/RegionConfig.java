@@ -63,7 +63,7 @@ public record RegionConfig(
                 env.getOrDefault("MAIA_REGION", c.region),
                 env.getOrDefault("MAIA_BOOTSTRAP_SERVERS", c.bootstrapServers),
                 c.httpHost,
-                env.containsKey("MAIA_HTTP_PORT") ? parsePort(env.get("MAIA_HTTP_PORT")) : c.httpPort,
+                env.containsKey("MAIA_HTTP_PORT") ? Integer.valueOf(parsePort(env.get("MAIA_HTTP_PORT"))) : c.httpPort,
                 env.getOrDefault("MAIA_WORK_DIR", c.workDir),
                 c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes,
                 env.getOrDefault("MAIA_ADMIN_KEY_SHA256", c.adminKeySha256), c.tenantKeysSha256,
