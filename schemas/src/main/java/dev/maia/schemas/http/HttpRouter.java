@@ -114,10 +114,21 @@ public final class HttpRouter implements HttpHandler {
         return principal.tenant();
     }
 
+    /** Bodies up to this size are read to their end even when refused, so the client gets its 413. */
+    private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
+
     private byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
+                // Answering before the client has finished sending resets the connection under it, and it
+                // sees no answer at all: drain (bounded), then refuse.
+                byte[] sink = new byte[64 * 1024];
+                long drained = 0;
+                int n;
+                while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) >= 0) {
+                    drained += n;
+                }
                 throw new ApiException(413, "INVALID_INPUT", "request body exceeds " + maxBodyBytes + " bytes",
                         Map.of("field", "body", "limit", maxBodyBytes));
             }
