@@ -43,12 +43,18 @@ public record RegionConfig(
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * Store size of the regions that run on one machine (demo, bench, tests): Chronicle preallocates its
+     * file for this many entries, and three regions share one disk.
+     */
+    static final long LOCAL_STORE_MAX_ENTRIES = 300_000;
+
     /** A region on loopback with the given keys (plaintext in, only hashes kept). */
     public static RegionConfig of(String region, String bootstrapServers, int httpPort, Path workDir,
                                   String adminKey, Map<String, String> tenantKeys) {
         Map<String, String> hashes = new java.util.TreeMap<>();
         tenantKeys.forEach((tenant, key) -> hashes.put(tenant, ApiKeyring.hash(key)));
-        return new RegionConfig(region, bootstrapServers, "127.0.0.1", httpPort, workDir.toString(), null, null, null,
+        return new RegionConfig(region, bootstrapServers, "127.0.0.1", httpPort, workDir.toString(), null, LOCAL_STORE_MAX_ENTRIES, null,
                 adminKey == null ? null : ApiKeyring.hash(adminKey), hashes, null, null, null, null, null, null);
     }
 

@@ -38,7 +38,8 @@ final class TestStack {
     static synchronized RegionNodes nodes() throws Exception {
         if (nodes == null) {
             LocalRegions regions = SharedRegions.get();
-            Path work = Files.createTempDirectory("maia-it-regions");
+            // Under target/, so that a run that is killed before its teardown leaves nothing outside the build.
+            Path work = Files.createDirectories(Path.of("target", "it-regions", Long.toString(ProcessHandle.current().pid())));
             Map<String, String> keys = new java.util.TreeMap<>();
             String run = UUID.randomUUID().toString().substring(0, 6);
             for (int i = 0; i < TENANT_POOL; i++) {
@@ -47,7 +48,10 @@ final class TestStack {
                 keys.put(id, ApiKeyring.newKey());
             }
             nodes = RegionNodes.start(regions, work, (region, entry) -> { }, ApiKeyring.newKey(), keys);
-            Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
+            // Stop the processes, then remove their stores: Chronicle preallocates its files.
+            Teardown teardown = new Teardown(work, true);
+            teardown.add(nodes);
+            Runtime.getRuntime().addShutdownHook(new Thread(teardown));
         }
         return nodes;
     }

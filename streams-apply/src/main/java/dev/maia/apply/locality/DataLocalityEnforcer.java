@@ -100,6 +100,11 @@ public final class DataLocalityEnforcer implements AutoCloseable {
             }
         }
         if (!Long.valueOf(p.getEpoch()).equals(purgedAtEpoch.get(tenant))) {
+            // The round started from a snapshot: if the tenant was placed back here meanwhile, keep it.
+            Placement now = placements.get().get(tenant);
+            if (now == null || Placements.holders(now).contains(region)) {
+                return;
+            }
             long removed = store.purgeTenant(tenant);
             positions.forget(tenant);
             if (removed > 0) {
