@@ -6,6 +6,7 @@ import dev.maia.apply.ApplyService;
 import dev.maia.apply.TenantHolding;
 import dev.maia.apply.lag.LagMonitor;
 import dev.maia.apply.lag.LagProbe;
+import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.locality.DataLocalityEnforcer;
 import dev.maia.apply.read.ReadRoutes;
 import dev.maia.apply.store.ChronicleReplicaStore;
@@ -78,7 +79,8 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(placements);
         PositionsView positions = new PositionsView(config.bootstrapServers(), config.region());
         toClose.push(positions);
-        WriteService writes = new WriteService(config.writeConfig(), topology, codec, store, placements, positions, registry);
+        PositionTracker applied = new PositionTracker(store);
+        WriteService writes = new WriteService(config.writeConfig(), topology, codec, applied, placements, positions, registry);
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         positions.start();
@@ -86,7 +88,7 @@ public final class RegionNode implements AutoCloseable {
             writes.observeApplied(entry);
             listener.applied(region, entry);
         };
-        apply = new ApplyService(config.applyConfig(), codec, store, TenantHolding.byPlacement(config.region(), placements::get),
+        apply = new ApplyService(config.applyConfig(), codec, store, applied, TenantHolding.byPlacement(config.region(), placements::get),
                 registry, observeClock);
         toClose.push(apply);
         apply.start(Duration.ofSeconds(60));

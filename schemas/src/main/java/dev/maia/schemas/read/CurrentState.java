@@ -10,9 +10,15 @@ import java.util.Optional;
  * wins for a resource in this region (a DELETE when the resource is tombstoned), or empty if the region
  * has never seen it.
  */
-@FunctionalInterface
 public interface CurrentState {
     Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId);
+
+    /**
+     * Waits until this region has applied {@code offset} of {@code origin}'s log partition of the tenant,
+     * at most {@code timeoutMs}; answers whether it has. The write path calls it before it reads, so a
+     * change is always built on the region's own earlier writes.
+     */
+    boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException;
 
     /** The live memory or namespace, ignoring tombstones. */
     default Optional<WALEntry> live(String tenantId, ResourceType type, String resourceId) {

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The offset is durable in the store (that is what makes a restart exact); the clock and wall time
  * of the entry at that offset are kept for publishing, and changes are collected for the publisher.
  */
-public final class PositionTracker {
+public final class PositionTracker implements dev.maia.schemas.read.CurrentState {
 
     /** The highest applied origin offset of a partition, with the HLC and wall time of that entry. */
     public record Applied(long offset, long hlc, long timestampMs) {
@@ -23,6 +23,12 @@ public final class PositionTracker {
     private final Map<PositionKey, Applied> unpublished = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public java.util.Optional<dev.maia.schemas.avro.WALEntry> current(String tenantId, dev.maia.schemas.avro.ResourceType type,
+                                                                     String resourceId) {
+        return store.current(tenantId, type, resourceId);
+    }
 
     public PositionTracker(ReplicaStore store) {
         this.store = store;
@@ -53,6 +59,7 @@ public final class PositionTracker {
     }
 
     /** Waits until this region has applied {@code offset} of the partition, at most {@code timeoutMs}. */
+    @Override
     public boolean awaitApplied(String origin, String tenant, int partition, long offset, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (progress) {

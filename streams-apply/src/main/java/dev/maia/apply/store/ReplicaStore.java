@@ -1,7 +1,6 @@
 package dev.maia.apply.store;
 
 import dev.maia.schemas.avro.ResourceType;
-import dev.maia.schemas.read.CurrentState;
 
 import java.util.Optional;
 
@@ -9,7 +8,14 @@ import java.util.Optional;
  * A region's copy of every resource it holds: for each resource the encoded WAL entry that currently
  * wins (tombstones included), and for each log partition it applies the highest origin offset applied.
  */
-public interface ReplicaStore extends CurrentState, AutoCloseable {
+public interface ReplicaStore extends AutoCloseable {
+
+    java.util.Optional<dev.maia.schemas.avro.WALEntry> current(String tenantId, ResourceType type, String resourceId);
+
+    /** The live memory or namespace, ignoring tombstones. */
+    default java.util.Optional<dev.maia.schemas.avro.WALEntry> live(String tenantId, ResourceType type, String resourceId) {
+        return current(tenantId, type, resourceId).filter(e -> e.getOperation() != dev.maia.schemas.avro.Operation.DELETE);
+    }
 
     /** The encoded winning entry of a resource, if any. */
     Optional<byte[]> winning(String tenantId, ResourceType type, String resourceId);
