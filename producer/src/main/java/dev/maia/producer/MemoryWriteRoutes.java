@@ -68,7 +68,10 @@ final class MemoryWriteRoutes {
 
     private PreparedCreate prepareCreate(String tenant, JsonNode body) throws InterruptedException {
         String id = requests.idFor(body);
-        writer.awaitOwnWrites(tenant, state);
+        if (body.hasNonNull("id")) {
+            // Only a client-chosen id can already exist; a new ULID needs no look at the current state.
+            writer.awaitOwnWrites(tenant, state);
+        }
         if (state.live(tenant, ResourceType.memory, id).isPresent()) {
             throw new ApiException(409, "ALREADY_EXISTS", "memory " + id + " already exists", Map.of("field", "id"));
         }

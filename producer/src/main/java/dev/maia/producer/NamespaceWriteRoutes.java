@@ -47,7 +47,9 @@ final class NamespaceWriteRoutes {
         String tenant = request.tenant();
         JsonNode body = Json.parseObject(request.body());
         String id = ids.idFor(body);
-        writer.awaitOwnWrites(tenant, state);
+        if (body.hasNonNull("id")) {
+            writer.awaitOwnWrites(tenant, state);
+        }
         if (state.live(tenant, ResourceType.namespace, id).isPresent()) {
             throw new ApiException(409, "ALREADY_EXISTS", "namespace " + id + " already exists", Map.of("field", "id"));
         }
