@@ -2,7 +2,7 @@ package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.localcluster.LocalRegions;
-import dev.maia.schemas.http.ApiKeyring;
+import dev.maia.cli.server.ApiKeyring;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.Command;

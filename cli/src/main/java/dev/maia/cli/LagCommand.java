@@ -5,9 +5,9 @@ import dev.maia.apply.lag.TenantLag;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.http.Json;
-import dev.maia.schemas.placement.PlacementView;
+import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.placement.Placements;
-import dev.maia.schemas.position.Positions;
+import dev.maia.control.position.PositionsReader;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.Command;
@@ -90,7 +90,7 @@ final class LagCommand implements Callable<Integer> {
             }
             Map<String, Long> applied = new HashMap<>();
             try {
-                for (Position p : Positions.readAll(region.bootstrapServers()).values()) {
+                for (Position p : PositionsReader.readAll(region.bootstrapServers()).values()) {
                     if (p.getRegion().equals(region.name())) {
                         applied.put(p.getOriginRegion() + "/" + p.getTenantId() + "/" + p.getPartition(), p.getOffset());
                     }

@@ -9,7 +9,7 @@ import dev.maia.apply.store.StoreConfig;
 import dev.maia.producer.WriteConfig;
 import dev.maia.producer.WriteLimits;
 import dev.maia.schemas.avro.SyncMode;
-import dev.maia.schemas.http.ApiKeyring;
+import dev.maia.cli.server.ApiKeyring;
 import dev.maia.schemas.placement.Placements;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.maia.cli;
 
-import dev.maia.apply.store.PositionKey;
+import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.wal.WalTopics;

@@ -1,7 +1,7 @@
 package dev.maia.cli;
 
 import dev.maia.schemas.avro.SyncMode;
-import dev.maia.schemas.http.ApiKeyring;
+import dev.maia.cli.server.ApiKeyring;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

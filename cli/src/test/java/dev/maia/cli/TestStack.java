@@ -2,7 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.localcluster.SharedRegions;
-import dev.maia.schemas.http.ApiKeyring;
+import dev.maia.cli.server.ApiKeyring;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

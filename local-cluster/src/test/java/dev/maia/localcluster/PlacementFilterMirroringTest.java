@@ -2,7 +2,7 @@ package dev.maia.localcluster;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
-import dev.maia.schemas.placement.PlacementWriter;
+import dev.maia.control.placement.PlacementWriter;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;

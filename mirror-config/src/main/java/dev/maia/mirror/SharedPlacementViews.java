@@ -1,7 +1,7 @@
 package dev.maia.mirror;
 
 import dev.maia.schemas.avro.Placement;
-import dev.maia.schemas.placement.PlacementView;
+import dev.maia.control.placement.PlacementView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
-import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.read.CurrentState;
@@ -42,7 +42,7 @@ final class MemoryWriteRoutes {
         this.maxBatchItems = limits.maxBatchItems();
     }
 
-    void mount(HttpRouter router) {
+    void mount(Routes router) {
         router.add("POST", "/v1/memories", Access.TENANT, this::create);
         router.add("POST", "/v1/memories/batch", Access.TENANT, this::createBatch);
         router.add("PUT", "/v1/memories/{id}", Access.TENANT, this::update);

@@ -10,7 +10,7 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
-import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.json.NamespaceJson;
 import dev.maia.schemas.read.CurrentState;
@@ -37,7 +37,7 @@ final class NamespaceWriteRoutes {
         this.ids = new MemoryRequests(limits);
     }
 
-    void mount(HttpRouter router) {
+    void mount(Routes router) {
         router.add("POST", "/v1/namespaces", Access.TENANT, this::create);
         router.add("PUT", "/v1/namespaces/{id}", Access.TENANT, this::update);
         router.add("DELETE", "/v1/namespaces/{id}", Access.TENANT, this::delete);

@@ -8,7 +8,7 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
-import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
@@ -25,7 +25,7 @@ final class PlacementAdminRoutes {
         this.placements = placements;
     }
 
-    void mount(HttpRouter router) {
+    void mount(Routes router) {
         router.add("POST", "/admin/tenants/{id}/placement", Access.ADMIN, this::set);
         router.add("GET", "/admin/tenants/{id}/placement", Access.ADMIN, this::get);
         router.add("GET", "/admin/placements", Access.ADMIN, this::list);

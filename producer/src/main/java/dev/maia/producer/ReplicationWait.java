@@ -4,7 +4,7 @@ import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.placement.Placements;
-import dev.maia.schemas.position.PositionsView;
+import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.wal.PositionToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,12 +1,12 @@
 package dev.maia.producer;
 
+import dev.maia.control.ControlTopics;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +48,10 @@ public final class WalTopicProvisioner {
         if (known.contains(topic)) {
             return;
         }
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(30, TimeUnit.SECONDS);
+        if (ControlTopics.ensure(admin, new NewTopic(topic, partitions, replicationFactor))) {
             log.info("Created {} with {} partitions", topic, partitions);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + topic + ": " + e.getCause().getMessage(), e.getCause());
-            }
+        } else {
             verifyPartitions(topic);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer the creation of " + topic + " within 30 s", e);
         }
         awaitLeaders(topic);
         known.add(topic);

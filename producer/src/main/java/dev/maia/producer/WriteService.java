@@ -1,10 +1,10 @@
 package dev.maia.producer;
 
 import dev.maia.schemas.avro.WALEntry;
-import dev.maia.schemas.http.HttpRouter;
-import dev.maia.schemas.placement.PlacementView;
-import dev.maia.schemas.placement.PlacementWriter;
-import dev.maia.schemas.position.PositionsView;
+import dev.maia.schemas.http.Routes;
+import dev.maia.control.placement.PlacementView;
+import dev.maia.control.placement.PlacementWriter;
+import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
@@ -48,7 +48,7 @@ public final class WriteService implements AutoCloseable {
         this.adminRoutes = new PlacementAdminRoutes(placements);
     }
 
-    public void mount(HttpRouter router) {
+    public void mount(Routes router) {
         memories.mount(router);
         namespaces.mount(router);
         adminRoutes.mount(router);

@@ -1,9 +1,9 @@
 package dev.maia.apply;
 
+import dev.maia.control.ControlTopics;
 import dev.maia.apply.position.PositionPublisher;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
-import dev.maia.schemas.position.Positions;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +12,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -113,18 +113,9 @@ public final class ApplyService implements AutoCloseable {
 
     private void ensureTopics() throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            Positions.ensureTopic(admin, (short) 1);
+            ControlTopics.ensureCompacted(admin, WalTopics.POSITIONS, (short) 1);
             for (String topic : List.of(WalTopics.DLQ, WalTopics.CONFLICTS)) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())))
-                            .all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create " + topic + " in " + config.region() + ": " + e.getCause().getMessage(), e);
-                    }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " to create " + topic, e);
-                }
+                ControlTopics.ensure(admin, new NewTopic(topic, Optional.empty(), Optional.empty()));
             }
         }
     }

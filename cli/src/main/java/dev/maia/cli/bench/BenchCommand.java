@@ -12,7 +12,7 @@ import dev.maia.cli.produce.ProduceSink;
 import dev.maia.cli.produce.ProduceStats;
 import dev.maia.cli.produce.RatePacer;
 import dev.maia.localcluster.LocalRegions;
-import dev.maia.schemas.http.ApiKeyring;
+import dev.maia.cli.server.ApiKeyring;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.wal.WalTopics;

@@ -10,7 +10,7 @@ import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.WALEntry;
-import dev.maia.schemas.placement.PlacementView;
+import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;

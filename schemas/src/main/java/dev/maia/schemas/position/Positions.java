@@ -1,26 +1,12 @@
 package dev.maia.schemas.position;
 
 import dev.maia.schemas.avro.Position;
-import dev.maia.schemas.kafka.CompactedTopicTail;
 import dev.maia.schemas.wal.AvroClasses;
-import dev.maia.schemas.wal.WalTopics;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Applied positions as they travel in the compacted {@code maia.positions}: one record per (applying
@@ -52,42 +38,5 @@ public final class Positions {
 
     public static Position decode(byte[] bytes) throws IOException {
         return DECODER.decode(bytes);
-    }
-
-    public static void ensureTopic(Admin admin, short replicationFactor) throws InterruptedException {
-        CompactedTopicTail.ensureTopic(admin, WalTopics.POSITIONS, replicationFactor);
-    }
-
-    /** Reads one cluster's local {@code maia.positions} to its end: the positions that region published. */
-    public static Map<String, Position> readAll(String bootstrapServers) {
-        Map<String, Position> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(WalTopics.POSITIONS, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            if (partitions.isEmpty()) {
-                return out;
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        out.remove(r.key());
-                        continue;
-                    }
-                    try {
-                        out.put(r.key(), decode(r.value()));
-                    } catch (IOException e) {
-                        // an unreadable position is skipped: the next publication replaces it
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,7 +1,7 @@
 package dev.maia.apply.lag;
 
 import dev.maia.apply.position.PositionTracker;
-import dev.maia.apply.store.PositionKey;
+import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.avro.Placement;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 package dev.maia.apply.position;
 
-import dev.maia.apply.store.PositionKey;
+import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.Positions;
 import dev.maia.schemas.wal.WalTopics;

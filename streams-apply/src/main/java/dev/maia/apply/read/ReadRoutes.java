@@ -7,7 +7,7 @@ import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
-import dev.maia.schemas.http.HttpRouter;
+import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.json.NamespaceJson;
@@ -39,7 +39,7 @@ public final class ReadRoutes {
         this.primaries = primaries;
     }
 
-    public void mount(HttpRouter router) {
+    public void mount(Routes router) {
         router.add("GET", "/v1/memories/{id}", Access.TENANT, this::getMemory);
         router.add("GET", "/v1/namespaces/{id}", Access.TENANT, this::getNamespace);
         router.add("GET", "/v1/namespaces", Access.TENANT, this::listNamespaces);

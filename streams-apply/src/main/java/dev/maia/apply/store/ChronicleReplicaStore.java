@@ -4,6 +4,7 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
 import dev.maia.schemas.wal.SingleObjectWalCodec;
+import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.wal.WalCodec;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;

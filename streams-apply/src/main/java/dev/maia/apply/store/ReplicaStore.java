@@ -1,6 +1,7 @@
 package dev.maia.apply.store;
 
 import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.position.PositionKey;
 
 import java.util.Optional;
 

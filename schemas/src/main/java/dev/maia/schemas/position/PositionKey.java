@@ -1,4 +1,4 @@
-package dev.maia.apply.store;
+package dev.maia.schemas.position;
 
 /** One partition of one origin region's log of one tenant: what an applied position is kept for. */
 public record PositionKey(String origin, String tenant, int partition) {

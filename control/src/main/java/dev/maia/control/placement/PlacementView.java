@@ -1,7 +1,8 @@
-package dev.maia.schemas.placement;
+package dev.maia.control.placement;
 
 import dev.maia.schemas.avro.Placement;
-import dev.maia.schemas.kafka.CompactedTopicTail;
+import dev.maia.schemas.placement.Placements;
+import dev.maia.control.CompactedTopicTail;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;

@@ -1,5 +1,12 @@
-package dev.maia.schemas.http;
+package dev.maia.cli.server;
 
+import dev.maia.schemas.http.Access;
+import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.http.HttpRequest;
+import dev.maia.schemas.http.HttpResponse;
+import dev.maia.schemas.http.Json;
+import dev.maia.schemas.http.Route;
+import dev.maia.schemas.http.Routes;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
@@ -23,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * metrics), and turns every refusal into {@code {error, code, details?}}. Services register routes;
  * the process that owns the endpoint owns the server.
  */
-public final class HttpRouter implements HttpHandler {
+public final class HttpRouter implements HttpHandler, Routes {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private record Binding(String method, String[] segments, Access access, Route route) {
@@ -38,6 +45,7 @@ public final class HttpRouter implements HttpHandler {
         this.keyring = keyring;
     }
 
+    @Override
     public HttpRouter add(String method, String pathTemplate, Access access, Route route) {
         bindings.add(new Binding(method, split(pathTemplate), access, route));
         return this;

@@ -1,13 +1,9 @@
-package dev.maia.schemas.kafka;
+package dev.maia.control;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -15,13 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -118,21 +111,6 @@ public final class CompactedTopicTail implements AutoCloseable {
         Set<TopicPartition> assigned = consumer.assignment();
         Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
         return assigned.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-    }
-
-    /** Creates one of this project's compacted topics if it is missing (one partition: small and ordered). */
-    public static void ensureTopic(Admin admin, String name, short replicationFactor) throws InterruptedException {
-        try {
-            admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.of(replicationFactor))
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + name + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer the creation of " + name, e);
-        }
     }
 
     @Override

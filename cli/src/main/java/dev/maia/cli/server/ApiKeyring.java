@@ -1,4 +1,4 @@
-package dev.maia.schemas.http;
+package dev.maia.cli.server;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

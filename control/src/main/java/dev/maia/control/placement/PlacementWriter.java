@@ -1,7 +1,8 @@
-package dev.maia.schemas.placement;
+package dev.maia.control.placement;
 
 import dev.maia.schemas.avro.Placement;
-import dev.maia.schemas.kafka.CompactedTopicTail;
+import dev.maia.control.ControlTopics;
+import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +29,7 @@ public final class PlacementWriter implements AutoCloseable {
     }
 
     public static void ensureTopic(Admin admin, short replicationFactor) throws InterruptedException {
-        CompactedTopicTail.ensureTopic(admin, WalTopics.PLACEMENT, replicationFactor);
+        ControlTopics.ensureCompacted(admin, WalTopics.PLACEMENT, replicationFactor);
     }
 
     public void write(Placement p) throws InterruptedException, ExecutionException, TimeoutException {

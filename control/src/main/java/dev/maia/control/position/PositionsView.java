@@ -1,7 +1,8 @@
-package dev.maia.schemas.position;
+package dev.maia.control.position;
 
 import dev.maia.schemas.avro.Position;
-import dev.maia.schemas.kafka.CompactedTopicTail;
+import dev.maia.schemas.position.Positions;
+import dev.maia.control.CompactedTopicTail;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
