@@ -229,7 +229,7 @@ final class DemoCommand implements Callable<Integer> {
     private void printLag(RegionNodes nodes) {
         progress.printf("  %-11s %-8s %-11s %8s %8s %8s%n", "region", "tenant", "origin", "mm2", "apply", "seconds");
         for (RegionNode node : nodes.all()) {
-            for (var row : node.lag().latest()) {
+            for (var row : node.apply().lag()) {
                 progress.printf("  %-11s %-8s %-11s %8d %8d %8.1f%n", row.region(), row.tenant(), row.origin(),
                         row.lag().mirrorRecords(), row.lag().applyRecords(), row.lag().secondsBehind());
             }

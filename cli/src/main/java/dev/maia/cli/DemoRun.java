@@ -68,7 +68,7 @@ final class DemoRun implements ApplyListener {
             int leaked = 0;
             long oldestMissing = Long.MAX_VALUE;
             for (Write w : writes.values()) {
-                boolean held = nodes.node(region).store().live(w.tenant(), ResourceType.memory, w.id()).isPresent();
+                boolean held = nodes.node(region).apply().currentState().live(w.tenant(), ResourceType.memory, w.id()).isPresent();
                 if (!w.holders().contains(region)) {
                     leaked += held ? 1 : 0;
                     continue;

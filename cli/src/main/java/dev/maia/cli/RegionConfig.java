@@ -162,6 +162,6 @@ public record RegionConfig(
                 storeMaxEntries == null ? StoreConfig.DEFAULT_MAX_ENTRIES : storeMaxEntries,
                 storeAverageValueBytes == null ? StoreConfig.DEFAULT_AVERAGE_VALUE_BYTES : storeAverageValueBytes,
                 StoreConfig.DEFAULT_MAX_POSITIONS);
-        return new ApplyConfig(region, bootstrapServers, work.resolve("streams"), store, 100, 1);
+        return new ApplyConfig(region, bootstrapServers, work.resolve("streams"), store, 100, 1, readWait(), redirectReadsOnTimeout());
     }
 }

@@ -61,7 +61,7 @@ class ApplyRestartTest {
 
     private static void awaitAll(RegionNodes nodes, String region, String tenant, List<String> ids) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> ids.stream()
-                .allMatch(id -> nodes.node(region).store().live(tenant, ResourceType.memory, id).isPresent()));
+                .allMatch(id -> nodes.node(region).apply().currentState().live(tenant, ResourceType.memory, id).isPresent()));
     }
 
     private static void rewindConsumerGroup(String region) throws Exception {

@@ -48,7 +48,7 @@ class DataLocalityTest {
 
     private static void awaitHeld(String region, String tenant, List<String> ids) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> ids.stream()
-                .allMatch(id -> nodes.node(region).store().live(tenant, ResourceType.memory, id).isPresent()));
+                .allMatch(id -> nodes.node(region).apply().currentState().live(tenant, ResourceType.memory, id).isPresent()));
     }
 
     static Set<String> topics(String region) throws Exception {
@@ -61,8 +61,8 @@ class DataLocalityTest {
     static void assertNoTrace(String region, String tenant, List<String> ids) throws Exception {
         assertThat(topics(region)).as("topics of %s in %s", tenant, region).noneMatch(t -> t.contains(WalTopics.wal(tenant)));
         assertThat(ids).as("store of %s", region)
-                .noneMatch(id -> nodes.node(region).store().current(tenant, ResourceType.memory, id).isPresent());
-        assertThat(nodes.node(region).store().appliedOffsets().keySet()).extracting(PositionKey::tenant).doesNotContain(tenant);
+                .noneMatch(id -> nodes.node(region).apply().currentState().current(tenant, ResourceType.memory, id).isPresent());
+        assertThat(nodes.node(region).apply().appliedOffsets().keySet()).extracting(PositionKey::tenant).doesNotContain(tenant);
     }
 
     @Test

@@ -73,8 +73,8 @@ class LagTest {
         List<String> ids = write(nodes, busy, 5);
         List<String> quietIds = write(nodes, quiet, 5);
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id ->
-                nodes.node("eu-central").store().live(busy.id(), ResourceType.memory, id).isPresent())
-                && quietIds.stream().allMatch(id -> nodes.node("eu-central").store().live(quiet.id(), ResourceType.memory, id).isPresent()));
+                nodes.node("eu-central").apply().currentState().live(busy.id(), ResourceType.memory, id).isPresent())
+                && quietIds.stream().allMatch(id -> nodes.node("eu-central").apply().currentState().live(quiet.id(), ResourceType.memory, id).isPresent()));
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 row(lag(topology).rows(), "eu-central", busy.id(), "us-west").get("records_behind").asLong() == 0);
 
@@ -106,7 +106,7 @@ class LagTest {
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 row(lag(topology).rows(), "eu-central", busy.id(), "us-west").get("records_behind").asLong() == 0);
         assertThat(lag(topology, "--tenant", busy.id(), "--max-lag-seconds", "30").exit()).isZero();
-        assertThat(ids).allMatch(id -> nodes.node("eu-central").store().live(busy.id(), ResourceType.memory, id).isPresent());
+        assertThat(ids).allMatch(id -> nodes.node("eu-central").apply().currentState().live(busy.id(), ResourceType.memory, id).isPresent());
         double applied = nodes.node("eu-central").registry().get("maia.apply.applied").tag("tenant", busy.id()).counter().count();
         assertThat(applied).as("every write applied exactly once").isEqualTo(25.0);
     }

@@ -82,7 +82,7 @@ class ProduceCommandTest {
 
     private static void awaitLive(String region, String tenant, Set<String> ids) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> ids.stream()
-                .allMatch(id -> nodes.node(region).store().live(tenant, ResourceType.memory, id).isPresent()));
+                .allMatch(id -> nodes.node(region).apply().currentState().live(tenant, ResourceType.memory, id).isPresent()));
     }
 
     @Test

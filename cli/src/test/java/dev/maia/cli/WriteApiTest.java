@@ -168,6 +168,6 @@ class WriteApiTest {
                 "{\"namespace\":\"n\",\"content\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(tooLongContent.status()).isEqualTo(400);
         assertThat(tooLongContent.body().get("details").get("field").asText()).isEqualTo("content");
-        assertThat(nodes.node("us-west").store().appliedOffset("us-west", t.id(), 0)).isEqualTo(-1);
+        assertThat(nodes.node("us-west").apply().appliedOffset("us-west", t.id(), 0)).isEqualTo(-1);
     }
 }

@@ -14,7 +14,9 @@ public record ApplyConfig(
         Path stateDir,
         StoreConfig store,
         long commitIntervalMs,
-        int streamThreads) {
+        int streamThreads,
+        long readWaitMs,
+        boolean redirectReadsOnTimeout) {
 
     public ApplyConfig {
         require(region != null && region.matches("[a-z0-9-]+"), "region: must match [a-z0-9-]+, got '" + region + "'");
@@ -23,12 +25,13 @@ public record ApplyConfig(
         require(store != null, "apply.store: missing");
         require(commitIntervalMs > 0, "apply.commit_interval_ms: must be > 0, got " + commitIntervalMs);
         require(streamThreads > 0, "apply.stream_threads: must be > 0, got " + streamThreads);
+        require(readWaitMs >= 0, "read_wait_ms: must be >= 0, got " + readWaitMs);
     }
 
     /** Defaults for one region whose files live under {@code workDir}. */
     public static ApplyConfig defaults(String region, String bootstrapServers, Path workDir) {
         return new ApplyConfig(region, bootstrapServers, workDir.resolve("streams"),
-                StoreConfig.defaults(workDir.resolve("store")), 100, 1);
+                StoreConfig.defaults(workDir.resolve("store")), 100, 1, 5_000, false);
     }
 
     public String applicationId() {

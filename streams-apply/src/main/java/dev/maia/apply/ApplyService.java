@@ -1,155 +1,143 @@
 package dev.maia.apply;
 
-import dev.maia.control.ControlTopics;
-import dev.maia.apply.position.PositionPublisher;
+import dev.maia.apply.lag.LagMonitor;
+import dev.maia.apply.lag.LagProbe;
+import dev.maia.apply.lag.TenantLag;
+import dev.maia.apply.locality.DataLocalityEnforcer;
 import dev.maia.apply.position.PositionTracker;
+import dev.maia.apply.read.AppliedState;
+import dev.maia.apply.read.ReadRoutes;
+import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
+import dev.maia.control.placement.PlacementView;
+import dev.maia.schemas.http.Routes;
+import dev.maia.schemas.position.PositionKey;
+import dev.maia.schemas.read.CurrentState;
+import dev.maia.schemas.topology.RegionSpec;
+import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.WalCodec;
-import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** Runs the apply topology of one region: the Kafka Streams lifecycle around {@link ApplyTopology}. */
+/**
+ * The apply path of one region, the one class a process needs (as {@code KafkaStreams} is for Streams):
+ * it opens the replica store, applies every WAL entry this region holds, publishes what it applied,
+ * purges tenants placed elsewhere, measures lag and serves reads. The parts behind it are internal.
+ *
+ * <p>Two steps, because the write path and the apply path need each other: {@link #open} makes the
+ * applied state readable (the write path builds its changes on it), {@link #start} begins applying
+ * (and tells the listener, through which the write path follows the clocks it applies).
+ */
 public final class ApplyService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApplyService.class);
+    /** How often the locality purge and the lag gauges look again. */
+    private static final long BACKGROUND_INTERVAL_MS = 2000;
+    /** How long a mirrored copy must be quiet before the locality purge deletes it. */
+    private static final long PURGE_QUIET_MS = 10_000;
 
     private final ApplyConfig config;
-    private final KafkaStreams streams;
+    private final WalCodec codec;
+    private final MeterRegistry registry;
+    private final ReplicaStore store;
     private final PositionTracker positions;
-    private PositionPublisher publisher;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AppliedState state;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private ApplyStreams streams;
+    private LagMonitor lag;
+    private ReadRoutes reads;
 
-    public ApplyService(ApplyConfig config, WalCodec codec, ReplicaStore store, PositionTracker positions, TenantHolding holding,
-                        MeterRegistry registry, ApplyListener listener) {
+    private ApplyService(ApplyConfig config, WalCodec codec, MeterRegistry registry) {
         this.config = config;
-        this.positions = positions;
-        this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener),
-                streamsProperties(config));
-        this.streams.setUncaughtExceptionHandler(e -> {
-            if (causedBy(e, dev.maia.apply.store.StoreFullException.class)) {
-                // Skipping an entry we cannot store would lose a write: stop and say why instead.
-                failure.set(e);
-                log.error("Apply in region {} stopped: {}", config.region(), rootMessage(e), e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-            // Anything else (a source topic deleted under the consumer, a broker hiccup): a new thread
-            // resumes from the committed offsets, and positions make the replay exact.
-            log.error("Apply thread in region {} failed, replacing it: {}", config.region(), rootMessage(e), e);
-            registry.counter("maia.apply.thread.replaced", "region", config.region()).increment();
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        this.codec = codec;
+        this.registry = registry;
+        this.store = ChronicleReplicaStore.open(config.store(), codec);
+        this.positions = new PositionTracker(store);
+        this.state = new AppliedState(store, positions);
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
+    /** Opens (or creates) the region's store; nothing is applied until {@link #start}. */
+    public static ApplyService open(ApplyConfig config, WalCodec codec, MeterRegistry registry) {
+        return new ApplyService(config, codec, registry);
+    }
+
+    /**
+     * Starts applying and the background work, and waits until Streams runs. Placements decide which
+     * tenants this region holds; the topology names every region's Kafka (for lag) and endpoint (for
+     * reads sent to the primary).
+     */
+    public void start(PlacementView placements, Topology topology, ApplyListener listener, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        String region = config.region();
+        streams = new ApplyStreams(config, codec, store, positions, TenantHolding.byPlacement(region, placements::get),
+                registry, listener);
+        started.push(streams);
+        streams.start(timeout);
+        started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), placements::all, store, positions,
+                BACKGROUND_INTERVAL_MS, PURGE_QUIET_MS));
+        lag = new LagMonitor(region, new LagProbe(topology), placements::all, positions, registry, BACKGROUND_INTERVAL_MS);
+        started.push(lag);
+        ReadRoutes.PrimaryLocator primaries = tenant -> config.redirectReadsOnTimeout()
+                ? placements.get(tenant).flatMap(p -> topology.region(p.getPrimaryRegion())).map(RegionSpec::endpoint)
+                : Optional.empty();
+        reads = new ReadRoutes(store, positions, config.readWaitMs(), primaries);
+        log.info("Apply path of region {} started", region);
+    }
+
+    /** The read API (get, list, read-your-writes); only after {@link #start}. */
+    public void mount(Routes routes) {
+        if (reads == null) {
+            throw new IllegalStateException("the apply service of " + config.region() + " is not started");
         }
-        return false;
+        reads.mount(routes);
     }
 
-    static Properties streamsProperties(ApplyConfig config) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
-        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Batches are appended in transactions: apply all of a batch or none of it.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
-        // A new tenant's topic (local or mirrored) must be picked up in seconds, not the default 5 minutes.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 2000);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-        return p;
+    /** The state the write path reads: current entries, and waiting for an applied position. */
+    public CurrentState currentState() {
+        return state;
     }
 
-    /** Creates the topics this service writes to, then starts applying and waits until it runs. */
-    public void start(Duration timeout) throws InterruptedException, TimeoutException {
-        ensureTopics();
-        publisher = new PositionPublisher(config.region(), config.bootstrapServers(), positions, 50);
-        streams.start();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR
-                    || streams.state() == KafkaStreams.State.NOT_RUNNING) {
-                throw new IllegalStateException("apply service of " + config.region() + " failed to start: "
-                        + (failure.get() == null ? streams.state() : rootMessage(failure.get())));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("apply service of " + config.region() + " not running after " + timeout
-                        + " (state " + streams.state() + ")");
-            }
-            Thread.sleep(50);
-        }
-        log.info("Apply service of region {} is running", config.region());
+    /** The highest origin offset applied, per origin, tenant and partition, as the store keeps it. */
+    public Map<PositionKey, Long> appliedOffsets() {
+        return store.appliedOffsets();
     }
 
-    private void ensureTopics() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            ControlTopics.ensureCompacted(admin, WalTopics.POSITIONS, (short) 1);
-            for (String topic : List.of(WalTopics.DLQ, WalTopics.CONFLICTS)) {
-                ControlTopics.ensure(admin, new NewTopic(topic, Optional.empty(), Optional.empty()));
-            }
-        }
+    public long appliedOffset(String origin, String tenant, int partition) {
+        return positions.appliedOffset(origin, tenant, partition);
     }
 
-    /** What this region has applied, per origin, tenant and partition. */
-    public PositionTracker positions() {
-        return positions;
+    /** The lag of every tenant this region holds, as last measured. */
+    public List<TenantLag> lag() {
+        return lag == null ? List.of() : lag.latest();
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
+    public KafkaStreams.State streamsState() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
     /** Why applying stopped, if it did. */
-    public java.util.Optional<Throwable> failure() {
-        return java.util.Optional.ofNullable(failure.get());
+    public Optional<Throwable> failure() {
+        return streams == null ? Optional.empty() : streams.failure();
     }
 
     @Override
     public void close() {
-        // One instance per region: leaving the group lets a restart take over at once instead of
-        // waiting out the session timeout.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        if (publisher != null) {
-            publisher.close();
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                log.warn("Error while stopping the apply path of {}", config.region(), e);
+            }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+        store.close();
     }
 }

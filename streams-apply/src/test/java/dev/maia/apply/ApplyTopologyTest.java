@@ -53,7 +53,7 @@ class ApplyTopologyTest {
         store = ChronicleReplicaStore.open(new StoreConfig(dir.resolve("store"), 10_000, 512, 1_000), codec);
         driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store,
                         new dev.maia.apply.position.PositionTracker(store), tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e)),
-                ApplyService.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
+                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
         dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         conflicts = driver.createOutputTopic(WalTopics.CONFLICTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     }

@@ -6,13 +6,14 @@ import dev.maia.apply.store.ReplicaStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What this region has applied, per origin region, tenant and partition, in the origin's offsets.
  * The offset is durable in the store (that is what makes a restart exact); the clock and wall time
  * of the entry at that offset are kept for publishing, and changes are collected for the publisher.
  */
-public final class PositionTracker implements dev.maia.schemas.read.CurrentState {
+public final class PositionTracker {
 
     /** The highest applied origin offset of a partition, with the HLC and wall time of that entry. */
     public record Applied(long offset, long hlc, long timestampMs) {
@@ -22,13 +23,7 @@ public final class PositionTracker implements dev.maia.schemas.read.CurrentState
     private final Map<PositionKey, Applied> latest = new ConcurrentHashMap<>();
     private final Map<PositionKey, Applied> unpublished = new ConcurrentHashMap<>();
     private final Object progress = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
-
-    @Override
-    public java.util.Optional<dev.maia.schemas.avro.WALEntry> current(String tenantId, dev.maia.schemas.avro.ResourceType type,
-                                                                     String resourceId) {
-        return store.current(tenantId, type, resourceId);
-    }
+    private final AtomicInteger waiters = new AtomicInteger();
 
     public PositionTracker(ReplicaStore store) {
         this.store = store;
@@ -59,7 +54,6 @@ public final class PositionTracker implements dev.maia.schemas.read.CurrentState
     }
 
     /** Waits until this region has applied {@code offset} of the partition, at most {@code timeoutMs}. */
-    @Override
     public boolean awaitApplied(String origin, String tenant, int partition, long offset, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (progress) {

@@ -1,0 +1,30 @@
+package dev.maia.apply.read;
+
+import dev.maia.apply.position.PositionTracker;
+import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.read.CurrentState;
+
+import java.util.Optional;
+
+/** What the write path may know of this region's applied state: a resource's winning entry, and progress. */
+public final class AppliedState implements CurrentState {
+    private final ReplicaStore store;
+    private final PositionTracker positions;
+
+    public AppliedState(ReplicaStore store, PositionTracker positions) {
+        this.store = store;
+        this.positions = positions;
+    }
+
+    @Override
+    public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
+        return store.current(tenantId, type, resourceId);
+    }
+
+    @Override
+    public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException {
+        return positions.awaitApplied(origin, tenantId, partition, offset, timeoutMs);
+    }
+}
