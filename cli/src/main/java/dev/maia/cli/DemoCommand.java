@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 
 /**
  * {@code maia demo}: three real KRaft clusters, MirrorMaker 2 and a MAIA process per region on this
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(teardown::run, "demo-teardown"));
         try {
             LocalRegions clusters = teardown.add(LocalRegions.start(REGIONS, work.resolve("kafka")));
-            Map<String, String> tenantKeys = new java.util.TreeMap<>();
+            Map<String, String> tenantKeys = new TreeMap<>();
             TENANTS.forEach(t -> tenantKeys.put(t.id(), ApiKeyring.newKey()));
             RegionNodes nodes = teardown.add(RegionNodes.start(clusters, work.resolve("regions"), run,
                     ApiKeyring.newKey(), tenantKeys));

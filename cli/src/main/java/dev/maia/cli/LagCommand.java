@@ -8,6 +8,7 @@ import dev.maia.schemas.http.Json;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsReader;
+import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code maia lag}: how far every region is behind every tenant's log, split into the MirrorMaker part
@@ -88,11 +90,11 @@ final class LagCommand implements Callable<Integer> {
             if (onlyRegion != null && !onlyRegion.equals(region.name())) {
                 continue;
             }
-            Map<String, Long> applied = new HashMap<>();
+            Map<PositionKey, Long> applied = new HashMap<>();
             try {
                 for (Position p : PositionsReader.readAll(region.bootstrapServers()).values()) {
                     if (p.getRegion().equals(region.name())) {
-                        applied.put(p.getOriginRegion() + "/" + p.getTenantId() + "/" + p.getPartition(), p.getOffset());
+                        applied.put(new PositionKey(p.getOriginRegion(), p.getTenantId(), p.getPartition()), p.getOffset());
                     }
                 }
             } catch (RuntimeException e) {
@@ -100,9 +102,9 @@ final class LagCommand implements Callable<Integer> {
             }
             Map<String, Placement> wanted = onlyTenant == null ? placements
                     : placements.entrySet().stream().filter(e -> e.getKey().equals(onlyTenant))
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             rows.addAll(probe.probe(region.name(), wanted,
-                    (origin, tenant, partition) -> applied.getOrDefault(origin + "/" + tenant + "/" + partition, -1L)));
+                    (origin, tenant, partition) -> applied.getOrDefault(new PositionKey(origin, tenant, partition), -1L)));
         }
         return rows;
     }

@@ -9,12 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.net.http.HttpHeaders;
 
 /** A small client of a region's MAIA HTTP API, for the CLI and tests. */
 public final class MaiaClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+    public record Reply(int status, JsonNode body, HttpHeaders headers) {
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }

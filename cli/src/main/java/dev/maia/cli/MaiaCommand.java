@@ -4,6 +4,7 @@ import dev.maia.cli.bench.BenchCommand;
 import dev.maia.cli.produce.ProduceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import org.slf4j.LoggerFactory;
 
 /** The one {@code maia} command. */
 @Command(name = "maia", mixinStandardHelpOptions = true, version = "maia 0.1.0",
@@ -24,7 +25,7 @@ public final class MaiaCommand implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // One line that says why; the stack trace is in the log.
             commandLine.getErr().println("maia: " + Failures.oneLine(e));
-            org.slf4j.LoggerFactory.getLogger(MaiaCommand.class).debug("command failed", e);
+            LoggerFactory.getLogger(MaiaCommand.class).debug("command failed", e);
             return 1;
         });
         System.exit(cli.execute(args));

@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ExecutionException;
 
 /** A MAIA process per region of a set of local clusters, started side by side. */
 public final class RegionNodes implements AutoCloseable {
@@ -54,7 +58,7 @@ public final class RegionNodes implements AutoCloseable {
                 try {
                     RegionNode node = f.get();
                     all.nodes.put(node.region(), node);
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     failure = failure == null ? (e.getCause() instanceof Exception ex ? ex : e) : failure;
                 }
             }
@@ -112,8 +116,8 @@ public final class RegionNodes implements AutoCloseable {
         return topology;
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

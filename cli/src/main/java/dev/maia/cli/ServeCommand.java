@@ -7,11 +7,12 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 
 /** {@code maia serve --config FILE}: one region's producer, apply and read services against existing Kafka. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run one region's write, apply and read services against an existing Kafka cluster.")
-final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, description = "region YAML (region, bootstrap_servers, http_port, work_dir, keys, ...)")
     Path config;

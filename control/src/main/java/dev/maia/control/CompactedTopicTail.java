@@ -1,5 +1,6 @@
 package dev.maia.control;
 
+import dev.maia.schemas.topology.RegionSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,7 +41,7 @@ public final class CompactedTopicTail implements AutoCloseable {
 
     /** The topic and its mirrored copies: {@code name} or {@code <region>.name}. */
     public static Pattern withCopies(String name) {
-        return Pattern.compile("(?:[a-z0-9-]+\\.)?" + Pattern.quote(name));
+        return Pattern.compile("(?:" + RegionSpec.ALIAS + "\\.)?" + Pattern.quote(name));
     }
 
     public CompactedTopicTail(String bootstrapServers, String name, Pattern topics, long fetchWaitMs,

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Tells whether every MM2 flow really replicates, by watching MM2's own heartbeats arrive remotely:
@@ -124,7 +125,7 @@ final class MirrorProbe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             log.debug("timed out reading end offset of {}", topic);
             return -1L;
         }

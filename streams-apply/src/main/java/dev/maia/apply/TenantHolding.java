@@ -1,5 +1,10 @@
 package dev.maia.apply;
 
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.placement.Placements;
+import java.util.Optional;
+import java.util.function.Function;
+
 /**
  * Whether this region holds a tenant's data by its current placement. Unknown tenants count as held:
  * their placement may simply not have arrived yet, and MirrorMaker's placement filter only ever brings
@@ -13,7 +18,7 @@ public interface TenantHolding {
 
     /** Holding by the tenants' current placements, as this region's placement view knows them. */
     static TenantHolding byPlacement(String region,
-                                     java.util.function.Function<String, java.util.Optional<dev.maia.schemas.avro.Placement>> placements) {
-        return tenant -> placements.apply(tenant).map(p -> dev.maia.schemas.placement.Placements.holders(p).contains(region)).orElse(true);
+                                     Function<String, Optional<Placement>> placements) {
+        return tenant -> placements.apply(tenant).map(p -> Placements.holders(p).contains(region)).orElse(true);
     }
 }

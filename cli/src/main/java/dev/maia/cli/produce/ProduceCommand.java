@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.io.IOException;
+import java.util.LinkedHashSet;
 
 /**
  * {@code maia produce}: writes memories to one region, from JSON lines or generated at a rate, through
@@ -154,13 +156,13 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private List<String> generatedTenants(Topology topology) {
-        List<String> out = tenants != null ? List.copyOf(new java.util.LinkedHashSet<>(tenants))
+        List<String> out = tenants != null ? List.copyOf(new LinkedHashSet<>(tenants))
                 : new ArrayList<>(new TreeSet<>(topology.tenantKeys().keySet()));
         require(!out.isEmpty(), "no tenants: give --tenants T1,T2 (the topology has no tenant_keys)");
         return out;
     }
 
-    private ProduceInput openInput(List<String> generatedTenants) throws java.io.IOException {
+    private ProduceInput openInput(List<String> generatedTenants) throws IOException {
         if (count != null) {
             return new GeneratedMemories(count, size == null ? DEFAULT_SIZE : size, generatedTenants);
         }

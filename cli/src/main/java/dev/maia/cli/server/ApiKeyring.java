@@ -8,6 +8,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import dev.maia.schemas.wal.WalTopics;
+import java.util.HashMap;
 
 /**
  * Who a presented API key belongs to. Only SHA-256 hashes of keys are held (and configured), so a
@@ -28,9 +30,9 @@ public final class ApiKeyring {
      * @param adminKeyHash    SHA-256 (hex) of the admin key, or null for no admin access
      */
     public ApiKeyring(Map<String, String> tenantKeyHashes, String adminKeyHash) {
-        java.util.HashMap<String, String> byHash = new java.util.HashMap<>();
+        HashMap<String, String> byHash = new HashMap<>();
         tenantKeyHashes.forEach((tenant, hash) -> {
-            if (!dev.maia.schemas.wal.WalTopics.isValidTenantId(tenant)) {
+            if (!WalTopics.isValidTenantId(tenant)) {
                 throw new IllegalArgumentException("tenant_keys_sha256: '" + tenant + "' is not a valid tenant id ([a-zA-Z0-9_-]{1,64})");
             }
             String h = requireHash("tenant_keys_sha256." + tenant, hash);

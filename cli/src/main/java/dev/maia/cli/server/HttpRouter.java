@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
 
 /**
  * Routes requests of one region's HTTP endpoint to the services mounted on it (write path, read path,
@@ -173,7 +174,7 @@ public final class HttpRouter implements HttpHandler, Routes {
     }
 
     private static String[] split(String path) {
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 
     private static Map<String, String> match(String[] template, String[] actual) {

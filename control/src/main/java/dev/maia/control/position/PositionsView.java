@@ -1,6 +1,7 @@
 package dev.maia.control.position;
 
 import dev.maia.schemas.avro.Position;
+import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.position.Positions;
 import dev.maia.control.CompactedTopicTail;
 import dev.maia.schemas.wal.WalTopics;
@@ -37,7 +38,7 @@ public final class PositionsView implements AutoCloseable {
     private void accept(ConsumerRecord<String, byte[]> r) {
         try {
             Position p = Positions.decode(r.value());
-            applied.merge(key(p.getRegion(), p.getOriginRegion(), p.getTenantId(), p.getPartition()), p.getOffset(), Math::max);
+            applied.merge(Positions.key(p), p.getOffset(), Math::max);
         } catch (Exception e) {
             log.warn("Ignoring an unreadable position at {}-{}@{}", r.topic(), r.partition(), r.offset());
         }
@@ -49,7 +50,7 @@ public final class PositionsView implements AutoCloseable {
 
     /** The highest offset of {@code origin}'s log that {@code region} has published as applied; -1 if none. */
     public long applied(String region, String origin, String tenant, int partition) {
-        return applied.getOrDefault(key(region, origin, tenant, partition), -1L);
+        return applied.getOrDefault(Positions.key(region, new PositionKey(origin, tenant, partition)), -1L);
     }
 
     /**
@@ -72,10 +73,6 @@ public final class PositionsView implements AutoCloseable {
             }
             wait(left);
         }
-    }
-
-    private static String key(String region, String origin, String tenant, int partition) {
-        return region + "/" + origin + "/" + tenant + "/" + partition;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.maia.schemas.http;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /** One HTTP request as a route sees it; header names are lower case. */
 public record HttpRequest(
@@ -25,7 +26,7 @@ public record HttpRequest(
     }
 
     public String header(String name) {
-        return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
     public String pathParam(String name) {

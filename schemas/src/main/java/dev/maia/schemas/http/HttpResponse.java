@@ -1,6 +1,7 @@
 package dev.maia.schemas.http;
 
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /** What a route answers: a status, a body that Jackson can write as JSON (or raw text), headers. */
 public record HttpResponse(int status, Object body, Map<String, String> headers) {
@@ -14,7 +15,7 @@ public record HttpResponse(int status, Object body, Map<String, String> headers)
     }
 
     public HttpResponse withHeader(String name, String value) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);
         return new HttpResponse(status, body, all);
     }

@@ -25,7 +25,12 @@ public final class Positions {
     }
 
     public static String key(Position p) {
-        return p.getRegion() + "/" + p.getOriginRegion() + "/" + p.getTenantId() + "/" + p.getPartition();
+        return key(p.getRegion(), new PositionKey(p.getOriginRegion(), p.getTenantId(), p.getPartition()));
+    }
+
+    /** The record key of what {@code region} applied of one partition: {@code region/origin/tenant/partition}. */
+    public static String key(String region, PositionKey partition) {
+        return region + "/" + partition;
     }
 
     public static byte[] encode(Position p) {

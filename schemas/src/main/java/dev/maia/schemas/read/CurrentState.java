@@ -4,6 +4,7 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 
 import java.util.Optional;
+import dev.maia.schemas.avro.Operation;
 
 /**
  * The one narrow interface through which the write path reads the apply side: the entry that currently
@@ -22,6 +23,6 @@ public interface CurrentState {
 
     /** The live memory or namespace, ignoring tombstones. */
     default Optional<WALEntry> live(String tenantId, ResourceType type, String resourceId) {
-        return current(tenantId, type, resourceId).filter(e -> e.getOperation() != dev.maia.schemas.avro.Operation.DELETE);
+        return current(tenantId, type, resourceId).filter(e -> e.getOperation() != Operation.DELETE);
     }
 }

@@ -10,11 +10,16 @@ public record RegionSpec(
         @JsonProperty("bootstrap_servers") String bootstrapServers,
         @JsonProperty("endpoint") String endpoint) {
 
+    /** A region alias; the one definition, used by topic names, position tokens and every config. */
     public static final Pattern ALIAS = Pattern.compile("[a-z0-9-]+");
 
+    public static boolean isValidAlias(String name) {
+        return name != null && ALIAS.matcher(name).matches();
+    }
+
     void validate(String where) {
-        if (name == null || !ALIAS.matcher(name).matches()) {
-            throw new TopologyException(where + ".name: region alias must match [a-z0-9-]+, got '" + name + "'");
+        if (!isValidAlias(name)) {
+            throw new TopologyException(where + ".name: region alias must match " + ALIAS + ", got '" + name + "'");
         }
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new TopologyException(where + ".bootstrap_servers: missing for region '" + name + "'");

@@ -1,6 +1,7 @@
 package dev.maia.schemas.wal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.maia.schemas.topology.RegionSpec;
 
 /**
  * Where a write sits in its tenant's log: enough for any region to tell whether it has applied it.
@@ -23,7 +24,7 @@ public record PositionToken(
     /** Parses {@code region:partition:offset}; the message says what is wrong. */
     public static PositionToken parse(String value, String tenant) {
         String[] parts = value == null ? new String[0] : value.split(":");
-        if (parts.length != 3 || !parts[0].matches("[a-z0-9-]+")) {
+        if (parts.length != 3 || !RegionSpec.isValidAlias(parts[0])) {
             throw new IllegalArgumentException("a position is written region:partition:offset, got '" + value + "'");
         }
         try {

@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The registry-less codec: Avro single-object encoding ({@code C3 01}, 8-byte schema fingerprint, body).
@@ -51,7 +52,7 @@ public final class SingleObjectWalCodec implements WalCodec {
         try {
             byte[] bytes = encoder.encode(entry).array();
             WalChecksum.stamp(bytes, HEADER_SIZE);
-            entry.setChecksum(new Crc32c(java.util.Arrays.copyOfRange(bytes, HEADER_SIZE, HEADER_SIZE + WalChecksum.SIZE)));
+            entry.setChecksum(new Crc32c(Arrays.copyOfRange(bytes, HEADER_SIZE, HEADER_SIZE + WalChecksum.SIZE)));
             return bytes;
         } catch (IOException e) {
             entry.setChecksum(given);

@@ -1,5 +1,7 @@
 package dev.maia.schemas.wal;
 
+import dev.maia.schemas.topology.RegionSpec;
+
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,7 @@ public final class WalTopics {
     public static final String CONFLICTS = "maia.conflicts";
 
     /** Local and mirrored WAL topics: {@code maia.wal.t} and {@code us-west.maia.wal.t}. */
-    public static final Pattern ANY_WAL = Pattern.compile("(?:([a-z0-9-]+)\\.)?maia\\.wal\\.([a-zA-Z0-9_-]{1,64})");
+    public static final Pattern ANY_WAL = Pattern.compile("(?:(" + RegionSpec.ALIAS + ")\\.)?maia\\.wal\\.([a-zA-Z0-9_-]{1,64})");
     /** The same, as a regex string for configuration files (MM2, Streams). */
     public static final String LOCAL_WAL_REGEX = "maia\\.wal\\..*";
 

@@ -16,6 +16,10 @@ import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.wal.PositionToken;
 
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 
 /** The read API, served from this region's replica store: reads never leave the region. */
 public final class ReadRoutes {
@@ -29,7 +33,7 @@ public final class ReadRoutes {
     /** Where to send a read that could not wait long enough; empty to answer 504 instead. */
     @FunctionalInterface
     public interface PrimaryLocator {
-        java.util.Optional<String> primaryEndpoint(String tenant);
+        Optional<String> primaryEndpoint(String tenant);
     }
 
     public ReadRoutes(ReplicaStore store, PositionTracker positions, long readWaitMs, PrimaryLocator primaries) {
@@ -77,7 +81,7 @@ public final class ReadRoutes {
         if (positions.awaitApplied(token.region(), tenant, token.partition(), token.offset(), readWaitMs)) {
             return;
         }
-        java.util.Optional<String> primary = primaries.primaryEndpoint(tenant);
+        Optional<String> primary = primaries.primaryEndpoint(tenant);
         if (primary.isPresent()) {
             throw new ApiException(307, "POSITION_NOT_REACHED", "this region has not applied " + raw + " yet; read from the primary",
                     Map.of("position", raw), Map.of("Location", primary.get() + request.path() + "?min_position=" + raw,
@@ -90,7 +94,7 @@ public final class ReadRoutes {
     HttpResponse listNamespaces(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
         awaitMinPosition(request, tenant);
-        java.util.List<Object> out = new java.util.ArrayList<>();
+        List<Object> out = new ArrayList<>();
         for (String id : store.namespaceIds(tenant)) {
             store.live(tenant, ResourceType.namespace, id).ifPresent(e -> out.add(NamespaceJson.toJson((Namespace) e.getData())));
         }
@@ -107,11 +111,11 @@ public final class ReadRoutes {
         int limit = intParam(request, "limit", 50, 1, 1000);
         int offset = intParam(request, "offset", 0, 0, Integer.MAX_VALUE);
         ReplicaStore.Page page = store.memoryIds(tenant, ((Namespace) ns.getData()).getName(), offset, limit);
-        java.util.List<Object> memories = new java.util.ArrayList<>();
+        List<Object> memories = new ArrayList<>();
         for (String memoryId : page.ids()) {
             store.live(tenant, ResourceType.memory, memoryId).ifPresent(e -> memories.add(MemoryJson.toJson((Memory) e.getData())));
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("memories", memories);
         out.put("total", page.total());
         out.put("limit", limit);

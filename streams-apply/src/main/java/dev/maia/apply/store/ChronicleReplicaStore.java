@@ -16,6 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The replica store as two persisted Chronicle Maps: resources (key {@code tenant/type/id}) and applied
@@ -99,7 +103,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public java.util.List<String> namespaceIds(String tenantId) {
+    public List<String> namespaceIds(String tenantId) {
         return index.namespaceIds(tenantId);
     }
 
@@ -141,8 +145,8 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public java.util.Map<PositionKey, Long> appliedOffsets() {
-        java.util.Map<PositionKey, Long> out = new java.util.HashMap<>();
+    public Map<PositionKey, Long> appliedOffsets() {
+        Map<PositionKey, Long> out = new HashMap<>();
         positions.forEach((k, v) -> out.put(PositionKey.parse(k), v));
         return out;
     }
@@ -151,7 +155,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     public long purgeTenant(String tenantId) {
         String prefix = tenantId + SEP;
         // Collect first: removing while Chronicle iterates its segments is not supported.
-        java.util.List<String> doomed = new java.util.ArrayList<>();
+        List<String> doomed = new ArrayList<>();
         resources.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
                 doomed.add(k);
@@ -159,7 +163,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         });
         doomed.forEach(resources::remove);
         index.forget(tenantId);
-        java.util.List<String> positionKeys = new java.util.ArrayList<>();
+        List<String> positionKeys = new ArrayList<>();
         positions.forEach((k, v) -> {
             if (PositionKey.parse(k).tenant().equals(tenantId)) {
                 positionKeys.add(k);

@@ -4,6 +4,10 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.position.PositionKey;
 
 import java.util.Optional;
+import dev.maia.schemas.avro.Operation;
+import dev.maia.schemas.avro.WALEntry;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A region's copy of every resource it holds: for each resource the encoded WAL entry that currently
@@ -11,11 +15,11 @@ import java.util.Optional;
  */
 public interface ReplicaStore extends AutoCloseable {
 
-    java.util.Optional<dev.maia.schemas.avro.WALEntry> current(String tenantId, ResourceType type, String resourceId);
+    Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId);
 
     /** The live memory or namespace, ignoring tombstones. */
-    default java.util.Optional<dev.maia.schemas.avro.WALEntry> live(String tenantId, ResourceType type, String resourceId) {
-        return current(tenantId, type, resourceId).filter(e -> e.getOperation() != dev.maia.schemas.avro.Operation.DELETE);
+    default Optional<WALEntry> live(String tenantId, ResourceType type, String resourceId) {
+        return current(tenantId, type, resourceId).filter(e -> e.getOperation() != Operation.DELETE);
     }
 
     /** The encoded winning entry of a resource, if any. */
@@ -26,7 +30,7 @@ public interface ReplicaStore extends AutoCloseable {
      * nothing is encoded or decoded twice). Callers decide by the ordering rule first and pass the
      * entry it replaces, or null.
      */
-    void putWinning(dev.maia.schemas.avro.WALEntry entry, byte[] encodedEntry, dev.maia.schemas.avro.WALEntry replaced);
+    void putWinning(WALEntry entry, byte[] encodedEntry, WALEntry replaced);
 
     /** Highest origin offset applied of one partition of one origin's log of one tenant; -1 if none. */
     long appliedOffset(String originRegion, String tenantId, int partition);
@@ -34,7 +38,7 @@ public interface ReplicaStore extends AutoCloseable {
     void recordApplied(String originRegion, String tenantId, int partition, long originOffset);
 
     /** Every applied position: {@code origin/tenant/partition} to the highest origin offset applied. */
-    java.util.Map<PositionKey, Long> appliedOffsets();
+    Map<PositionKey, Long> appliedOffsets();
 
     /** Removes every resource and position of a tenant; answers how many resources were removed. */
     long purgeTenant(String tenantId);
@@ -42,12 +46,12 @@ public interface ReplicaStore extends AutoCloseable {
     long resourceCount();
 
     /** The tenant's live namespaces' ids, sorted. */
-    java.util.List<String> namespaceIds(String tenantId);
+    List<String> namespaceIds(String tenantId);
 
     /** One page of the ids of the live memories in a namespace (by name), sorted, with the total. */
     Page memoryIds(String tenantId, String namespace, int offset, int limit);
 
-    record Page(java.util.List<String> ids, int total) {
+    record Page(List<String> ids, int total) {
     }
 
     @Override

@@ -271,7 +271,7 @@ public final class ApicurioWalCodec implements WalCodec, AutoCloseable {
 
     static String describe(RuntimeException e) {
         if (e instanceof RestClientException r && r.getError() != null) {
-            io.apicurio.registry.rest.v2.beans.Error error = r.getError();
+            var error = r.getError();
             return (error.getName() == null ? e.getClass().getSimpleName() : error.getName())
                     + (error.getErrorCode() == null ? "" : ", HTTP " + error.getErrorCode())
                     + (error.getMessage() == null ? "" : ": " + error.getMessage());
