@@ -10,6 +10,7 @@ import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Json;
+import dev.maia.schemas.placement.InvalidPlacementException;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 
@@ -62,9 +63,8 @@ final class PlacementAdminRoutes {
             Placement p = placements.change(tenant, mode, primary.asText(), replicas, syncMode,
                     minSync == null || minSync.isNull() ? 1 : minSync.asInt());
             return HttpResponse.json(200, Placements.toJson(p));
-        } catch (IllegalArgumentException e) {
-            String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "body";
-            throw ApiException.invalidInput(field, e.getMessage());
+        } catch (InvalidPlacementException e) {
+            throw ApiException.invalidInput(e.field(), e.getMessage());
         }
     }
 

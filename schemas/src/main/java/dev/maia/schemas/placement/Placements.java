@@ -84,7 +84,7 @@ public final class Placements {
                 return m;
             }
         }
-        throw new IllegalArgumentException("sync_mode: must be one of async, semi-sync, sync, got '" + name + "'");
+        throw new InvalidPlacementException("sync_mode", "must be one of async, semi-sync, sync, got '" + name + "'");
     }
 
     /**
@@ -96,11 +96,11 @@ public final class Placements {
             return;
         }
         if (replicas.isEmpty()) {
-            throw new IllegalArgumentException("sync_mode: a tenant without replicas cannot be " + syncModeName(mode)
+            throw new InvalidPlacementException("sync_mode", "a tenant without replicas cannot be " + syncModeName(mode)
                     + "; use async or add replicas");
         }
         if (mode == SyncMode.semi_sync && (minSyncReplicas < 1 || minSyncReplicas > replicas.size())) {
-            throw new IllegalArgumentException("min_sync_replicas: must be between 1 and the " + replicas.size()
+            throw new InvalidPlacementException("min_sync_replicas", "must be between 1 and the " + replicas.size()
                     + " replica(s), got " + minSyncReplicas);
         }
     }
@@ -111,36 +111,36 @@ public final class Placements {
      */
     public static List<String> canonicalReplicas(PlacementMode mode, String primary, List<String> replicas, List<String> regions) {
         if (primary == null || !regions.contains(primary)) {
-            throw new IllegalArgumentException("primary_region: '" + primary + "' is not a region of this deployment " + regions);
+            throw new InvalidPlacementException("primary_region", "'" + primary + "' is not a region of this deployment " + regions);
         }
         TreeSet<String> set = new TreeSet<>(replicas == null ? List.of() : replicas);
         for (String r : set) {
             if (!regions.contains(r)) {
-                throw new IllegalArgumentException("replicas: '" + r + "' is not a region of this deployment " + regions);
+                throw new InvalidPlacementException("replicas", "'" + r + "' is not a region of this deployment " + regions);
             }
         }
         if (set.contains(primary)) {
-            throw new IllegalArgumentException("replicas: the primary region " + primary + " cannot be its own replica");
+            throw new InvalidPlacementException("replicas", "the primary region " + primary + " cannot be its own replica");
         }
         if (replicas != null && set.size() != replicas.size()) {
-            throw new IllegalArgumentException("replicas: a region is listed twice");
+            throw new InvalidPlacementException("replicas", "a region is listed twice");
         }
         TreeSet<String> others = new TreeSet<>(regions);
         others.remove(primary);
         switch (mode) {
             case single -> {
                 if (!set.isEmpty()) {
-                    throw new IllegalArgumentException("replicas: a single-region tenant has no replicas");
+                    throw new InvalidPlacementException("replicas", "a single-region tenant has no replicas");
                 }
             }
             case replicated -> {
                 if (set.isEmpty()) {
-                    throw new IllegalArgumentException("replicas: a replicated tenant needs at least one replica");
+                    throw new InvalidPlacementException("replicas", "a replicated tenant needs at least one replica");
                 }
             }
             case global -> {
                 if (!set.isEmpty() && !set.equals(others)) {
-                    throw new IllegalArgumentException("replicas: a global tenant is replicated to every other region " + others
+                    throw new InvalidPlacementException("replicas", "a global tenant is replicated to every other region " + others
                             + "; leave replicas out or list exactly those");
                 }
                 set = others;
