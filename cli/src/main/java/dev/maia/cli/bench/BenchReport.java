@@ -2,6 +2,7 @@ package dev.maia.cli.bench;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class BenchReport {
         // Grouped by part in the order of the parts (the HTTP producer rows are measured after the apply part).
         List<Row> sorted = new ArrayList<>(rows);
         List<String> order = BenchCommand.PARTS;
-        sorted.sort(java.util.Comparator.comparingInt(r -> order.indexOf(r.part())));
+        sorted.sort(Comparator.comparingInt(r -> order.indexOf(r.part())));
         for (Row r : sorted) {
             out.printf(format, r.part(), r.metric(), r.ours(), r.kafka() == null ? "-" : r.kafka(),
                     r.ratio() == null ? "-" : String.format("%.2f", r.ratio()), r.target() == null ? "" : r.target(),

@@ -67,7 +67,7 @@ class BenchCommandTest {
         JsonNode sync = r.path("sync");
         assertThat(sync.has("available")).isTrue();
         if (sync.path("available").asBoolean()) {
-            for (String mode : BenchCommand.SYNC_MODES) {
+            for (String mode : BenchStack.SYNC_MODES) {
                 assertThat(sync.path("modes").path(mode).path("writes").asLong()).as(mode).isEqualTo(20);
                 assertThat(sync.path("modes").path(mode).path("latency_ms").path("p50").asDouble()).as(mode).isPositive();
                 assertThat(sync.path("modes").path(mode).path("latency_ms").path("p99").asDouble()).as(mode).isPositive();
