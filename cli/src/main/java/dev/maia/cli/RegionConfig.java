@@ -1,47 +1,54 @@
 package dev.maia.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.maia.apply.ApplyConfig;
-import dev.maia.apply.store.StoreConfig;
-import dev.maia.producer.WriteConfig;
-import dev.maia.producer.WriteLimits;
-import dev.maia.schemas.avro.SyncMode;
 import dev.maia.cli.server.ApiKeyring;
-import dev.maia.schemas.placement.Placements;
+import dev.maia.control.config.ServiceConfig;
+import dev.maia.control.config.Validators;
+import dev.maia.producer.WriteConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The configuration of one region's process ({@code maia serve}): a YAML file, then environment
- * overrides ({@code MAIA_REGION}, {@code MAIA_BOOTSTRAP_SERVERS}, {@code MAIA_HTTP_PORT},
- * {@code MAIA_WORK_DIR}, {@code MAIA_ADMIN_KEY_SHA256}), validated at start with messages that name
- * the bad key. API keys are configured as SHA-256 hashes only.
+ * The configuration of one region's process ({@code maia serve}): the keys of its write service
+ * ({@link WriteConfig}), its apply service ({@link ApplyConfig}) and its own (HTTP, keys, registry), as
+ * one YAML file ({@link RegionYaml}) and {@code MAIA_<KEY>} environment overrides
+ * ({@link EnvironmentOverrides}). Everything is validated at start, each error naming its key; the
+ * reference is docs/configuration.md, rendered from these declarations. API keys are configured as
+ * SHA-256 hashes only.
  */
-public record RegionConfig(
-        @JsonProperty("region") String region,
-        @JsonProperty("bootstrap_servers") String bootstrapServers,
-        @JsonProperty("http_host") String httpHost,
-        @JsonProperty("http_port") Integer httpPort,
-        @JsonProperty("work_dir") String workDir,
-        @JsonProperty("wal_partitions") Integer walPartitions,
-        @JsonProperty("store_max_entries") Long storeMaxEntries,
-        @JsonProperty("store_average_value_bytes") Integer storeAverageValueBytes,
-        @JsonProperty("admin_key_sha256") String adminKeySha256,
-        @JsonProperty("tenant_keys_sha256") Map<String, String> tenantKeysSha256,
-        @JsonProperty("schema_registry_url") String schemaRegistryUrl,
-        @JsonProperty("sync_mode") String syncMode,
-        @JsonProperty("sync_timeout_ms") Long syncTimeoutMs,
-        @JsonProperty("on_sync_timeout") String onSyncTimeout,
-        @JsonProperty("read_wait_ms") Long readWaitMs,
-        @JsonProperty("on_read_timeout") String onReadTimeout) {
+public final class RegionConfig extends ServiceConfig {
+    public static final String HTTP_HOST = "http_host";
+    public static final String HTTP_PORT = "http_port";
+    public static final String SCHEMA_REGISTRY_URL = "schema_registry_url";
+    public static final String ADMIN_KEY_SHA256 = "admin_key_sha256";
+    public static final String TENANT_KEYS_SHA256 = "tenant_keys_sha256";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The keys only the region process reads: its HTTP endpoint, its API keys, the codec both services use. */
+    static final ConfigDef PROCESS_DEF = new ConfigDef()
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", Validators.nonBlank(), Importance.HIGH,
+                    "Address the HTTP API (writes, reads, /admin, /metrics, /health) listens on.")
+            .define(HTTP_PORT, Type.INT, 8080, Validators.between(0, 65535), Importance.HIGH,
+                    "Port of the HTTP API; 0 takes a free one.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Validators.nonBlank(), Importance.MEDIUM,
+                    "Apicurio registry of the WAL entries' schemas, the same for every region; "
+                            + "unset: Avro single-object encoding, no registry.")
+            .define(ADMIN_KEY_SHA256, Type.STRING, null, null, Importance.HIGH,
+                    "SHA-256 (64 lower-case hex) of the admin API key, which authorises /admin; unset: no admin access.")
+            .define(TENANT_KEYS_SHA256, Type.LIST, List.of(), null, Importance.HIGH,
+                    "Per-tenant API keys as SHA-256 (64 lower-case hex): in YAML a map tenant: sha256, "
+                            + "in the environment tenant:sha256,...");
+
+    /** Every key of a region's file: those every service shares, the write path's, the apply path's, the process's. */
+    public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(ServiceConfig.CONFIG_DEF, WriteConfig.CONFIG_DEF,
+            ApplyConfig.CONFIG_DEF, PROCESS_DEF);
 
     /**
      * Store size of the regions that run on one machine (demo, bench, tests): Chronicle preallocates its
@@ -49,119 +56,99 @@ public record RegionConfig(
      */
     static final long LOCAL_STORE_MAX_ENTRIES = 300_000;
 
-    /** A region on loopback with the given keys (plaintext in, only hashes kept). */
+    private final WriteConfig write;
+    private final ApplyConfig apply;
+    private final ApiKeyring keyring;
+
+    private RegionConfig(Map<String, ?> values, boolean logValues) {
+        super(CONFIG_DEF, values, logValues);
+        this.write = new WriteConfig(valuesOf(WriteConfig.CONFIG_DEF));
+        this.apply = new ApplyConfig(valuesOf(ApplyConfig.CONFIG_DEF));
+        this.keyring = new ApiKeyring(tenantKeys(), getString(ADMIN_KEY_SHA256));
+    }
+
+    /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */
+    public static RegionConfig load(Path file, Map<String, String> env) {
+        Map<String, Object> values = new HashMap<>(RegionYaml.read(file));
+        values.putAll(EnvironmentOverrides.of(CONFIG_DEF, env));
+        return new RegionConfig(values, true);
+    }
+
+    /** A region on loopback with the given keys (plaintext in, only hashes kept), sized for one machine. */
     public static RegionConfig of(String region, String bootstrapServers, int httpPort, Path workDir,
                                   String adminKey, Map<String, String> tenantKeys) {
-        Map<String, String> hashes = new java.util.TreeMap<>();
-        tenantKeys.forEach((tenant, key) -> hashes.put(tenant, ApiKeyring.hash(key)));
-        return new RegionConfig(region, bootstrapServers, "127.0.0.1", httpPort, workDir.toString(), null, LOCAL_STORE_MAX_ENTRIES, null,
-                adminKey == null ? null : ApiKeyring.hash(adminKey), hashes, null, null, null, null, null, null);
-    }
-
-    public static RegionConfig load(Path file, Map<String, String> env) {
-        RegionConfig c;
-        try {
-            c = YAML.readValue(file.toFile(), RegionConfig.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+        Map<String, Object> values = new HashMap<>();
+        values.put(REGION, region);
+        values.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        values.put(HTTP_HOST, "127.0.0.1");
+        values.put(HTTP_PORT, httpPort);
+        values.put(ApplyConfig.WORK_DIR, workDir.toString());
+        values.put(ApplyConfig.STORE_MAX_ENTRIES, LOCAL_STORE_MAX_ENTRIES);
+        // One broker per local cluster.
+        values.put(WAL_REPLICATION_FACTOR, 1);
+        values.put(WAL_MIN_INSYNC_REPLICAS, 1);
+        if (adminKey != null) {
+            values.put(ADMIN_KEY_SHA256, ApiKeyring.hash(adminKey));
         }
-        return new RegionConfig(
-                env.getOrDefault("MAIA_REGION", c.region),
-                env.getOrDefault("MAIA_BOOTSTRAP_SERVERS", c.bootstrapServers),
-                c.httpHost,
-                env.containsKey("MAIA_HTTP_PORT") ? Integer.valueOf(parsePort(env.get("MAIA_HTTP_PORT"))) : c.httpPort,
-                env.getOrDefault("MAIA_WORK_DIR", c.workDir),
-                c.walPartitions, c.storeMaxEntries, c.storeAverageValueBytes,
-                env.getOrDefault("MAIA_ADMIN_KEY_SHA256", c.adminKeySha256), c.tenantKeysSha256,
-                env.getOrDefault("MAIA_SCHEMA_REGISTRY_URL", c.schemaRegistryUrl),
-                env.getOrDefault("MAIA_SYNC_MODE", c.syncMode), c.syncTimeoutMs,
-                env.getOrDefault("MAIA_ON_SYNC_TIMEOUT", c.onSyncTimeout), c.readWaitMs, c.onReadTimeout);
+        values.put(TENANT_KEYS_SHA256, new TreeMap<>(tenantKeys).entrySet().stream()
+                .map(e -> e.getKey() + ":" + ApiKeyring.hash(e.getValue())).toList());
+        return new RegionConfig(values, false);
     }
 
-    private static int parsePort(String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("MAIA_HTTP_PORT: not a port number: '" + value + "'");
-        }
-    }
-
-    public String host() {
-        return httpHost == null ? "127.0.0.1" : httpHost;
-    }
-
-    public int port() {
-        int p = httpPort == null ? 8080 : httpPort;
-        if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("http_port: must be 0..65535, got " + p);
-        }
-        return p;
-    }
-
-    public Path workPath() {
-        if (workDir == null || workDir.isBlank()) {
-            throw new IllegalArgumentException("work_dir: missing");
-        }
-        return Path.of(workDir);
-    }
-
-    public WriteConfig writeConfig() {
-        return new WriteConfig(region, bootstrapServers, walPartitions == null ? 3 : walPartitions, (short) 1,
-                WriteLimits.DEFAULTS, WriteConfig.DEFAULT_MAX_CLOCK_SKEW_MS,
-                syncMode == null ? SyncMode.async : parse("sync_mode", () -> Placements.parseSyncMode(syncMode)),
-                syncTimeoutMs == null ? WriteConfig.DEFAULT_SYNC_TIMEOUT_MS : syncTimeoutMs,
-                oneOf("on_sync_timeout", onSyncTimeout, "fail", "degrade").equals("degrade"));
-    }
-
-    /** How long a read with a position waits for it (read-your-writes). */
-    public long readWait() {
-        long wait = readWaitMs == null ? 5_000 : readWaitMs;
-        if (wait < 0) {
-            throw new IllegalArgumentException("read_wait_ms: must be >= 0, got " + wait);
-        }
-        return wait;
-    }
-
-    /** Whether a read that waited in vain is sent to the tenant's primary (else: 504). */
-    public boolean redirectReadsOnTimeout() {
-        return oneOf("on_read_timeout", onReadTimeout, "fail", "redirect").equals("redirect");
+    /** The same region with some keys set otherwise. */
+    public RegionConfig with(Map<String, ?> changes) {
+        Map<String, Object> values = new HashMap<>(originals());
+        values.putAll(changes);
+        return new RegionConfig(values, false);
     }
 
     /** The same region, degrading instead of failing when replicas are slow (sync modes). */
     public RegionConfig withOnSyncTimeout(String value, long timeoutMs) {
-        return new RegionConfig(region, bootstrapServers, httpHost, httpPort, workDir, walPartitions, storeMaxEntries,
-                storeAverageValueBytes, adminKeySha256, tenantKeysSha256, schemaRegistryUrl, syncMode, timeoutMs, value,
-                readWaitMs, onReadTimeout);
+        return with(Map.of(WriteConfig.ON_SYNC_TIMEOUT, value, WriteConfig.SYNC_TIMEOUT_MS, timeoutMs));
     }
 
-    private static String oneOf(String key, String value, String byDefault, String other) {
-        if (value == null || value.equals(byDefault)) {
-            return byDefault;
-        }
-        if (value.equals(other)) {
-            return other;
-        }
-        throw new IllegalArgumentException(key + ": must be " + byDefault + " or " + other + ", got '" + value + "'");
+    private Map<String, Object> valuesOf(ConfigDef definition) {
+        Map<String, Object> values = new HashMap<>(originals());
+        values.keySet().retainAll(definition.names());
+        return values;
     }
 
-    private static <T> T parse(String key, java.util.function.Supplier<T> parser) {
-        try {
-            return parser.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith(key) ? e.getMessage() : key + ": " + e.getMessage(), e);
+    private Map<String, String> tenantKeys() {
+        Map<String, String> hashes = new TreeMap<>();
+        for (String entry : getList(TENANT_KEYS_SHA256)) {
+            int colon = entry.indexOf(':');
+            if (colon < 1) {
+                throw new ConfigException(TENANT_KEYS_SHA256 + ": entries are tenant:sha256, got '" + entry + "'");
+            }
+            String tenant = entry.substring(0, colon);
+            if (hashes.put(tenant, entry.substring(colon + 1)) != null) {
+                throw new ConfigException(TENANT_KEYS_SHA256 + "." + tenant + ": configured twice");
+            }
         }
+        return hashes;
+    }
+
+    public String host() {
+        return getString(HTTP_HOST);
+    }
+
+    public int port() {
+        return getInt(HTTP_PORT);
+    }
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL);
     }
 
     public ApiKeyring keyring() {
-        return new ApiKeyring(tenantKeysSha256 == null ? Map.of() : tenantKeysSha256, adminKeySha256);
+        return keyring;
+    }
+
+    public WriteConfig writeConfig() {
+        return write;
     }
 
     public ApplyConfig applyConfig() {
-        Path work = workPath();
-        StoreConfig store = new StoreConfig(work.resolve("store"),
-                storeMaxEntries == null ? StoreConfig.DEFAULT_MAX_ENTRIES : storeMaxEntries,
-                storeAverageValueBytes == null ? StoreConfig.DEFAULT_AVERAGE_VALUE_BYTES : storeAverageValueBytes,
-                StoreConfig.DEFAULT_MAX_POSITIONS);
-        return new ApplyConfig(region, bootstrapServers, work.resolve("streams"), store, 100, 1, readWait(), redirectReadsOnTimeout());
+        return apply;
     }
 }

@@ -1,12 +1,19 @@
 package dev.maia.cli;
 
-import dev.maia.schemas.avro.SyncMode;
+import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.control.config.TopicReplication;
+import dev.maia.producer.WriteConfig;
+import dev.maia.schemas.avro.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The region YAML of maia serve: loaded, overridden from the environment, refused by key name. */
 class RegionConfigTest {
+    private static final String REQUIRED = "region: us-west\nbootstrap_servers: k:9092\nwork_dir: /tmp/x\n";
+
     @TempDir
     Path dir;
 
@@ -35,9 +44,11 @@ class RegionConfigTest {
                 on_sync_timeout: degrade
                 tenant_keys_sha256: {acme: %s}
                 """.formatted(hash));
-        RegionConfig c = RegionConfig.load(file, Map.of("MAIA_BOOTSTRAP_SERVERS", "10.0.0.1:9092", "MAIA_HTTP_PORT", "19090"));
+        RegionConfig c = RegionConfig.load(file, Map.of("MAIA_BOOTSTRAP_SERVERS", "10.0.0.1:9092", "MAIA_HTTP_PORT", "19090",
+                "MAIA_JAVA_OPTS", "-Xmx1g"));
 
         assertThat(c.writeConfig().bootstrapServers()).isEqualTo("10.0.0.1:9092");
+        assertThat(c.applyConfig().bootstrapServers()).isEqualTo("10.0.0.1:9092");
         assertThat(c.port()).isEqualTo(19090);
         assertThat(c.writeConfig().syncMode()).isEqualTo(SyncMode.semi_sync);
         assertThat(c.writeConfig().degradeOnSyncTimeout()).isTrue();
@@ -46,19 +57,188 @@ class RegionConfigTest {
     }
 
     @Test
-    void badValuesAreRefusedByTheirKey() throws Exception {
-        String base = "region: us-west\nbootstrap_servers: k:9092\nwork_dir: /tmp/x\n";
-        assertThatThrownBy(() -> RegionConfig.load(yaml(base + "sync_mode: eventually\n"), Map.of()).writeConfig())
-                .hasMessageStartingWith("sync_mode:");
-        assertThatThrownBy(() -> RegionConfig.load(yaml(base + "on_sync_timeout: shrug\n"), Map.of()).writeConfig())
-                .hasMessageStartingWith("on_sync_timeout:");
-        assertThatThrownBy(() -> RegionConfig.load(yaml(base + "tenant_keys_sha256: {acme: plaintext}\n"), Map.of()).keyring())
-                .hasMessageContaining("tenant_keys_sha256.acme");
-        assertThatThrownBy(() -> RegionConfig.load(yaml("region: US West\nbootstrap_servers: k:9092\nwork_dir: /tmp/x\n"), Map.of()).writeConfig())
-                .hasMessageStartingWith("region:");
-        assertThatThrownBy(() -> RegionConfig.load(yaml(base + "no_such_key: 1\n"), Map.of()))
-                .hasMessageContaining("no_such_key");
-        assertThatThrownBy(() -> RegionConfig.load(yaml(base), Map.of("MAIA_HTTP_PORT", "eighty")))
-                .hasMessageStartingWith("MAIA_HTTP_PORT:");
+    void aFileWithEveryKeyLoads() throws Exception {
+        Map<String, String> every = new LinkedHashMap<>();
+        every.put("region", "eu-central");
+        every.put("bootstrap_servers", "k1:9092,k2:9092");
+        every.put("wal_replication_factor", "3");
+        every.put("wal_min_insync_replicas", "2");
+        every.put("wal_partitions", "6");
+        every.put("max_clock_skew_ms", "2000");
+        every.put("sync_mode", "sync");
+        every.put("sync_timeout_ms", "750");
+        every.put("on_sync_timeout", "degrade");
+        every.put("work_dir", "/var/lib/maia");
+        every.put("store_max_entries", "5000000");
+        every.put("store_average_value_bytes", "2048");
+        every.put("store_max_positions", "20000");
+        every.put("apply_stream_threads", "3");
+        every.put("read_wait_ms", "0");
+        every.put("on_read_timeout", "redirect");
+        every.put("http_host", "0.0.0.0");
+        every.put("http_port", "9443");
+        every.put("schema_registry_url", "http://registry:8080/apis/registry/v2");
+        every.put("admin_key_sha256", ApiKeyring.hash("admin"));
+        every.put("tenant_keys_sha256", "{acme: " + ApiKeyring.hash("a") + ", globex: " + ApiKeyring.hash("g") + "}");
+        assertThat(every.keySet()).as("a new key belongs in this file too").isEqualTo(RegionConfig.CONFIG_DEF.names());
+        StringBuilder text = new StringBuilder();
+        every.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
+
+        RegionConfig c = RegionConfig.load(yaml(text.toString()), Map.of());
+
+        WriteConfig write = c.writeConfig();
+        assertThat(write.region()).isEqualTo("eu-central");
+        assertThat(write.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(write.topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
+        assertThat(write.walPartitions()).isEqualTo(6);
+        assertThat(write.maxClockSkewMs()).isEqualTo(2000);
+        assertThat(write.syncMode()).isEqualTo(SyncMode.sync);
+        assertThat(write.syncTimeoutMs()).isEqualTo(750);
+        assertThat(write.degradeOnSyncTimeout()).isTrue();
+        ApplyConfig apply = c.applyConfig();
+        assertThat(apply.topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
+        assertThat(apply.stateDir()).isEqualTo(Path.of("/var/lib/maia/streams"));
+        assertThat(apply.store().directory()).isEqualTo(Path.of("/var/lib/maia/store"));
+        assertThat(apply.store().maxEntries()).isEqualTo(5_000_000);
+        assertThat(apply.store().averageValueBytes()).isEqualTo(2048);
+        assertThat(apply.store().maxPositions()).isEqualTo(20_000);
+        assertThat(apply.streamThreads()).isEqualTo(3);
+        assertThat(apply.readWaitMs()).isZero();
+        assertThat(apply.redirectReadsOnTimeout()).isTrue();
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(9443);
+        assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8080/apis/registry/v2");
+        assertThat(c.keyring().authenticate("admin")).get().extracting(ApiKeyring.Principal::admin).isEqualTo(true);
+        assertThat(c.keyring().authenticate("g")).get().extracting(ApiKeyring.Principal::tenant).isEqualTo("globex");
+    }
+
+    @Test
+    void aMinimalFileTakesTheDocumentedDefaults() throws Exception {
+        RegionConfig c = RegionConfig.load(yaml(REQUIRED), Map.of());
+
+        WriteConfig write = c.writeConfig();
+        assertThat(write.walPartitions()).isEqualTo(3);
+        assertThat(write.topicReplication()).isEqualTo(TopicReplication.CLUSTER_DEFAULTS);
+        assertThat(write.maxClockSkewMs()).isEqualTo(10_000);
+        assertThat(write.syncMode()).isEqualTo(SyncMode.async);
+        assertThat(write.syncTimeoutMs()).isEqualTo(5_000);
+        assertThat(write.degradeOnSyncTimeout()).isFalse();
+        ApplyConfig apply = c.applyConfig();
+        assertThat(apply.store().maxEntries()).isEqualTo(1_000_000);
+        assertThat(apply.store().averageValueBytes()).isEqualTo(1024);
+        assertThat(apply.store().maxPositions()).isEqualTo(100_000);
+        assertThat(apply.streamThreads()).isEqualTo(1);
+        assertThat(apply.readWaitMs()).isEqualTo(5_000);
+        assertThat(apply.redirectReadsOnTimeout()).isFalse();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.schemaRegistryUrl()).isNull();
+        assertThat(c.keyring().authenticate("anything")).isEmpty();
+        // The page's defaults are these declarations (ConfigurationDocTest keeps the page equal to them).
+        assertThat(ConfigurationDoc.render())
+                .contains("| `wal_partitions` | int | `3` |")
+                .contains("| `store_max_entries` | long | `1000000` |")
+                .contains("| `http_port` | int | `8080` |")
+                .contains("| `work_dir` | string | required |");
+    }
+
+    @Test
+    void localRegionsKeepTheirSmallStoreAndOneReplica() {
+        RegionConfig c = RegionConfig.of("us-west", "127.0.0.1:9092", 0, dir, "admin", Map.of("acme", "k"));
+
+        assertThat(c.applyConfig().store().maxEntries()).isEqualTo(RegionConfig.LOCAL_STORE_MAX_ENTRIES);
+        assertThat(c.writeConfig().topicReplication()).isEqualTo(new TopicReplication((short) 1, 1));
+        assertThat(c.keyring().authenticate("k")).get().extracting(ApiKeyring.Principal::tenant).isEqualTo("acme");
+        RegionConfig degrading = c.withOnSyncTimeout("degrade", 2000);
+        assertThat(degrading.writeConfig().degradeOnSyncTimeout()).isTrue();
+        assertThat(degrading.writeConfig().syncTimeoutMs()).isEqualTo(2000);
+        assertThat(degrading.applyConfig().store().maxEntries()).isEqualTo(RegionConfig.LOCAL_STORE_MAX_ENTRIES);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '=', value = {
+            "region: US West = region: must match [a-z0-9-]+, got 'US West'",
+            "bootstrap_servers: '' = bootstrap_servers: must not be blank",
+            "wal_replication_factor: 0 = wal_replication_factor: must be -1 or 1..32767, got 0",
+            "wal_min_insync_replicas: 0 = wal_min_insync_replicas: must be -1 or 1..32767, got 0",
+            "wal_partitions: 0 = wal_partitions: must be >= 1, got 0",
+            "max_clock_skew_ms: 0 = max_clock_skew_ms: must be >= 1, got 0",
+            "sync_mode: eventually = sync_mode: must be one of async, semi-sync, sync, got 'eventually'",
+            "sync_timeout_ms: soon = sync_timeout_ms: must be an integer, got 'soon'",
+            "on_sync_timeout: shrug = on_sync_timeout: must be one of fail, degrade, got 'shrug'",
+            "work_dir: ' ' = work_dir: must not be blank",
+            "store_max_entries: 0 = store_max_entries: must be >= 1, got 0",
+            "store_average_value_bytes: 8 = store_average_value_bytes: must be >= 16, got 8",
+            "store_max_positions: 0 = store_max_positions: must be >= 1, got 0",
+            "apply_stream_threads: 0 = apply_stream_threads: must be >= 1, got 0",
+            "read_wait_ms: -1 = read_wait_ms: must be >= 0, got -1",
+            "on_read_timeout: wait = on_read_timeout: must be one of fail, redirect, got 'wait'",
+            "http_host: '' = http_host: must not be blank",
+            "http_port: 70000 = http_port: must be 0..65535, got 70000",
+            "schema_registry_url: '' = schema_registry_url: must not be blank",
+            "admin_key_sha256: plaintext = admin_key_sha256: must be a SHA-256 hex digest",
+            "tenant_keys_sha256: {acme: plaintext} = tenant_keys_sha256.acme: must be a SHA-256 hex digest",
+            "tenant_keys_sha256: [acme] = tenant_keys_sha256: entries are tenant:sha256, got 'acme'",
+    })
+    void aBadValueIsRefusedByItsKey(String line, String message) throws Exception {
+        String key = line.substring(0, line.indexOf(':'));
+        String file = REQUIRED.lines().filter(l -> !l.startsWith(key + ":")).map(l -> l + "\n").reduce("", String::concat);
+        assertThatThrownBy(() -> RegionConfig.load(yaml(file + line + "\n"), Map.of())).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void minInsyncReplicasCannotExceedTheReplicationFactor() throws Exception {
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "wal_replication_factor: 2\nwal_min_insync_replicas: 3\n"), Map.of()))
+                .hasMessage("wal_min_insync_replicas: must be <= wal_replication_factor (2), got 3");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "wal_min_insync_replicas: 2\n"), Map.of()))
+                .hasMessageStartingWith("wal_min_insync_replicas: must be <= wal_replication_factor (the cluster's default: set it too)");
+    }
+
+    @Test
+    void anUnknownOrMissingKeyIsRefusedByName() throws Exception {
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "max_clock_skew: 1000\n"), Map.of()))
+                .hasMessageStartingWith("max_clock_skew: unknown key");
+        assertThatThrownBy(() -> RegionConfig.load(yaml("region: us-west\nbootstrap_servers: k:9092\n"), Map.of()))
+                .hasMessageStartingWith("work_dir: missing");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "region: eu-central\n"), Map.of()))
+                .hasMessageContaining("region");
+    }
+
+    @Test
+    void everyKeyHasItsEnvironmentVariable() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("MAIA_REGION", "ap-tokyo");
+        env.put("MAIA_WORK_DIR", "/srv/maia");
+        env.put("MAIA_ADMIN_KEY_SHA256", ApiKeyring.hash("root"));
+        env.put("MAIA_SCHEMA_REGISTRY_URL", "http://registry:8080");
+        env.put("MAIA_SYNC_MODE", "sync");
+        env.put("MAIA_ON_SYNC_TIMEOUT", "degrade");
+        env.put("MAIA_STORE_MAX_ENTRIES", "42");
+        env.put("MAIA_WAL_REPLICATION_FACTOR", "3");
+        env.put("MAIA_WAL_MIN_INSYNC_REPLICAS", "2");
+        env.put("MAIA_TENANT_KEYS_SHA256", "acme:" + ApiKeyring.hash("a") + ",globex:" + ApiKeyring.hash("g"));
+        env.put("MAIA_HTTP_HOST", "");
+
+        RegionConfig c = RegionConfig.load(yaml(REQUIRED + "store_max_entries: 7\n"), env);
+
+        assertThat(c.region()).isEqualTo("ap-tokyo");
+        assertThat(c.applyConfig().region()).isEqualTo("ap-tokyo");
+        assertThat(c.applyConfig().stateDir()).isEqualTo(Path.of("/srv/maia/streams"));
+        assertThat(c.applyConfig().store().maxEntries()).as("the environment wins over the file").isEqualTo(42);
+        assertThat(c.keyring().authenticate("root")).get().extracting(ApiKeyring.Principal::admin).isEqualTo(true);
+        assertThat(c.keyring().authenticate("g")).get().extracting(ApiKeyring.Principal::tenant).isEqualTo("globex");
+        assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8080");
+        assertThat(c.writeConfig().syncMode()).isEqualTo(SyncMode.sync);
+        assertThat(c.writeConfig().degradeOnSyncTimeout()).isTrue();
+        assertThat(c.writeConfig().topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
+        assertThat(c.host()).as("an empty variable is unset").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void aBadEnvironmentValueNamesTheKeyAndTheVariable() throws Exception {
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED), Map.of("MAIA_HTTP_PORT", "eighty")))
+                .hasMessage("http_port: must be an integer, got 'eighty' (from MAIA_HTTP_PORT)");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED), Map.of("MAIA_STORE_MAX_ENTRIES", "0")))
+                .hasMessage("store_max_entries: must be >= 1, got 0 (from MAIA_STORE_MAX_ENTRIES)");
     }
 }

@@ -1,8 +1,11 @@
 package dev.maia.control;
 
+import dev.maia.control.config.ServiceConfig;
+import dev.maia.control.config.TopicReplication;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.List;
@@ -32,15 +35,23 @@ public final class ControlTopics {
             if (e.getCause() instanceof TopicExistsException) {
                 return false;
             }
-            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
+            // A factor above the broker count is a deployment setting, not a bug: say which one.
+            String hint = e.getCause() instanceof InvalidReplicationFactorException
+                    ? " (" + ServiceConfig.WAL_REPLICATION_FACTOR + " is " + replicationFactor(topic) + ")"
+                    : "";
+            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage() + hint, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer the creation of topic " + topic.name() + " within 30 s", e);
         }
     }
 
+    private static String replicationFactor(NewTopic topic) {
+        return topic.replicationFactor() == TopicReplication.CLUSTER_DEFAULT ? "the cluster's default" : Short.toString(topic.replicationFactor());
+    }
+
     /** One of this project's compacted control topics (one partition: small and totally ordered). */
-    public static void ensureCompacted(Admin admin, String name, short replicationFactor) throws InterruptedException {
-        ensure(admin, new NewTopic(name, Optional.of(1), Optional.of(replicationFactor))
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    public static void ensureCompacted(Admin admin, String name, TopicReplication replication) throws InterruptedException {
+        ensure(admin, replication.newTopic(name, Optional.of(1),
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 }

@@ -2,6 +2,7 @@ package dev.maia.localcluster;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.control.config.TopicReplication;
 import dev.maia.control.placement.PlacementWriter;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalHeaders;
@@ -178,7 +179,7 @@ class LocalRegionsMirroringTest {
         Placement p = Placement.newBuilder().setTenantId(tenant).setPrimaryRegion(region).setReplicas(replicas)
                 .setMode(PlacementMode.global).setEpoch(1).setUpdatedIn(region).setUpdatedAt(Instant.now()).build();
         try (Admin admin = admin(region); PlacementWriter w = new PlacementWriter(regions.bootstrapServers(region))) {
-            PlacementWriter.ensureTopic(admin, (short) 1);
+            PlacementWriter.ensureTopic(admin, new TopicReplication((short) 1, 1));
             w.write(p);
         } catch (Exception e) {
             throw new AssertionError("cannot write the placement of " + tenant, e);

@@ -2,6 +2,7 @@ package dev.maia.localcluster;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.control.config.TopicReplication;
 import dev.maia.control.placement.PlacementWriter;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalTopics;
@@ -193,7 +194,7 @@ class PlacementFilterMirroringTest {
 
     private static void writePlacement(String region, Placement p) {
         try (Admin admin = admin(region); PlacementWriter w = new PlacementWriter(regions.bootstrapServers(region))) {
-            PlacementWriter.ensureTopic(admin, (short) 1);
+            PlacementWriter.ensureTopic(admin, new TopicReplication((short) 1, 1));
             w.write(p);
         } catch (Exception e) {
             throw new AssertionError("cannot write placement " + p, e);

@@ -1,9 +1,9 @@
 package dev.maia.producer;
 
 import dev.maia.control.ControlTopics;
+import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -30,13 +31,18 @@ public final class WalTopicProvisioner {
 
     private final Admin admin;
     private final int partitions;
-    private final short replicationFactor;
+    private final TopicReplication replication;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-    public WalTopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+    public WalTopicProvisioner(Admin admin, int partitions, TopicReplication replication) {
         this.admin = admin;
         this.partitions = partitions;
-        this.replicationFactor = replicationFactor;
+        this.replication = replication;
+    }
+
+    /** With the cluster's {@code min.insync.replicas}: for tools that know only a replication factor. */
+    public WalTopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+        this(admin, partitions, new TopicReplication(replicationFactor, TopicReplication.CLUSTER_DEFAULT));
     }
 
     /**
@@ -48,7 +54,7 @@ public final class WalTopicProvisioner {
         if (known.contains(topic)) {
             return;
         }
-        if (ControlTopics.ensure(admin, new NewTopic(topic, partitions, replicationFactor))) {
+        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), Map.of()))) {
             log.info("Created {} with {} partitions", topic, partitions);
         } else {
             verifyPartitions(topic);
@@ -86,7 +92,7 @@ public final class WalTopicProvisioner {
         try {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             if (d.partitions().size() != partitions) {
-                throw new IllegalStateException(topic + " has " + d.partitions().size() + " partitions, but wal.partitions is "
+                throw new IllegalStateException(topic + " has " + d.partitions().size() + " partitions, but " + WriteConfig.WAL_PARTITIONS + " is "
                         + partitions + ": resources would map to different partitions in different regions");
             }
         } catch (ExecutionException | TimeoutException e) {

@@ -1,44 +1,78 @@
 package dev.maia.producer;
 
+import dev.maia.control.config.ServiceConfig;
+import dev.maia.control.config.Validators;
 import dev.maia.schemas.avro.SyncMode;
+import dev.maia.schemas.placement.Placements;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Everything the write path of one region needs, validated at construction with messages that name
- * the bad key. {@code syncMode} is the deployment's; a tenant's placement may override it.
+ * Everything the write path of one region needs: the keys it declares (below) and the ones every
+ * service shares ({@link ServiceConfig}), validated at construction with errors that start with the key.
+ * {@code sync_mode} is the deployment's; a tenant's placement may override it.
  */
-public record WriteConfig(
-        String region,
-        String bootstrapServers,
-        int walPartitions,
-        short walReplicationFactor,
-        WriteLimits limits,
-        long maxClockSkewMs,
-        SyncMode syncMode,
-        long syncTimeoutMs,
-        boolean degradeOnSyncTimeout) {
+public final class WriteConfig extends ServiceConfig {
+    public static final String WAL_PARTITIONS = "wal_partitions";
+    public static final String MAX_CLOCK_SKEW_MS = "max_clock_skew_ms";
+    public static final String SYNC_MODE = "sync_mode";
+    public static final String SYNC_TIMEOUT_MS = "sync_timeout_ms";
+    public static final String ON_SYNC_TIMEOUT = "on_sync_timeout";
 
-    public WriteConfig {
-        require(region != null && region.matches("[a-z0-9-]+"), "region: must match [a-z0-9-]+, got '" + region + "'");
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "kafka.bootstrap_servers: missing");
-        require(walPartitions >= 1, "wal.partitions: must be >= 1, got " + walPartitions);
-        require(walReplicationFactor >= 1, "wal.replication_factor: must be >= 1, got " + walReplicationFactor);
-        require(limits != null, "limits: missing");
-        require(maxClockSkewMs > 0, "max_clock_skew_ms: must be > 0, got " + maxClockSkewMs);
-        require(syncMode != null, "sync_mode: missing");
-        require(syncTimeoutMs > 0, "sync_timeout_ms: must be > 0, got " + syncTimeoutMs);
+    private static final List<String> SYNC_MODES = Arrays.stream(SyncMode.values()).map(Placements::syncModeName).toList();
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef(ServiceConfig.CONFIG_DEF)
+            .define(WAL_PARTITIONS, Type.INT, 3, Validators.atLeast(1), Importance.HIGH,
+                    "Partitions of every tenant's WAL topic this region creates. The same in every region of a deployment: "
+                            + "a resource must map to the same partition in every copy.")
+            .define(MAX_CLOCK_SKEW_MS, Type.LONG, 10_000L, Validators.atLeast(1), Importance.LOW,
+                    "How far ahead of this machine's clock an applied entry's clock may be and still be followed "
+                            + "by this region's write clock; further ahead is refused and counted.")
+            .define(SYNC_MODE, Type.STRING, "async", Validators.oneOf(SYNC_MODES), Importance.MEDIUM,
+                    "When a write is answered: after the local append (async), once the placement's min_sync_replicas replica regions "
+                            + "applied it (semi-sync), or all of them (sync). A tenant's placement may override it.")
+            .define(SYNC_TIMEOUT_MS, Type.LONG, 5_000L, Validators.atLeast(1), Importance.MEDIUM,
+                    "How long a semi-sync or sync write waits for its replica regions.")
+            .define(ON_SYNC_TIMEOUT, Type.STRING, "fail", Validators.oneOf(List.of("fail", "degrade")), Importance.MEDIUM,
+                    "A write whose replicas did not answer in time: 504 REPLICATION_TIMEOUT (fail) "
+                            + "or a success marked degraded (degrade). The write is never undone.");
+
+    public WriteConfig(Map<String, ?> values) {
+        super(CONFIG_DEF, values, false);
     }
 
-    public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 10_000;
-    public static final long DEFAULT_SYNC_TIMEOUT_MS = 5_000;
-
+    /** A region with every other key at its default. */
     public static WriteConfig defaults(String region, String bootstrapServers) {
-        return new WriteConfig(region, bootstrapServers, 3, (short) 1, WriteLimits.DEFAULTS, DEFAULT_MAX_CLOCK_SKEW_MS,
-                SyncMode.async, DEFAULT_SYNC_TIMEOUT_MS, false);
+        return new WriteConfig(Map.of(REGION, region, BOOTSTRAP_SERVERS, bootstrapServers));
     }
 
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
+    public int walPartitions() {
+        return getInt(WAL_PARTITIONS);
+    }
+
+    /** Not keys: the limits are the API's contract, the same in every region. */
+    public WriteLimits limits() {
+        return WriteLimits.DEFAULTS;
+    }
+
+    public long maxClockSkewMs() {
+        return getLong(MAX_CLOCK_SKEW_MS);
+    }
+
+    public SyncMode syncMode() {
+        return Placements.parseSyncMode(getString(SYNC_MODE));
+    }
+
+    public long syncTimeoutMs() {
+        return getLong(SYNC_TIMEOUT_MS);
+    }
+
+    public boolean degradeOnSyncTimeout() {
+        return getString(ON_SYNC_TIMEOUT).equals("degrade");
     }
 }

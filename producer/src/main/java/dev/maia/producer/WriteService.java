@@ -36,11 +36,11 @@ public final class WriteService implements AutoCloseable {
         this.clock = new HybridLogicalClock();
         this.clockFollower = new ClockFollower(clock, config.maxClockSkewMs(), System::currentTimeMillis, config.region(), registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
-        PlacementWriter.ensureTopic(admin, config.walReplicationFactor());
+        PlacementWriter.ensureTopic(admin, config.topicReplication());
         this.placementWriter = new PlacementWriter(config.bootstrapServers());
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec);
         this.placements = new PlacementService(config.region(), topology, view, placementWriter);
-        WalTopicProvisioner topics = new WalTopicProvisioner(admin, config.walPartitions(), config.walReplicationFactor());
+        WalTopicProvisioner topics = new WalTopicProvisioner(admin, config.walPartitions(), config.topicReplication());
         WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock, registry,
                 new ReplicationWait(config.region(), positions, config, registry));
         this.memories = new MemoryWriteRoutes(config.region(), writer, state, config.limits());

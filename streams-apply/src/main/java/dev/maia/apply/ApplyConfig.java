@@ -1,46 +1,92 @@
 package dev.maia.apply;
 
 import dev.maia.apply.store.StoreConfig;
+import dev.maia.control.config.ServiceConfig;
+import dev.maia.control.config.Validators;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Everything the apply service of one region needs. Built by the process that runs it (from the
- * region's YAML and environment) and validated here, naming the bad key.
+ * Everything the apply service of one region needs: the keys it declares (below) and the ones every
+ * service shares ({@link ServiceConfig}), validated at construction with errors that start with the key.
  */
-public record ApplyConfig(
-        String region,
-        String bootstrapServers,
-        Path stateDir,
-        StoreConfig store,
-        long commitIntervalMs,
-        int streamThreads,
-        long readWaitMs,
-        boolean redirectReadsOnTimeout) {
+public final class ApplyConfig extends ServiceConfig {
+    public static final String WORK_DIR = "work_dir";
+    public static final String STORE_MAX_ENTRIES = "store_max_entries";
+    public static final String STORE_AVERAGE_VALUE_BYTES = "store_average_value_bytes";
+    public static final String STORE_MAX_POSITIONS = "store_max_positions";
+    public static final String APPLY_STREAM_THREADS = "apply_stream_threads";
+    public static final String READ_WAIT_MS = "read_wait_ms";
+    public static final String ON_READ_TIMEOUT = "on_read_timeout";
 
-    public ApplyConfig {
-        require(region != null && region.matches("[a-z0-9-]+"), "region: must match [a-z0-9-]+, got '" + region + "'");
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "kafka.bootstrap_servers: missing");
-        require(stateDir != null, "apply.state_dir: missing");
-        require(store != null, "apply.store: missing");
-        require(commitIntervalMs > 0, "apply.commit_interval_ms: must be > 0, got " + commitIntervalMs);
-        require(streamThreads > 0, "apply.stream_threads: must be > 0, got " + streamThreads);
-        require(readWaitMs >= 0, "read_wait_ms: must be >= 0, got " + readWaitMs);
+    /** Not a key: Streams' offset commits; restarts are exact through the store's positions, not through commits. */
+    private static final long COMMIT_INTERVAL_MS = 100;
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef(ServiceConfig.CONFIG_DEF)
+            .define(WORK_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.nonBlank(), Importance.HIGH,
+                    "Directory of this region's replica store (store/) and Kafka Streams state (streams/).")
+            .define(STORE_MAX_ENTRIES, Type.LONG, 1_000_000L, Validators.atLeast(1), Importance.HIGH,
+                    "Resources (memories, namespaces, tombstones) the replica store holds. Preallocated, "
+                            + "and fixed when the store file is created: a larger value needs a new store.")
+            .define(STORE_AVERAGE_VALUE_BYTES, Type.INT, 1024, Validators.atLeast(16), Importance.MEDIUM,
+                    "Average size of a stored entry, for the store's preallocation; an entry far larger goes to maia.dlq. "
+                            + "Fixed when the store file is created.")
+            .define(STORE_MAX_POSITIONS, Type.LONG, 100_000L, Validators.atLeast(1), Importance.LOW,
+                    "Applied positions the store holds: one per origin region, tenant and partition. "
+                            + "Fixed when the store file is created.")
+            .define(APPLY_STREAM_THREADS, Type.INT, 1, Validators.atLeast(1), Importance.MEDIUM,
+                    "Kafka Streams threads that apply WAL entries (num.stream.threads); "
+                            + "more than one helps only with several partitions to apply.")
+            .define(READ_WAIT_MS, Type.LONG, 5_000L, Validators.atLeast(0), Importance.MEDIUM,
+                    "How long a read that carries a position waits until this region has applied it (read-your-writes).")
+            .define(ON_READ_TIMEOUT, Type.STRING, "fail", Validators.oneOf(List.of("fail", "redirect")), Importance.MEDIUM,
+                    "A read whose position was not applied in time: 504 (fail) or a redirect to the tenant's primary (redirect).");
+
+    public ApplyConfig(Map<String, ?> values) {
+        super(CONFIG_DEF, values, false);
     }
 
-    /** Defaults for one region whose files live under {@code workDir}. */
+    /** A region whose files live under {@code workDir}, with every other key at its default. */
     public static ApplyConfig defaults(String region, String bootstrapServers, Path workDir) {
-        return new ApplyConfig(region, bootstrapServers, workDir.resolve("streams"),
-                StoreConfig.defaults(workDir.resolve("store")), 100, 1, 5_000, false);
+        return new ApplyConfig(Map.of(REGION, region, BOOTSTRAP_SERVERS, bootstrapServers, WORK_DIR, workDir.toString()));
     }
 
     public String applicationId() {
-        return "maia-apply-" + region;
+        return "maia-apply-" + region();
     }
 
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
+    public Path stateDir() {
+        return workDir().resolve("streams");
+    }
+
+    public StoreConfig store() {
+        return new StoreConfig(workDir().resolve("store"), getLong(STORE_MAX_ENTRIES), getInt(STORE_AVERAGE_VALUE_BYTES),
+                getLong(STORE_MAX_POSITIONS));
+    }
+
+    public long commitIntervalMs() {
+        return COMMIT_INTERVAL_MS;
+    }
+
+    public int streamThreads() {
+        return getInt(APPLY_STREAM_THREADS);
+    }
+
+    public long readWaitMs() {
+        return getLong(READ_WAIT_MS);
+    }
+
+    /** Whether a read that waited in vain is sent to the tenant's primary (else: 504). */
+    public boolean redirectReadsOnTimeout() {
+        return getString(ON_READ_TIMEOUT).equals("redirect");
+    }
+
+    private Path workDir() {
+        return Path.of(getString(WORK_DIR));
     }
 }

@@ -1,6 +1,7 @@
 package dev.maia.apply;
 
 import dev.maia.control.ControlTopics;
+import dev.maia.control.position.PositionsReader;
 import dev.maia.apply.position.PositionPublisher;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
@@ -10,7 +11,6 @@ import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -114,9 +114,9 @@ final class ApplyStreams implements AutoCloseable {
 
     private void ensureTopics() throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            ControlTopics.ensureCompacted(admin, WalTopics.POSITIONS, (short) 1);
+            PositionsReader.ensureTopic(admin, config.topicReplication());
             for (String topic : List.of(WalTopics.DLQ, WalTopics.CONFLICTS)) {
-                ControlTopics.ensure(admin, new NewTopic(topic, Optional.empty(), Optional.empty()));
+                ControlTopics.ensure(admin, config.topicReplication().newTopic(topic, Optional.empty(), Map.of()));
             }
         }
     }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,14 +62,27 @@ class ChronicleReplicaStoreTest {
                 for (int i = 0; i < 1_000_000; i++) {
                     put(store, entry("m" + i, 10));
                 }
-            }).isInstanceOf(StoreFullException.class).hasMessageContaining("apply.store.max_entries");
+            }).isInstanceOf(StoreFullException.class).hasMessageContaining("raise store_max_entries");
             assertThat(store.resourceCount()).isGreaterThanOrEqualTo(100);
         }
     }
 
     @Test
-    void aBadSizeIsRefusedByName() {
-        assertThatThrownBy(() -> new StoreConfig(dir, 0, 64, 100)).hasMessageContaining("apply.store.max_entries");
-        assertThatThrownBy(() -> new StoreConfig(dir, 10, 1, 100)).hasMessageContaining("apply.store.average_value_bytes");
+    void aBadSizeIsRefusedByItsKey() {
+        Map<String, Object> region = Map.of("region", "us-west", "bootstrap_servers", "k:9092", "work_dir", dir.toString());
+        assertThatThrownBy(() -> new ApplyConfig(with(region, "store_max_entries", 0)))
+                .hasMessage("store_max_entries: must be >= 1, got 0");
+        assertThatThrownBy(() -> new ApplyConfig(with(region, "store_average_value_bytes", 1)))
+                .hasMessage("store_average_value_bytes: must be >= 16, got 1");
+        assertThatThrownBy(() -> new ApplyConfig(with(region, "store_max_positions", 0)))
+                .hasMessage("store_max_positions: must be >= 1, got 0");
+        assertThat(new ApplyConfig(with(region, "store_max_positions", 7)).store())
+                .isEqualTo(new StoreConfig(dir.resolve("store"), 1_000_000, 1024, 7));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> values, String key, Object value) {
+        Map<String, Object> all = new HashMap<>(values);
+        all.put(key, value);
+        return all;
     }
 }

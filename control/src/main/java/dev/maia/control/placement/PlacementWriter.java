@@ -2,6 +2,7 @@ package dev.maia.control.placement;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.control.ControlTopics;
+import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,8 +29,8 @@ public final class PlacementWriter implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    public static void ensureTopic(Admin admin, short replicationFactor) throws InterruptedException {
-        ControlTopics.ensureCompacted(admin, WalTopics.PLACEMENT, replicationFactor);
+    public static void ensureTopic(Admin admin, TopicReplication replication) throws InterruptedException {
+        ControlTopics.ensureCompacted(admin, WalTopics.PLACEMENT, replication);
     }
 
     public void write(Placement p) throws InterruptedException, ExecutionException, TimeoutException {

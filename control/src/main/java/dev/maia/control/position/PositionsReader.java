@@ -1,6 +1,7 @@
 package dev.maia.control.position;
 
 import dev.maia.control.ControlTopics;
+import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.Positions;
 import dev.maia.schemas.wal.WalTopics;
@@ -24,8 +25,8 @@ public final class PositionsReader {
     private PositionsReader() {
     }
 
-    public static void ensureTopic(Admin admin, short replicationFactor) throws InterruptedException {
-        ControlTopics.ensureCompacted(admin, WalTopics.POSITIONS, replicationFactor);
+    public static void ensureTopic(Admin admin, TopicReplication replication) throws InterruptedException {
+        ControlTopics.ensureCompacted(admin, WalTopics.POSITIONS, replication);
     }
 
     /** Reads one cluster's local {@code maia.positions} to its end: the positions that region published. */

@@ -1,5 +1,6 @@
 package dev.maia.apply.store;
 
+import dev.maia.apply.ApplyConfig;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
@@ -71,7 +72,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             store.rebuildIndex();
             return store;
         } catch (IOException e) {
-            throw new UncheckedIOException("apply.store.dir: cannot open the store at " + config.directory(), e);
+            throw new UncheckedIOException(ApplyConfig.WORK_DIR + ": cannot open the store at " + config.directory(), e);
         }
     }
 
@@ -120,10 +121,10 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             resources.put(key, encodedEntry);
         } catch (IllegalArgumentException e) {
             throw new EntryTooLargeException("entry of " + encodedEntry.length + " bytes does not fit the store "
-                    + "(apply.store.average_value_bytes is sized for far smaller values): " + e.getMessage(), e);
+                    + "(" + ApplyConfig.STORE_AVERAGE_VALUE_BYTES + " is sized for far smaller values): " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             throw new StoreFullException("replica store " + resourcesFile + " is full at " + resources.size()
-                    + " resources; raise apply.store.max_entries (a new file is needed: sizing is fixed at creation)", e);
+                    + " resources; raise " + ApplyConfig.STORE_MAX_ENTRIES + " (a new file is needed: sizing is fixed at creation)", e);
         }
         index.changed(replaced, entry);
     }
@@ -140,7 +141,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             positions.put(new PositionKey(originRegion, tenantId, partition).toString(), originOffset);
         } catch (IllegalStateException e) {
             throw new StoreFullException("position store is full at " + positions.size()
-                    + " partitions; raise apply.store.max_positions", e);
+                    + " partitions; raise " + ApplyConfig.STORE_MAX_POSITIONS + " (a new file is needed: sizing is fixed at creation)", e);
         }
     }
 

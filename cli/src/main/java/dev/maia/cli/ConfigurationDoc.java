@@ -1,0 +1,104 @@
+package dev.maia.cli;
+
+import dev.maia.apply.ApplyConfig;
+import dev.maia.control.config.ServiceConfig;
+import dev.maia.producer.WriteConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * docs/configuration.md, rendered from the keys' declarations (as Kafka renders its configuration
+ * pages from {@code ConfigDef}), so the page cannot drift from the code: {@code ConfigurationDocTest}
+ * fails when the committed page differs, and rewrites it when asked.
+ */
+public final class ConfigurationDoc {
+    /** The page, relative to the repository's root. */
+    public static final Path PAGE = Path.of("docs", "configuration.md");
+
+    private record Section(String title, String declaredIn, ConfigDef definition) {
+    }
+
+    private static final List<Section> SECTIONS = List.of(
+            new Section("Every service", "`ServiceConfig` (control/)", ServiceConfig.CONFIG_DEF),
+            new Section("Write path", "`WriteConfig` (producer/)", WriteConfig.CONFIG_DEF),
+            new Section("Apply path", "`ApplyConfig` (streams-apply/)", ApplyConfig.CONFIG_DEF),
+            new Section("Region process", "`RegionConfig` (cli/)", RegionConfig.PROCESS_DEF));
+
+    private static final String INTRO = """
+            # Configuration
+
+            <!-- Rendered from the ConfigDef declarations by dev.maia.cli.ConfigurationDoc: do not edit by hand.
+                 Regenerate: %s -->
+
+            `maia serve --config region.yaml --topology topology.yaml` runs one region's process from a YAML
+            file of the keys below, one `key: value` a line. Every key can also be set by the environment
+            variable beside it, which wins over the file (an empty variable counts as unset). The process
+            checks every value before it starts: an error names the key (`store_max_entries: must be >= 1,
+            got 0`), and a key it does not know is refused rather than ignored.
+
+            ```yaml
+            region: us-west
+            bootstrap_servers: kafka-1.us-west:9092,kafka-2.us-west:9092
+            work_dir: /var/lib/maia
+            http_host: 0.0.0.0
+            wal_replication_factor: 3
+            wal_min_insync_replicas: 2
+            admin_key_sha256: 9b3a91136feac4a6472d2cc9af52e9a6f9e367c1e8fcffb5a41c5c2beeaad08e  # sha256 of the admin key
+            tenant_keys_sha256:
+              acme: 742d52301f7b16c49e6e80f45d6b8c8baac08c1bd7b97d6c77252d6137c39669
+            ```
+
+            Each key is declared once, with its type, default, check and description, in the class named
+            in its section; a key of every service is read by both the write and the apply path. Required
+            keys have no default. `-1` for a replication setting takes the Kafka cluster's own default.
+            """;
+
+    /** The command that rewrites the page; also in the failure of {@code ConfigurationDocTest}. */
+    public static final String REGENERATE = "mvn -B -pl cli -am test -Dtest=ConfigurationDocTest "
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dmaia.docs.write=true";
+
+    private ConfigurationDoc() {
+    }
+
+    public static String render() {
+        StringBuilder page = new StringBuilder(INTRO.formatted(REGENERATE));
+        Set<String> shared = ServiceConfig.CONFIG_DEF.names();
+        for (Section section : SECTIONS) {
+            page.append("\n## ").append(section.title()).append("\n\n")
+                    .append("Declared in ").append(section.declaredIn()).append(".\n\n")
+                    .append("| key | type | default | valid values | environment | description |\n")
+                    .append("|---|---|---|---|---|---|\n");
+            section.definition().configKeys().values().stream()
+                    .filter(key -> section.definition() == ServiceConfig.CONFIG_DEF || !shared.contains(key.name))
+                    .forEach(key -> page.append(row(key)));
+        }
+        return page.toString();
+    }
+
+    public static void main(String[] args) {
+        System.out.print(render());
+    }
+
+    private static String row(ConfigKey key) {
+        return "| `" + key.name + "` | " + key.type.name().toLowerCase(Locale.ROOT) + " | " + defaultValue(key) + " | "
+                + (key.validator == null ? "" : cell(key.validator.toString())) + " | `" + EnvironmentOverrides.variable(key.name)
+                + "` | " + cell(key.documentation) + " |\n";
+    }
+
+    private static String defaultValue(ConfigKey key) {
+        if (!key.hasDefault()) {
+            return "required";
+        }
+        String text = ConfigDef.convertToString(key.defaultValue, key.type);
+        return text == null || text.isEmpty() ? "unset" : "`" + text + "`";
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+}

@@ -1,0 +1,86 @@
+package dev.maia.control.config;
+
+import dev.maia.schemas.topology.RegionSpec;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.Map;
+
+/**
+ * The keys every MAIA service of a region shares: which region it is, its Kafka cluster, and how the
+ * topics it creates there are replicated. Each service's configuration extends this one, the way
+ * MirrorMaker 2's connector configurations share {@code MirrorConnectorConfig}, so a shared key is
+ * declared once.
+ */
+public class ServiceConfig extends AbstractConfig {
+    public static final String REGION = "region";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap_servers";
+    public static final String WAL_REPLICATION_FACTOR = "wal_replication_factor";
+    public static final String WAL_MIN_INSYNC_REPLICAS = "wal_min_insync_replicas";
+
+    private static final ConfigDef.Validator REPLICAS = Validators.betweenOr(1, Short.MAX_VALUE, TopicReplication.CLUSTER_DEFAULT);
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(REGION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.matching(RegionSpec.ALIAS), Importance.HIGH,
+                    "This region's alias, as the topology names it.")
+            .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.nonBlank(), Importance.HIGH,
+                    "This region's Kafka cluster (host:port,...).")
+            .define(WAL_REPLICATION_FACTOR, Type.INT, TopicReplication.CLUSTER_DEFAULT, REPLICAS, Importance.HIGH,
+                    "Replication factor of the topics this region creates (WAL, placement, positions, DLQ, conflicts); "
+                            + "-1 takes the cluster's default.replication.factor. 3 in production.")
+            .define(WAL_MIN_INSYNC_REPLICAS, Type.INT, TopicReplication.CLUSTER_DEFAULT, REPLICAS, Importance.HIGH,
+                    "min.insync.replicas of those topics: replicas that hold a write before it is acknowledged (acks=all); "
+                            + "-1 takes the cluster's. At most wal_replication_factor; 2 in production.");
+
+    protected ServiceConfig(ConfigDef definition, Map<String, ?> values, boolean logValues) {
+        super(definition, DeclaredKeys.parse(definition, values), logValues);
+        int factor = getInt(WAL_REPLICATION_FACTOR);
+        int minInsync = getInt(WAL_MIN_INSYNC_REPLICAS);
+        // Checked here because the broker would accept it and then refuse every acks=all write.
+        if (minInsync != TopicReplication.CLUSTER_DEFAULT && minInsync > factor) {
+            throw new ConfigException(WAL_MIN_INSYNC_REPLICAS + ": must be <= " + WAL_REPLICATION_FACTOR + " ("
+                    + (factor == TopicReplication.CLUSTER_DEFAULT ? "the cluster's default: set it too" : factor)
+                    + "), got " + minInsync);
+        }
+    }
+
+    /**
+     * One definition holding every key of the given ones once. A key several of them hold must be one
+     * declaration they share (this class's): two declarations of one name are refused.
+     */
+    public static ConfigDef combine(ConfigDef... definitions) {
+        ConfigDef combined = new ConfigDef();
+        for (ConfigDef definition : definitions) {
+            for (ConfigKey key : definition.configKeys().values()) {
+                ConfigKey known = combined.configKeys().get(key.name);
+                if (known == null) {
+                    combined.define(key);
+                } else if (known != key) {
+                    throw new IllegalStateException(key.name + " is declared twice");
+                }
+            }
+        }
+        return combined;
+    }
+
+    public String region() {
+        return getString(REGION);
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public TopicReplication topicReplication() {
+        return new TopicReplication(walReplicationFactor(), getInt(WAL_MIN_INSYNC_REPLICAS));
+    }
+
+    /** -1 is the cluster's default ({@link TopicReplication#CLUSTER_DEFAULT}). */
+    public short walReplicationFactor() {
+        return getInt(WAL_REPLICATION_FACTOR).shortValue();
+    }
+}
