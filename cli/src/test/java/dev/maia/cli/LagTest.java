@@ -1,7 +1,6 @@
 package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.http.Json;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -17,9 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** With MirrorMaker stopped, lag grows for the tenants it affects only; after a restart it returns to 0, exactly once. */
-class LagTest {
-    private final MaiaClient client = new MaiaClient();
-
+class LagTest extends RegionsTest {
     private record LagRun(int exit, JsonNode rows) {
     }
 
@@ -50,37 +47,24 @@ class LagTest {
         return null;
     }
 
-    private List<String> write(RegionNodes nodes, TestStack.Tenant t, int n) throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            MaiaClient.Reply r = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", t.key(),
-                    "{\"namespace\":\"n\",\"content\":\"lag " + i + "\"}");
-            assertThat(r.status()).isEqualTo(201);
-            ids.add(r.body().get("id").asText());
-        }
-        return ids;
-    }
-
     @Test
     void lagGrowsWhileMirrorMakerIsDownAndReturnsToZeroAfter() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         Path topology = Files.createTempFile("maia-topology", ".yaml");
         nodes.topology().write(topology);
         TestStack.Tenant busy = TestStack.tenant();
         TestStack.Tenant quiet = TestStack.tenant();
         TestStack.place(busy.id(), "global", "us-west");
         TestStack.place(quiet.id(), "global", "us-west");
-        List<String> ids = write(nodes, busy, 5);
-        List<String> quietIds = write(nodes, quiet, 5);
-        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id ->
-                nodes.node("eu-central").apply().currentState().live(busy.id(), ResourceType.memory, id).isPresent())
-                && quietIds.stream().allMatch(id -> nodes.node("eu-central").apply().currentState().live(quiet.id(), ResourceType.memory, id).isPresent()));
+        List<String> ids = TestStack.writeMemories("us-west", busy.key(), 5, "lag");
+        List<String> quietIds = TestStack.writeMemories("us-west", quiet.key(), 5, "lag");
+        TestStack.awaitLive("eu-central", busy.id(), ids);
+        TestStack.awaitLive("eu-central", quiet.id(), quietIds);
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 row(lag(topology).rows(), "eu-central", busy.id(), "us-west").get("records_behind").asLong() == 0);
 
         TestStack.regions().stopMirror();
         try {
-            ids.addAll(write(nodes, busy, 20));
+            ids.addAll(TestStack.writeMemories("us-west", busy.key(), 20, "lag"));
             JsonNode first = lag(topology).rows();
             JsonNode behind = row(first, "eu-central", busy.id(), "us-west");
             assertThat(behind.get("records_behind").asLong()).isEqualTo(20);
@@ -106,8 +90,8 @@ class LagTest {
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 row(lag(topology).rows(), "eu-central", busy.id(), "us-west").get("records_behind").asLong() == 0);
         assertThat(lag(topology, "--tenant", busy.id(), "--max-lag-seconds", "30").exit()).isZero();
-        assertThat(ids).allMatch(id -> nodes.node("eu-central").apply().currentState().live(busy.id(), ResourceType.memory, id).isPresent());
-        double applied = nodes.node("eu-central").registry().get("maia.apply.applied").tag("tenant", busy.id()).counter().count();
+        assertThat(ids).allMatch(id -> TestStack.isLive("eu-central", busy.id(), id));
+        double applied = TestStack.applied("eu-central", busy.id());
         assertThat(applied).as("every write applied exactly once").isEqualTo(25.0);
     }
 }

@@ -2,7 +2,6 @@ package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.wal.WalTopics;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,24 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Placements are stored, replicated to every region, versioned, and enforced on every write. */
-class PlacementRoutingTest {
-    private static RegionNodes nodes;
-    private final MaiaClient client = new MaiaClient();
-
-    @BeforeAll
-    static void stack() throws Exception {
-        nodes = TestStack.nodes();
-    }
-
-    private String url(String region, String path) {
-        return nodes.node(region).endpoint() + path;
-    }
-
-    private JsonNode placementIn(String region, String tenant) throws Exception {
-        MaiaClient.Reply r = client.send("GET", url(region, "/admin/tenants/" + tenant + "/placement"), TestStack.adminKey(), null);
-        return r.status() == 200 ? r.body() : null;
-    }
-
+class PlacementRoutingTest extends RegionsTest {
     @Test
     void aPlacementSetInOneRegionIsSeenInEveryRegionWithTheSameEpoch() throws Exception {
         TestStack.Tenant t = TestStack.tenant();
@@ -36,8 +18,8 @@ class PlacementRoutingTest {
         assertThat(set.get("epoch").asLong()).isEqualTo(1);
         assertThat(set.get("replicas").get(0).asText()).isEqualTo("eu-central");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> placementIn("ap-tokyo", t.id()) != null);
-        JsonNode seen = placementIn("ap-tokyo", t.id());
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestStack.placementIn("ap-tokyo", t.id()) != null);
+        JsonNode seen = TestStack.placementIn("ap-tokyo", t.id());
         assertThat(seen.get("epoch").asLong()).isEqualTo(1);
         assertThat(seen.get("primary_region").asText()).isEqualTo("us-west");
         assertThat(seen.get("mode").asText()).isEqualTo("replicated");
@@ -52,7 +34,7 @@ class PlacementRoutingTest {
     void aWriteToARegionThatIsNotThePrimaryIsRedirectedAndNotAppended() throws Exception {
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "replicated", "us-west", "eu-central");
-        await().atMost(Duration.ofSeconds(30)).until(() -> placementIn("eu-central", t.id()) != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestStack.placementIn("eu-central", t.id()) != null);
 
         MaiaClient.Reply r = client.send("POST", url("eu-central", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"misrouted\"}");
         assertThat(r.status()).isEqualTo(307);
@@ -74,7 +56,7 @@ class PlacementRoutingTest {
         assertThat(client.send("POST", url("us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"before\"}").status())
                 .isEqualTo(201);
 
-        MaiaClient.Reply moved = client.send("POST", url("us-west", "/admin/tenants/" + t.id() + "/placement"), TestStack.adminKey(),
+        MaiaClient.Reply moved = TestStack.postPlacement("us-west", t.id(),
                 "{\"mode\":\"global\",\"primary_region\":\"eu-central\"}");
         assertThat(moved.status()).isEqualTo(200);
         assertThat(moved.body().get("epoch").asLong()).isEqualTo(2);
@@ -95,7 +77,7 @@ class PlacementRoutingTest {
         TestStack.Tenant t = TestStack.tenant();
         assertThat(client.send("POST", url("ap-tokyo", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"first\"}").status())
                 .isEqualTo(201);
-        JsonNode p = placementIn("ap-tokyo", t.id());
+        JsonNode p = TestStack.placementIn("ap-tokyo", t.id());
         assertThat(p.get("mode").asText()).isEqualTo("single");
         assertThat(p.get("primary_region").asText()).isEqualTo("ap-tokyo");
         assertThat(p.get("epoch").asLong()).isEqualTo(1);
@@ -105,7 +87,6 @@ class PlacementRoutingTest {
     @Test
     void invalidPlacementsAreRefusedByField() throws Exception {
         TestStack.Tenant t = TestStack.tenant();
-        String base = "/admin/tenants/" + t.id() + "/placement";
         String[][] cases = {
                 {"{\"mode\":\"single\",\"primary_region\":\"mars\"}", "primary_region"},
                 {"{\"mode\":\"single\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\"]}", "replicas"},
@@ -116,12 +97,12 @@ class PlacementRoutingTest {
                 {"{\"mode\":\"single\"}", "primary_region"},
         };
         for (String[] c : cases) {
-            MaiaClient.Reply r = client.send("POST", url("us-west", base), TestStack.adminKey(), c[0]);
+            MaiaClient.Reply r = TestStack.postPlacement("us-west", t.id(), c[0]);
             assertThat(r.status()).as(c[0]).isEqualTo(400);
             assertThat(r.body().get("details").get("field").asText()).as(c[0]).isEqualTo(c[1]);
         }
-        assertThat(client.send("GET", url("us-west", base), TestStack.adminKey(), null).status()).isEqualTo(404);
-        assertThat(client.send("POST", url("us-west", "/admin/tenants/bad%20id/placement"), TestStack.adminKey(),
+        assertThat(TestStack.getPlacement("us-west", t.id()).status()).isEqualTo(404);
+        assertThat(TestStack.postPlacement("us-west", "bad%20id",
                 "{\"mode\":\"single\",\"primary_region\":\"us-west\"}").status()).isEqualTo(400);
     }
 }

@@ -1,11 +1,8 @@
 package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.wal.WalTopics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,24 +18,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code maia produce}, run in-process against the shared real three-region stack. */
-class ProduceCommandTest {
-    private static RegionNodes nodes;
+class ProduceCommandTest extends RegionsTest {
     private static Path topologyFile;
-    private final MaiaClient client = new MaiaClient();
 
     @TempDir
     static Path dir;
 
     @BeforeAll
-    static void stack() throws Exception {
-        nodes = TestStack.nodes();
+    static void writeTopology() throws Exception {
         topologyFile = dir.resolve("topology.yaml");
         nodes.topology().write(topologyFile);
     }
@@ -71,18 +64,8 @@ class ProduceCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    private static double applied(String region, String tenant) {
-        return nodes.node(region).registry().find("maia.apply.applied").tag("tenant", tenant).counters().stream()
-                .mapToDouble(c -> c.count()).sum();
-    }
-
     private static Set<String> loggedIds(String region, String tenant) {
         return TestStack.readAll(region, WalTopics.wal(tenant)).stream().map(ConsumerRecord::key).collect(Collectors.toSet());
-    }
-
-    private static void awaitLive(String region, String tenant, Set<String> ids) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> ids.stream()
-                .allMatch(id -> nodes.node(region).apply().currentState().live(tenant, ResourceType.memory, id).isPresent()));
     }
 
     @Test
@@ -105,17 +88,17 @@ class ProduceCommandTest {
         assertThat(s.get("latency_ms").get("p99").asDouble()).isGreaterThanOrEqualTo(s.get("latency_ms").get("p50").asDouble());
 
         // The apply side holds all of them: its counter, and every id in the log is live in the store.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> applied("us-west", t.id()) >= 10_000);
-        assertThat(applied("us-west", t.id())).isEqualTo(10_000.0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> TestStack.applied("us-west", t.id()) >= 10_000);
+        assertThat(TestStack.applied("us-west", t.id())).isEqualTo(10_000.0);
         List<ConsumerRecord<String, byte[]>> log = TestStack.readAll("us-west", WalTopics.wal(t.id()));
         assertThat(log).hasSize(10_000);
         assertThat(log.stream().map(ConsumerRecord::partition).distinct()).as("the deployment's 3 partitions")
                 .containsExactlyInAnyOrder(0, 1, 2);
         Set<String> ids = log.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
         assertThat(ids).hasSize(10_000);
-        awaitLive("us-west", t.id(), ids);
+        TestStack.awaitLive("us-west", t.id(), ids);
         for (String id : ids.stream().limit(3).toList()) {
-            MaiaClient.Reply got = client.send("GET", nodes.node("us-west").endpoint() + "/v1/memories/" + id, t.key(), null);
+            MaiaClient.Reply got = client.send("GET", url("us-west", "/v1/memories/" + id), t.key(), null);
             assertThat(got.status()).isEqualTo(200);
             assertThat(got.body().get("namespace").asText()).isEqualTo("maia-produce");
             assertThat(got.body().get("content").asText()).startsWith("memory #").hasSize(256);
@@ -140,9 +123,9 @@ class ProduceCommandTest {
 
         Set<String> ids = loggedIds("us-west", t.id());
         assertThat(ids).hasSize(200);
-        awaitLive("eu-central", t.id(), ids);
+        TestStack.awaitLive("eu-central", t.id(), ids);
         String sample = ids.iterator().next();
-        MaiaClient.Reply got = client.send("GET", nodes.node("eu-central").endpoint() + "/v1/memories/" + sample, t.key(), null);
+        MaiaClient.Reply got = client.send("GET", url("eu-central", "/v1/memories/" + sample), t.key(), null);
         assertThat(got.status()).isEqualTo(200);
         assertThat(got.body().get("content").asText()).hasSize(64);
     }
@@ -152,21 +135,15 @@ class ProduceCommandTest {
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "global", "eu-central");
         // us-west must know the placement (it arrives through MirrorMaker) before anything is written there.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            MaiaClient.Reply p = client.send("GET", nodes.node("us-west").endpoint() + "/admin/tenants/" + t.id() + "/placement",
-                    TestStack.adminKey(), null);
-            return p.status() == 200 && "eu-central".equals(p.body().path("primary_region").asText());
-        });
+        TestStack.awaitGet("us-west", TestStack.placementPath(t.id()), TestStack.adminKey(),
+                p -> p.status() == 200 && "eu-central".equals(p.body().path("primary_region").asText()));
 
         Run refused = produce("--region", "us-west", "--count", "10", "--tenants", t.id(), "--via", "kafka", "--json");
         assertThat(refused.exit()).as(refused.describe()).isNotZero();
         assertThat(refused.err()).contains("maia: refusing to append in us-west")
                 .contains("tenant " + t.id() + " has primary region eu-central");
         assertThat(refused.err().strip().lines()).hasSize(1);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().bootstrapServers("us-west")))) {
-            assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).as("nothing appended in us-west")
-                    .doesNotContain(WalTopics.wal(t.id()));
-        }
+        assertThat(TestStack.topics("us-west")).as("nothing appended in us-west").doesNotContain(WalTopics.wal(t.id()));
 
         Run redirected = produce("--region", "us-west", "--count", "20", "--tenants", t.id(), "--json");
         assertThat(redirected.exit()).as(redirected.describe()).isZero();
@@ -211,8 +188,8 @@ class ProduceCommandTest {
 
         Set<String> ids = loggedIds("us-west", t.id());
         assertThat(ids).hasSize(5);
-        awaitLive("us-west", t.id(), ids);
-        MaiaClient.Reply got = client.send("GET", nodes.node("us-west").endpoint() + "/v1/memories/" + ids.iterator().next(), t.key(), null);
+        TestStack.awaitLive("us-west", t.id(), ids);
+        MaiaClient.Reply got = client.send("GET", url("us-west", "/v1/memories/" + ids.iterator().next()), t.key(), null);
         assertThat(got.body().get("type").asText()).isEqualTo("episodic");
         assertThat(got.body().get("tags").get(0).asText()).isEqualTo("file");
         assertThat(got.body().get("content").asText()).startsWith("from a file #");

@@ -10,8 +10,7 @@ import java.net.http.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A read that carries a write's position sees that write, in any region. */
-class ReadYourWritesTest {
-    private final MaiaClient client = new MaiaClient();
+class ReadYourWritesTest extends RegionsTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(String url, String key, String minPosition) throws Exception {
@@ -21,37 +20,34 @@ class ReadYourWritesTest {
 
     @Test
     void aReadWithTheWritesTokenAlwaysSeesTheNewValue() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "global", "us-west");
-        MaiaClient.Reply created = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", t.key(),
+        MaiaClient.Reply created = client.send("POST", url("us-west", "/v1/memories"), t.key(),
                 "{\"namespace\":\"n\",\"content\":\"v0\"}");
         String id = created.body().get("id").asText();
         String token = created.header("X-MAIA-Position");
         assertThat(token).startsWith("us-west:");
         // The tenant is new: its first write also waits out topic discovery; the loop below is about updates.
         for (String region : new String[]{"eu-central", "ap-tokyo"}) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
-                    client.send("GET", nodes.node(region).endpoint() + "/v1/memories/" + id, t.key(), null).status() == 200);
+            TestStack.awaitGet(region, "/v1/memories/" + id, t.key(), 200);
         }
         for (int i = 1; i <= 20; i++) {
             String region = i % 2 == 0 ? "eu-central" : "ap-tokyo";
-            HttpResponse<String> read = get(nodes.node(region).endpoint() + "/v1/memories/" + id, t.key(), token);
+            HttpResponse<String> read = get(url(region, "/v1/memories/" + id), t.key(), token);
             assertThat(read.statusCode()).as("read %d in %s at %s: %s", i, region, token, read.body()).isEqualTo(200);
             assertThat(read.body()).contains("\"content\":\"v" + (i - 1) + "\"");
-            MaiaClient.Reply updated = client.send("PUT", nodes.node("us-west").endpoint() + "/v1/memories/" + id, t.key(),
+            MaiaClient.Reply updated = client.send("PUT", url("us-west", "/v1/memories/" + id), t.key(),
                     "{\"content\":\"v" + i + "\"}");
             assertThat(updated.status()).isEqualTo(200);
             token = updated.header("X-MAIA-Position");
         }
-        MaiaClient.Reply viaParam = client.send("GET", nodes.node("eu-central").endpoint() + "/v1/memories/" + id
-                + "?min_position=" + token, t.key(), null);
+        MaiaClient.Reply viaParam = client.send("GET", url("eu-central", "/v1/memories/" + id
+                + "?min_position=" + token), t.key(), null);
         assertThat(viaParam.body().get("content").asText()).isEqualTo("v20");
     }
 
     @Test
     void aNamespacesMemoriesArePagedInCreationOrderAndHonourTheToken() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "global", "us-west");
         String us = nodes.node("us-west").endpoint();
@@ -59,8 +55,7 @@ class ReadYourWritesTest {
         String nsId = ns.body().get("id").asText();
         String eu = nodes.node("eu-central").endpoint();
         // The tenant is new: wait out topic discovery for its first write.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
-                client.send("GET", eu + "/v1/namespaces/" + nsId, t.key(), null).status() == 200);
+        TestStack.awaitGet("eu-central", "/v1/namespaces/" + nsId, t.key(), 200);
         java.util.List<String> ids = new java.util.ArrayList<>();
         java.util.List<String> tokens = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -92,15 +87,14 @@ class ReadYourWritesTest {
 
     @Test
     void aPositionNeverReachedAnswers504AndABadOneIs400() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "global", "us-west");
-        String id = client.send("POST", nodes.node("us-west").endpoint() + "/v1/memories", t.key(),
+        String id = client.send("POST", url("us-west", "/v1/memories"), t.key(),
                 "{\"namespace\":\"n\",\"content\":\"x\"}").body().get("id").asText();
-        HttpResponse<String> never = get(nodes.node("eu-central").endpoint() + "/v1/memories/" + id, t.key(), "us-west:0:1000000000");
+        HttpResponse<String> never = get(url("eu-central", "/v1/memories/" + id), t.key(), "us-west:0:1000000000");
         assertThat(never.statusCode()).isEqualTo(504);
         assertThat(never.body()).contains("POSITION_NOT_REACHED");
-        HttpResponse<String> bad = get(nodes.node("eu-central").endpoint() + "/v1/memories/" + id, t.key(), "yesterday");
+        HttpResponse<String> bad = get(url("eu-central", "/v1/memories/" + id), t.key(), "yesterday");
         assertThat(bad.statusCode()).isEqualTo(400);
     }
 }

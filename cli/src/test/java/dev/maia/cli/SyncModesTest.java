@@ -9,25 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** semi-sync and sync writes answer only once their replicas have them, or say clearly that they did not. */
-class SyncModesTest {
-    private final MaiaClient client = new MaiaClient();
-
-    private static String url(RegionNodes nodes, String region, String path) {
-        return nodes.node(region).endpoint() + path;
-    }
-
-    private MaiaClient.Reply place(RegionNodes nodes, String tenant, String body) throws Exception {
-        return client.send("POST", url(nodes, "us-west", "/admin/tenants/" + tenant + "/placement"), TestStack.adminKey(), body);
-    }
-
+class SyncModesTest extends RegionsTest {
     @Test
     void aSemiSyncWriteIsAnsweredOnlyAfterAReplicaHoldsIt() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
-        assertThat(place(nodes, t.id(), "{\"mode\":\"replicated\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\",\"ap-tokyo\"],"
+        assertThat(TestStack.postPlacement("us-west", t.id(), "{\"mode\":\"replicated\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\",\"ap-tokyo\"],"
                 + "\"sync_mode\":\"semi-sync\",\"min_sync_replicas\":1}").status()).isEqualTo(200);
         for (int i = 0; i < 5; i++) {
-            MaiaClient.Reply w = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(),
+            MaiaClient.Reply w = client.send("POST", url("us-west", "/v1/memories"), t.key(),
                     "{\"namespace\":\"n\",\"content\":\"semi " + i + "\"}");
             assertThat(w.status()).isEqualTo(201);
             JsonNode replication = w.body().get("replication");
@@ -36,7 +25,7 @@ class SyncModesTest {
             assertThat(replication.get("replicated_to")).isNotEmpty();
             String replica = replication.get("replicated_to").get(0).asText();
             // No position token, no waiting: the replica must already hold it.
-            MaiaClient.Reply read = client.send("GET", url(nodes, replica, "/v1/memories/" + w.body().get("id").asText()), t.key(), null);
+            MaiaClient.Reply read = client.send("GET", url(replica, "/v1/memories/" + w.body().get("id").asText()), t.key(), null);
             assertThat(read.status()).as("read in %s right after the answer", replica).isEqualTo(200);
             assertThat(read.body().get("content").asText()).isEqualTo("semi " + i);
         }
@@ -44,10 +33,9 @@ class SyncModesTest {
 
     @Test
     void aSyncWriteTimesOutWithoutMirrorMakerOrDegradesWhenConfiguredAndArrivesLater() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
-        assertThat(place(nodes, t.id(), "{\"mode\":\"global\",\"primary_region\":\"us-west\",\"sync_mode\":\"sync\"}").status()).isEqualTo(200);
-        MaiaClient.Reply warm = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"warm\"}");
+        assertThat(TestStack.postPlacement("us-west", t.id(), "{\"mode\":\"global\",\"primary_region\":\"us-west\",\"sync_mode\":\"sync\"}").status()).isEqualTo(200);
+        MaiaClient.Reply warm = client.send("POST", url("us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"warm\"}");
         assertThat(warm.status()).isEqualTo(201);
         assertThat(warm.body().get("replication").get("replicated_to")).hasSize(2);
 
@@ -55,7 +43,7 @@ class SyncModesTest {
         TestStack.regions().stopMirror();
         String degradedId;
         try {
-            MaiaClient.Reply timedOut = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(),
+            MaiaClient.Reply timedOut = client.send("POST", url("us-west", "/v1/memories"), t.key(),
                     "{\"namespace\":\"n\",\"content\":\"timed out\"}");
             assertThat(timedOut.status()).isEqualTo(504);
             assertThat(timedOut.body().get("code").asText()).isEqualTo("REPLICATION_TIMEOUT");
@@ -65,7 +53,7 @@ class SyncModesTest {
 
             nodes.stopRegion("us-west");
             nodes.startRegion("us-west", original.withOnSyncTimeout("degrade", 2000));
-            MaiaClient.Reply degraded = client.send("POST", url(nodes, "us-west", "/v1/memories"), t.key(),
+            MaiaClient.Reply degraded = client.send("POST", url("us-west", "/v1/memories"), t.key(),
                     "{\"namespace\":\"n\",\"content\":\"degraded\"}");
             assertThat(degraded.status()).isEqualTo(201);
             assertThat(degraded.body().get("replication").get("degraded").asBoolean()).isTrue();
@@ -78,8 +66,7 @@ class SyncModesTest {
             nodes.startRegion("us-west", original);
         }
         for (String region : new String[]{"eu-central", "ap-tokyo"}) {
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    client.send("GET", url(nodes, region, "/v1/memories/" + degradedId), t.key(), null).status() == 200);
+            TestStack.awaitGet(region, "/v1/memories/" + degradedId, t.key(), 200);
             // The write that timed out was never undone: it arrives too.
             await().atMost(Duration.ofSeconds(60)).until(() -> TestStack.readAll(region, "us-west.maia.wal." + t.id()).stream()
                     .anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("timed out")));
@@ -88,16 +75,15 @@ class SyncModesTest {
 
     @Test
     void syncSettingsAreCheckedAtPlacementTime() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
-        MaiaClient.Reply single = place(nodes, t.id(), "{\"mode\":\"single\",\"primary_region\":\"us-west\",\"sync_mode\":\"semi-sync\"}");
+        MaiaClient.Reply single = TestStack.postPlacement("us-west", t.id(), "{\"mode\":\"single\",\"primary_region\":\"us-west\",\"sync_mode\":\"semi-sync\"}");
         assertThat(single.status()).isEqualTo(400);
         assertThat(single.body().get("details").get("field").asText()).isEqualTo("sync_mode");
-        MaiaClient.Reply tooMany = place(nodes, t.id(), "{\"mode\":\"replicated\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\"],"
+        MaiaClient.Reply tooMany = TestStack.postPlacement("us-west", t.id(), "{\"mode\":\"replicated\",\"primary_region\":\"us-west\",\"replicas\":[\"eu-central\"],"
                 + "\"sync_mode\":\"semi-sync\",\"min_sync_replicas\":2}");
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.body().get("details").get("field").asText()).isEqualTo("min_sync_replicas");
-        MaiaClient.Reply unknown = place(nodes, t.id(), "{\"mode\":\"global\",\"primary_region\":\"us-west\",\"sync_mode\":\"eventually\"}");
+        MaiaClient.Reply unknown = TestStack.postPlacement("us-west", t.id(), "{\"mode\":\"global\",\"primary_region\":\"us-west\",\"sync_mode\":\"eventually\"}");
         assertThat(unknown.status()).isEqualTo(400);
     }
 }

@@ -1,8 +1,14 @@
 package dev.maia.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.cli.server.ApiKeyring;
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.localcluster.SharedRegions;
-import dev.maia.cli.server.ApiKeyring;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.http.Json;
+import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,19 +20,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One stack per test JVM: the shared three real KRaft clusters with MirrorMaker 2, and a MAIA process
  * per region on top. Test classes use unique tenants so they never see each other's data.
+ *
+ * <p>Also the one home of what the three-region tests do with the stack: place a tenant, write memories,
+ * wait for a region to hold them or to answer a read, read a topic, count what a region applied. The
+ * tests extend {@link RegionsTest}, which starts the stack and holds the client.
  */
 final class TestStack {
     private static RegionNodes nodes;
     private static final int TENANT_POOL = 64;
-    private static final java.util.concurrent.atomic.AtomicInteger nextTenant = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger nextTenant = new AtomicInteger();
     private static final List<String> tenantIds = new ArrayList<>();
+    /** How long a region may take to hold a write of another region (MirrorMaker, topic discovery, apply). */
+    private static final Duration ARRIVAL = Duration.ofSeconds(90);
+    /** How long a region may take to answer a read as expected. */
+    private static final Duration READ = Duration.ofSeconds(60);
+    private static final MaiaClient client = new MaiaClient();
 
     /** A tenant of the test stack with its API key. Keys are configured at start, so tenants come from a pool. */
     record Tenant(String id, String key) {
@@ -35,51 +59,170 @@ final class TestStack {
     private TestStack() {
     }
 
-    static synchronized RegionNodes nodes() throws Exception {
+    // ---- the stack -----------------------------------------------------------------------------
+
+    static synchronized RegionNodes nodes() {
         if (nodes == null) {
-            LocalRegions regions = SharedRegions.get();
-            // Under target/, so that a run that is killed before its teardown leaves nothing outside the build.
-            Path work = Files.createDirectories(Path.of("target", "it-regions", Long.toString(ProcessHandle.current().pid())));
-            Map<String, String> keys = new java.util.TreeMap<>();
-            String run = UUID.randomUUID().toString().substring(0, 6);
-            for (int i = 0; i < TENANT_POOL; i++) {
-                String id = "it-" + run + "-" + i;
-                tenantIds.add(id);
-                keys.put(id, ApiKeyring.newKey());
+            try {
+                nodes = start();
+            } catch (Exception e) {
+                throw new IllegalStateException("the three-region test stack did not start", e);
             }
-            nodes = RegionNodes.start(regions, work, (region, entry) -> { }, ApiKeyring.newKey(), keys);
-            // Stop the processes, then remove their stores: Chronicle preallocates its files.
-            Teardown teardown = new Teardown(work, true);
-            teardown.add(nodes);
-            Runtime.getRuntime().addShutdownHook(new Thread(teardown));
         }
         return nodes;
+    }
+
+    private static RegionNodes start() throws Exception {
+        LocalRegions regions = SharedRegions.get();
+        // Under target/, so that a run that is killed before its teardown leaves nothing outside the build.
+        Path work = Files.createDirectories(Path.of("target", "it-regions", Long.toString(ProcessHandle.current().pid())));
+        Map<String, String> keys = new TreeMap<>();
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < TENANT_POOL; i++) {
+            String id = "it-" + run + "-" + i;
+            tenantIds.add(id);
+            keys.put(id, ApiKeyring.newKey());
+        }
+        RegionNodes started = RegionNodes.start(regions, work, (region, entry) -> { }, ApiKeyring.newKey(), keys);
+        // Stop the processes, then remove their stores: Chronicle preallocates its files.
+        Teardown teardown = new Teardown(work, true);
+        teardown.add(started);
+        Runtime.getRuntime().addShutdownHook(new Thread(teardown));
+        return started;
     }
 
     static LocalRegions regions() {
         return SharedRegions.get();
     }
 
+    static String endpoint(String region) {
+        return nodes().node(region).endpoint();
+    }
+
     /** A tenant no other test uses. */
-    static Tenant tenant() throws Exception {
+    static Tenant tenant() {
         RegionNodes n = nodes();
         String id = tenantIds.get(nextTenant.getAndIncrement());
         return new Tenant(id, n.topology().tenantKeys().get(id));
     }
 
-    /** Sets a tenant's placement through the admin API of the given region. */
-    static com.fasterxml.jackson.databind.JsonNode place(String tenant, String mode, String primary, String... replicas) throws Exception {
-        String body = dev.maia.schemas.http.Json.write(Map.of("mode", mode, "primary_region", primary, "replicas", List.of(replicas)));
-        MaiaClient.Reply r = new MaiaClient().send("POST", nodes().node(primary).endpoint() + "/admin/tenants/" + tenant + "/placement",
-                adminKey(), body);
+    static String adminKey() {
+        return nodes().topology().adminKey();
+    }
+
+    // ---- placement -----------------------------------------------------------------------------
+
+    /** Sets a tenant's placement through the admin API of its primary region; fails unless it is accepted. */
+    static JsonNode place(String tenant, String mode, String primary, String... replicas) throws Exception {
+        String body = Json.write(Map.of("mode", mode, "primary_region", primary, "replicas", List.of(replicas)));
+        MaiaClient.Reply r = postPlacement(primary, tenant, body);
         if (r.status() != 200) {
             throw new AssertionError("placement of " + tenant + " answered " + r.status() + ": " + r.body());
         }
         return r.body();
     }
 
-    static String adminKey() throws Exception {
-        return nodes().topology().adminKey();
+    /** POSTs a placement body as it is to the admin API of a region, and answers whatever it answered. */
+    static MaiaClient.Reply postPlacement(String region, String tenant, String body) throws Exception {
+        return client.send("POST", endpoint(region) + placementPath(tenant), adminKey(), body);
+    }
+
+    /** GETs a tenant's placement from the admin API of a region. */
+    static MaiaClient.Reply getPlacement(String region, String tenant) throws Exception {
+        return client.send("GET", endpoint(region) + placementPath(tenant), adminKey(), null);
+    }
+
+    /** The tenant's placement as a region knows it, or null while it knows none. */
+    static JsonNode placementIn(String region, String tenant) throws Exception {
+        MaiaClient.Reply r = getPlacement(region, tenant);
+        return r.status() == 200 ? r.body() : null;
+    }
+
+    static String placementPath(String tenant) {
+        return "/admin/tenants/" + tenant + "/placement";
+    }
+
+    // ---- writes and reads through the API ------------------------------------------------------
+
+    /** Writes {@code count} memories one POST at a time in a region, content "label i"; answers their ids. */
+    static List<String> writeMemories(String region, String key, int count, String label) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            MaiaClient.Reply r = client.send("POST", endpoint(region) + "/v1/memories", key,
+                    "{\"namespace\":\"n\",\"content\":\"" + label + " " + i + "\"}");
+            assertThat(r.status()).isEqualTo(201);
+            ids.add(r.body().get("id").asText());
+        }
+        return ids;
+    }
+
+    /** Writes {@code n} memories through the batch API of a region, 500 a batch; answers their ids. */
+    static List<String> writeMemoryBatches(String region, Tenant t, int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int done = 0; done < n; done += 500) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = done; i < Math.min(n, done + 500); i++) {
+                batch.add(Map.of("namespace", "n", "content", "memory " + i + " of " + t.id()));
+            }
+            MaiaClient.Reply r = client.send("POST", endpoint(region) + "/v1/memories/batch", t.key(),
+                    Json.write(Map.of("memories", batch)));
+            assertThat(r.status()).as("%s", r.body()).isEqualTo(201);
+            r.body().get("results").forEach(x -> ids.add(x.get("memory").get("id").asText()));
+        }
+        return ids;
+    }
+
+    /** GETs a path of a region until the reply satisfies {@code done}; answers that reply. */
+    static MaiaClient.Reply awaitGet(String region, String path, String key, Predicate<MaiaClient.Reply> done) {
+        MaiaClient.Reply[] last = new MaiaClient.Reply[1];
+        await().atMost(READ).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = client.send("GET", endpoint(region) + path, key, null);
+            return done.test(last[0]);
+        });
+        return last[0];
+    }
+
+    /** GETs a path of a region until it answers {@code status}; answers that reply. */
+    static MaiaClient.Reply awaitGet(String region, String path, String key, int status) {
+        return awaitGet(region, path, key, r -> r.status() == status);
+    }
+
+    // ---- what a region holds -------------------------------------------------------------------
+
+    /** Whether the region's store holds the memory, live (not deleted). */
+    static boolean isLive(String region, String tenant, String id) {
+        return nodes().node(region).apply().currentState().live(tenant, ResourceType.memory, id).isPresent();
+    }
+
+    /** Waits until the region's store holds every one of the memories, live. */
+    static void awaitLive(String region, String tenant, Collection<String> ids) {
+        await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.stream().allMatch(id -> isLive(region, tenant, id)));
+    }
+
+    /** The sum of a region's counter over all its series of the tenant (0 when there is none). */
+    static double count(String region, String meter, String tenant) {
+        return nodes().node(region).registry().find(meter).tag("tenant", tenant).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    /** How many WAL entries of the tenant the region has applied since its process started. */
+    static double applied(String region, String tenant) {
+        return count(region, "maia.apply.applied", tenant);
+    }
+
+    // ---- Kafka ---------------------------------------------------------------------------------
+
+    /** An admin client of a region's cluster; the caller closes it. */
+    static Admin admin(String region) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, regions().bootstrapServers(region)));
+    }
+
+    /** The names of every topic in a region's cluster. */
+    static Set<String> topics(String region) throws Exception {
+        try (Admin admin = admin(region)) {
+            return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        }
     }
 
     /** Every record of a topic in a region's cluster, read from the beginning. */

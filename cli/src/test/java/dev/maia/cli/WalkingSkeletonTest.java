@@ -8,7 +8,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -20,27 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The pipe end to end, through real KRaft brokers and a real MirrorMaker 2. */
-class WalkingSkeletonTest {
-    private static RegionNodes nodes;
-    private final MaiaClient client = new MaiaClient();
-
-    @BeforeAll
-    static void stack() throws Exception {
-        nodes = TestStack.nodes();
-    }
-
-    private String url(String region, String path) {
-        return nodes.node(region).endpoint() + path;
-    }
-
-    private JsonNode awaitMemory(String region, String key, String id, String content) {
-        JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            MaiaClient.Reply r = client.send("GET", url(region, "/v1/memories/" + id), key, null);
-            found[0] = r.body();
-            return r.status() == 200 && r.body().get("content").asText().equals(content);
-        });
-        return found[0];
+class WalkingSkeletonTest extends RegionsTest {
+    private static JsonNode awaitMemory(String region, String key, String id, String content) {
+        return TestStack.awaitGet(region, "/v1/memories/" + id, key,
+                r -> r.status() == 200 && r.body().get("content").asText().equals(content)).body();
     }
 
     @Test

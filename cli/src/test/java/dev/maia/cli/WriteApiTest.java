@@ -2,47 +2,16 @@ package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.wal.WalTopics;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.function.Supplier;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Every write endpoint's success path and error codes, through real brokers, in the tenant's primary region. */
-class WriteApiTest {
-    private static RegionNodes nodes;
-    private final MaiaClient client = new MaiaClient();
-
-    @BeforeAll
-    static void stack() throws Exception {
-        nodes = TestStack.nodes();
-    }
+class WriteApiTest extends RegionsTest {
+    private static final String PRIMARY = "us-west";
 
     private static String url(String path) {
-        return nodes.node("us-west").endpoint() + path;
-    }
-
-    /** The region that accepted a write reads it from its own store once applied; wait for that. */
-    private MaiaClient.Reply awaitStatus(int status, Supplier<MaiaClient.Reply> call) {
-        MaiaClient.Reply[] last = new MaiaClient.Reply[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            last[0] = call.get();
-            return last[0].status() == status;
-        });
-        return last[0];
-    }
-
-    private Supplier<MaiaClient.Reply> get(String path, String key) {
-        return () -> {
-            try {
-                return client.send("GET", url(path), key, null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
+        return url(PRIMARY, path);
     }
 
     @Test
@@ -58,7 +27,7 @@ class WriteApiTest {
         assertThat(created.body().get("source").asText()).isEqualTo("imported");
         assertThat(created.body().get("relations").get(0).get("weight").asDouble()).isEqualTo(1.0);
 
-        JsonNode read = awaitStatus(200, get("/v1/memories/mem-1", t.key())).body();
+        JsonNode read = TestStack.awaitGet(PRIMARY, "/v1/memories/mem-1", t.key(), 200).body();
         assertThat(read.get("embedding").get(1).asDouble()).isEqualTo(0.5);
 
         MaiaClient.Reply again = client.send("POST", url("/v1/memories"), t.key(), "{\"id\":\"mem-1\",\"namespace\":\"ns\",\"content\":\"x\"}");
@@ -74,14 +43,14 @@ class WriteApiTest {
         MaiaClient.Reply deleted = client.send("DELETE", url("/v1/memories/mem-1"), t.key(), null);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.body().get("deleted").asBoolean()).isTrue();
-        awaitStatus(404, get("/v1/memories/mem-1", t.key()));
+        TestStack.awaitGet(PRIMARY, "/v1/memories/mem-1", t.key(), 404);
         assertThat(client.send("DELETE", url("/v1/memories/mem-1"), t.key(), null).status()).isEqualTo(404);
         assertThat(client.send("PUT", url("/v1/memories/mem-1"), t.key(), "{\"content\":\"zombie\"}").status()).isEqualTo(404);
 
         // A create after a delete orders after the tombstone, so the id lives again.
         assertThat(client.send("POST", url("/v1/memories"), t.key(), "{\"id\":\"mem-1\",\"namespace\":\"ns\",\"content\":\"reborn\"}").status())
                 .isEqualTo(201);
-        assertThat(awaitStatus(200, get("/v1/memories/mem-1", t.key())).body().get("content").asText()).isEqualTo("reborn");
+        assertThat(TestStack.awaitGet(PRIMARY, "/v1/memories/mem-1", t.key(), 200).body().get("content").asText()).isEqualTo("reborn");
     }
 
     @Test
@@ -100,15 +69,15 @@ class WriteApiTest {
         assertThat(accepted.status()).isEqualTo(201);
         assertThat(accepted.body().get("results")).hasSize(3);
         for (JsonNode r : accepted.body().get("results")) {
-            awaitStatus(200, get("/v1/memories/" + r.get("memory").get("id").asText(), t.key()));
+            TestStack.awaitGet(PRIMARY, "/v1/memories/" + r.get("memory").get("id").asText(), t.key(), 200);
         }
         // Only the accepted batch reached the log: three entries (plus transaction markers, which are not records).
-        assertThat(TestStack.readAll("us-west", WalTopics.wal(t.id()))).hasSize(3);
+        assertThat(TestStack.readAll(PRIMARY, WalTopics.wal(t.id()))).hasSize(3);
 
         MaiaClient.Reply duplicateIds = client.send("POST", url("/v1/memories/batch"), t.key(),
                 "{\"memories\":[{\"id\":\"dup\",\"namespace\":\"n\",\"content\":\"a\"},{\"id\":\"dup\",\"namespace\":\"n\",\"content\":\"b\"}]}");
         assertThat(duplicateIds.status()).isEqualTo(400);
-        assertThat(TestStack.readAll("us-west", WalTopics.wal(t.id()))).hasSize(3);
+        assertThat(TestStack.readAll(PRIMARY, WalTopics.wal(t.id()))).hasSize(3);
     }
 
     @Test
@@ -118,18 +87,17 @@ class WriteApiTest {
                 "{\"name\":\"agents/alpha\",\"parent\":\"agents\",\"template\":\"default\",\"config\":{\"ttl\":30}}");
         assertThat(created.status()).isEqualTo(201);
         String id = created.body().get("id").asText();
-        assertThat(awaitStatus(200, get("/v1/namespaces/" + id, t.key())).body().get("config").get("ttl").asInt()).isEqualTo(30);
+        assertThat(TestStack.awaitGet(PRIMARY, "/v1/namespaces/" + id, t.key(), 200).body().get("config").get("ttl").asInt()).isEqualTo(30);
 
         MaiaClient.Reply updated = client.send("PUT", url("/v1/namespaces/" + id), t.key(), "{\"config\":{\"ttl\":60}}");
         assertThat(updated.status()).isEqualTo(200);
         assertThat(updated.body().get("name").asText()).isEqualTo("agents/alpha");
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                get("/v1/namespaces/" + id, t.key()).get().body().get("config").get("ttl").asInt() == 60);
+        TestStack.awaitGet(PRIMARY, "/v1/namespaces/" + id, t.key(), r -> r.body().get("config").get("ttl").asInt() == 60);
 
         assertThat(client.send("POST", url("/v1/namespaces"), t.key(), "{\"id\":\"" + id + "\",\"name\":\"x\"}").status()).isEqualTo(409);
         assertThat(client.send("POST", url("/v1/namespaces"), t.key(), "{\"parent\":\"p\"}").status()).isEqualTo(400);
         assertThat(client.send("DELETE", url("/v1/namespaces/" + id), t.key(), null).status()).isEqualTo(200);
-        awaitStatus(404, get("/v1/namespaces/" + id, t.key()));
+        TestStack.awaitGet(PRIMARY, "/v1/namespaces/" + id, t.key(), 404);
         assertThat(client.send("PUT", url("/v1/namespaces/nope"), t.key(), "{\"config\":{}}").status()).isEqualTo(404);
     }
 
@@ -139,7 +107,7 @@ class WriteApiTest {
         TestStack.Tenant b = TestStack.tenant();
         String body = "{\"id\":\"private\",\"namespace\":\"n\",\"content\":\"a's secret\"}";
         assertThat(client.send("POST", url("/v1/memories"), a.key(), body).status()).isEqualTo(201);
-        awaitStatus(200, get("/v1/memories/private", a.key()));
+        TestStack.awaitGet(PRIMARY, "/v1/memories/private", a.key(), 200);
 
         assertThat(client.send("GET", url("/v1/memories/private"), b.key(), null).status())
                 .as("b's key sees only b's data").isEqualTo(404);
@@ -155,7 +123,7 @@ class WriteApiTest {
                         .header("X-API-Key", b.key()).header("X-MAIA-Tenant-ID", a.id()).GET().build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(spoofed.statusCode()).isEqualTo(403);
-        assertThat(TestStack.readAll("us-west", WalTopics.wal(a.id()))).hasSize(1);
+        assertThat(TestStack.readAll(PRIMARY, WalTopics.wal(a.id()))).hasSize(1);
     }
 
     @Test
@@ -168,6 +136,6 @@ class WriteApiTest {
                 "{\"namespace\":\"n\",\"content\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(tooLongContent.status()).isEqualTo(400);
         assertThat(tooLongContent.body().get("details").get("field").asText()).isEqualTo("content");
-        assertThat(nodes.node("us-west").apply().appliedOffset("us-west", t.id(), 0)).isEqualTo(-1);
+        assertThat(nodes.node(PRIMARY).apply().appliedOffset(PRIMARY, t.id(), 0)).isEqualTo(-1);
     }
 }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Hundreds of malformed writes: none may answer 5xx, every one must be refused with a 4xx JSON error,
  * and the tenant's log must stay empty (no placement is created either).
  */
-class WriteFuzzTest {
+class WriteFuzzTest extends RegionsTest {
     private static final String[] FIELDS = {"namespace", "content", "type", "metadata", "tags", "confidence", "source",
             "embedding", "relations", "id"};
     private static final String[] BAD_VALUES = {"null", "123", "-1e309", "true", "[]", "{}", "\"\"", "\"   \"",
@@ -28,7 +28,6 @@ class WriteFuzzTest {
 
     @Test
     void malformedWritesNeverAnswer5xxAndNeverAppend() throws Exception {
-        RegionNodes nodes = TestStack.nodes();
         TestStack.Tenant t = TestStack.tenant();
         String base = nodes.node("us-west").endpoint();
         HttpClient http = HttpClient.newHttpClient();
@@ -80,7 +79,7 @@ class WriteFuzzTest {
             assertThat(r.body()).as("%s %s", request.method(), request.uri()).contains("\"code\"").contains("\"error\"");
         }
         assertThat(TestStack.readAll("us-west", WalTopics.wal(t.id()))).isEmpty();
-        assertThat(new MaiaClient().send("GET", base + "/admin/tenants/" + t.id() + "/placement", TestStack.adminKey(), null).status())
+        assertThat(TestStack.getPlacement("us-west", t.id()).status())
                 .as("a refused write does not even place the tenant").isEqualTo(404);
     }
 

@@ -1,25 +1,12 @@
 package dev.maia.localcluster;
 
-import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
-import dev.maia.control.config.TopicReplication;
-import dev.maia.control.placement.PlacementWriter;
-import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalHeaders;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,16 +15,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import static dev.maia.localcluster.SharedRegionsHelpers.createTopic;
+import static dev.maia.localcluster.SharedRegionsHelpers.placement;
+import static dev.maia.localcluster.SharedRegionsHelpers.producer;
+import static dev.maia.localcluster.SharedRegionsHelpers.readRecords;
+import static dev.maia.localcluster.SharedRegionsHelpers.sleep;
+import static dev.maia.localcluster.SharedRegionsHelpers.topics;
+import static dev.maia.localcluster.SharedRegionsHelpers.unique;
+import static dev.maia.localcluster.SharedRegionsHelpers.writePlacement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,7 +43,6 @@ class LocalRegionsMirroringTest {
     private static final String A = "us-west";
     private static final String B = "eu-central";
     private static final String C = "ap-tokyo";
-    private static final int PARTITIONS = 3;
 
     private static LocalRegions regions;
 
@@ -167,51 +158,16 @@ class LocalRegionsMirroringTest {
         return WalHeaders.decodeLong(h.value());
     }
 
-    private static String unique() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    }
-
     /** A global placement of the topic's tenant, primary {@code region}, written in that region's cluster. */
     private static void placeGlobally(String region, String walTopic) {
-        AvroClasses.trust();
         String tenant = walTopic.substring("maia.wal.".length());
         List<String> replicas = regions.regionNames().stream().filter(r -> !r.equals(region)).sorted().toList();
-        Placement p = Placement.newBuilder().setTenantId(tenant).setPrimaryRegion(region).setReplicas(replicas)
-                .setMode(PlacementMode.global).setEpoch(1).setUpdatedIn(region).setUpdatedAt(Instant.now()).build();
-        try (Admin admin = admin(region); PlacementWriter w = new PlacementWriter(regions.bootstrapServers(region))) {
-            PlacementWriter.ensureTopic(admin, new TopicReplication((short) 1, 1));
-            w.write(p);
-        } catch (Exception e) {
-            throw new AssertionError("cannot write the placement of " + tenant, e);
-        }
-    }
-
-    private static Admin admin(String region) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(region)));
-    }
-
-    private static void createTopic(String region, String topic) {
-        try (Admin admin = admin(region)) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
-        } catch (Exception e) {
-            throw new AssertionError("cannot create " + topic, e);
-        }
-    }
-
-    private static Set<String> topics(String region) {
-        try (Admin admin = admin(region)) {
-            return new TreeSet<>(admin.listTopics().names().get());
-        } catch (Exception e) {
-            throw new AssertionError("cannot list topics in " + region, e);
-        }
+        writePlacement(region, placement(tenant, PlacementMode.global, region, replicas, 1));
     }
 
     private static List<Sent> produce(String region, String topic, int from, int count) {
         List<Sent> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(region),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> p = producer(region)) {
             for (int i = from; i < from + count; i++) {
                 String key = "resource-" + (i % 17);
                 String value = "change-" + i;
@@ -229,58 +185,33 @@ class LocalRegionsMirroringTest {
 
     /** Reads the whole remote topic until it holds at least {@code count} records. */
     private static Map<Integer, List<ConsumerRecord<String, String>>> awaitRecords(String region, String topic, int count) {
-        Map<Integer, List<ConsumerRecord<String, String>>> result = new HashMap<>();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            result.clear();
-            result.putAll(readAll(region, topic));
-            return result.values().stream().mapToInt(List::size).sum() >= count;
-        });
-        return result;
+        return awaitRecords(region, topic, got -> got.values().stream().mapToInt(List::size).sum() >= count);
     }
 
+    /** Reads the whole remote topic until it holds at least {@code count} distinct origin records. */
     private static Map<Integer, List<ConsumerRecord<String, String>>> awaitDistinctOrigins(String region, String topic, int count) {
+        return awaitRecords(region, topic, got -> got.values().stream().flatMap(List::stream)
+                .map(r -> r.partition() + "@" + originOffset(r)).distinct().count() >= count);
+    }
+
+    private static Map<Integer, List<ConsumerRecord<String, String>>> awaitRecords(String region, String topic,
+            Predicate<Map<Integer, List<ConsumerRecord<String, String>>>> enough) {
         Map<Integer, List<ConsumerRecord<String, String>>> result = new HashMap<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
             result.clear();
             result.putAll(readAll(region, topic));
-            long distinct = result.values().stream().flatMap(List::stream)
-                    .map(r -> r.partition() + "@" + originOffset(r)).distinct().count();
-            return distinct >= count;
+            return enough.test(result);
         });
         return result;
     }
 
+    /** The topic's records by partition, each partition in order; empty while the topic does not exist. */
     private static Map<Integer, List<ConsumerRecord<String, String>>> readAll(String region, String topic) {
-        Map<Integer, List<ConsumerRecord<String, String>>> byPartition = new HashMap<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(region)),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-            if (tps.isEmpty()) {
-                return byPartition;
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    byPartition.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r);
-                }
-            }
+        try {
+            return readRecords(region, topic).stream().collect(Collectors.groupingBy(ConsumerRecord::partition));
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             // The remote topic does not exist yet.
-        }
-        return byPartition;
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            return new HashMap<>();
         }
     }
 }

@@ -1,31 +1,17 @@
 package dev.maia.localcluster;
 
-import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
-import dev.maia.control.config.TopicReplication;
-import dev.maia.control.placement.PlacementWriter;
-import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalTopics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.mirror.MirrorMakerConfig;
 import org.apache.kafka.connect.mirror.SourceAndTarget;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,13 +21,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static dev.maia.localcluster.SharedRegionsHelpers.createTopic;
+import static dev.maia.localcluster.SharedRegionsHelpers.placement;
+import static dev.maia.localcluster.SharedRegionsHelpers.producer;
+import static dev.maia.localcluster.SharedRegionsHelpers.readRecords;
+import static dev.maia.localcluster.SharedRegionsHelpers.sleep;
+import static dev.maia.localcluster.SharedRegionsHelpers.topics;
+import static dev.maia.localcluster.SharedRegionsHelpers.unique;
+import static dev.maia.localcluster.SharedRegionsHelpers.writePlacement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +48,6 @@ class PlacementFilterMirroringTest {
     private static final String US = "us-west";
     private static final String EU = "eu-central";
     private static final String AP = "ap-tokyo";
-    private static final int PARTITIONS = 3;
     private static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(90);
     /** Several topic refreshes (2 s each): what a wrong decision would need to show up. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
@@ -64,7 +56,6 @@ class PlacementFilterMirroringTest {
 
     @BeforeAll
     static void startStack() {
-        AvroClasses.trust();
         regions = SharedRegions.get();
     }
 
@@ -187,20 +178,6 @@ class PlacementFilterMirroringTest {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private static Placement placement(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch) {
-        return Placement.newBuilder().setTenantId(tenant).setPrimaryRegion(primary).setReplicas(replicas)
-                .setMode(mode).setEpoch(epoch).setUpdatedIn(primary).setUpdatedAt(Instant.now()).build();
-    }
-
-    private static void writePlacement(String region, Placement p) {
-        try (Admin admin = admin(region); PlacementWriter w = new PlacementWriter(regions.bootstrapServers(region))) {
-            PlacementWriter.ensureTopic(admin, new TopicReplication((short) 1, 1));
-            w.write(p);
-        } catch (Exception e) {
-            throw new AssertionError("cannot write placement " + p, e);
-        }
-    }
-
     private static String wal(String tenant) {
         return WalTopics.wal(tenant);
     }
@@ -213,35 +190,8 @@ class PlacementFilterMirroringTest {
         return IntStream.range(from, from + count).mapToObj(i -> "change-" + i).toList();
     }
 
-    private static String unique() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    }
-
-    private static Admin admin(String region) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(region)));
-    }
-
-    private static void createTopic(String region, String topic) {
-        try (Admin admin = admin(region)) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
-        } catch (Exception e) {
-            throw new AssertionError("cannot create " + topic, e);
-        }
-    }
-
-    private static Set<String> topics(String region) {
-        try (Admin admin = admin(region)) {
-            return new TreeSet<>(admin.listTopics().names().get());
-        } catch (Exception e) {
-            throw new AssertionError("cannot list topics in " + region, e);
-        }
-    }
-
     private static void produce(String region, String topic, int from, int count) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(region),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> p = producer(region)) {
             List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (int i = from; i < from + count; i++) {
                 sends.add(p.send(new ProducerRecord<>(topic, "resource-" + (i % 17), "change-" + i)));
@@ -265,23 +215,7 @@ class PlacementFilterMirroringTest {
         if (!topics(region).contains(topic)) {
             return List.of();
         }
-        List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(region)),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
+        return readRecords(region, topic).stream().map(ConsumerRecord::value).toList();
     }
 
     private static final Pattern ASSIGNED = Pattern.compile("\"task\\.assigned\\.partitions\":\"([^\"]*)\"");
@@ -295,20 +229,10 @@ class PlacementFilterMirroringTest {
         String configTopic = new MirrorMakerConfig(regions.mirrorConfig())
                 .workerConfig(new SourceAndTarget(source, target)).get("config.storage.topic");
         Map<String, String> latestTask = new HashMap<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.bootstrapServers(target)),
-                new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(configTopic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && r.key().startsWith("task-MirrorSourceConnector-")) {
-                        latestTask.put(r.key(), r.value());
-                    }
-                }
+        // The config topic has one partition, so its records come in the order MM2 wrote them.
+        for (ConsumerRecord<String, String> r : readRecords(target, configTopic)) {
+            if (r.key() != null && r.key().startsWith("task-MirrorSourceConnector-")) {
+                latestTask.put(r.key(), r.value());
             }
         }
         return latestTask.values().stream()
@@ -316,14 +240,5 @@ class PlacementFilterMirroringTest {
                 .flatMap(s -> Arrays.stream(s.split(",")))
                 .filter(s -> !s.isBlank())
                 .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

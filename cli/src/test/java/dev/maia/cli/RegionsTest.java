@@ -1,0 +1,23 @@
+package dev.maia.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The base of every test that runs against the shared three-region stack ({@link TestStack}): the stack's
+ * region processes, a client of their HTTP API, and their URLs. What the tests do with the stack (place a
+ * tenant, write, await, read a topic) is in {@link TestStack}.
+ */
+abstract class RegionsTest {
+    protected static RegionNodes nodes;
+    protected final MaiaClient client = new MaiaClient();
+
+    @BeforeAll
+    static void startStack() {
+        nodes = TestStack.nodes();
+    }
+
+    /** The URL of a path in a region's HTTP API. */
+    protected static String url(String region, String path) {
+        return nodes.node(region).endpoint() + path;
+    }
+}
