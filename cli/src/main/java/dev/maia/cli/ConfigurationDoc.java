@@ -56,6 +56,10 @@ public final class ConfigurationDoc {
             Each key is declared once, with its type, default, check and description, in the class named
             in its section; a key of every service is read by both the write and the apply path. Required
             keys have no default. `-1` for a replication setting takes the Kafka cluster's own default.
+
+            What every region must agree on is not here but in the topology file (`--topology`): the
+            regions with their Kafka and HTTP endpoints, and `wal_partitions` (default 3), the partition
+            count of every tenant's WAL topic, so that a resource maps to the same partition in every copy.
             """;
 
     /** The command that rewrites the page; also in the failure of {@code ConfigurationDocTest}. */

@@ -63,7 +63,6 @@ class RegionConfigTest {
         every.put("bootstrap_servers", "k1:9092,k2:9092");
         every.put("wal_replication_factor", "3");
         every.put("wal_min_insync_replicas", "2");
-        every.put("wal_partitions", "6");
         every.put("max_clock_skew_ms", "2000");
         every.put("sync_mode", "sync");
         every.put("sync_timeout_ms", "750");
@@ -90,7 +89,6 @@ class RegionConfigTest {
         assertThat(write.region()).isEqualTo("eu-central");
         assertThat(write.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(write.topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
-        assertThat(write.walPartitions()).isEqualTo(6);
         assertThat(write.maxClockSkewMs()).isEqualTo(2000);
         assertThat(write.syncMode()).isEqualTo(SyncMode.sync);
         assertThat(write.syncTimeoutMs()).isEqualTo(750);
@@ -117,7 +115,6 @@ class RegionConfigTest {
         RegionConfig c = RegionConfig.load(yaml(REQUIRED), Map.of());
 
         WriteConfig write = c.writeConfig();
-        assertThat(write.walPartitions()).isEqualTo(3);
         assertThat(write.topicReplication()).isEqualTo(TopicReplication.CLUSTER_DEFAULTS);
         assertThat(write.maxClockSkewMs()).isEqualTo(10_000);
         assertThat(write.syncMode()).isEqualTo(SyncMode.async);
@@ -136,7 +133,6 @@ class RegionConfigTest {
         assertThat(c.keyring().authenticate("anything")).isEmpty();
         // The page's defaults are these declarations (ConfigurationDocTest keeps the page equal to them).
         assertThat(ConfigurationDoc.render())
-                .contains("| `wal_partitions` | int | `3` |")
                 .contains("| `store_max_entries` | long | `1000000` |")
                 .contains("| `http_port` | int | `8080` |")
                 .contains("| `work_dir` | string | required |");
@@ -161,7 +157,6 @@ class RegionConfigTest {
             "bootstrap_servers: '' = bootstrap_servers: must not be blank",
             "wal_replication_factor: 0 = wal_replication_factor: must be -1 or 1..32767, got 0",
             "wal_min_insync_replicas: 0 = wal_min_insync_replicas: must be -1 or 1..32767, got 0",
-            "wal_partitions: 0 = wal_partitions: must be >= 1, got 0",
             "max_clock_skew_ms: 0 = max_clock_skew_ms: must be >= 1, got 0",
             "sync_mode: eventually = sync_mode: must be one of async, semi-sync, sync, got 'eventually'",
             "sync_timeout_ms: soon = sync_timeout_ms: must be an integer, got 'soon'",
@@ -198,6 +193,9 @@ class RegionConfigTest {
     void anUnknownOrMissingKeyIsRefusedByName() throws Exception {
         assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "max_clock_skew: 1000\n"), Map.of()))
                 .hasMessageStartingWith("max_clock_skew: unknown key");
+        // The partition count is the deployment's (the topology file), never one region's.
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "wal_partitions: 6\n"), Map.of()))
+                .hasMessageStartingWith("wal_partitions: unknown key");
         assertThatThrownBy(() -> RegionConfig.load(yaml("region: us-west\nbootstrap_servers: k:9092\n"), Map.of()))
                 .hasMessageStartingWith("work_dir: missing");
         assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "region: eu-central\n"), Map.of()))

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.MemorySource;
 import dev.maia.schemas.avro.MemoryType;
+import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Relation;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.wal.AvroClasses;
+import dev.maia.schemas.wal.WalEntries;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,27 +19,29 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Turns MAIA's JSON write bodies into {@link Memory} records, refusing anything out of shape or over
- * the limits with the field it concerns. Nothing is written before this has passed. Public because
- * every way into the WAL (the HTTP API, {@code maia produce --via kafka}) must apply the same rules.
+ * Memories as the write sequence sees them: MAIA's JSON write bodies become {@link Memory} records,
+ * refusing anything out of shape or over the limits with the field it concerns (nothing is written
+ * before this has passed), and a change becomes its WAL entry. Public because every way into the WAL
+ * ({@code maia produce --via kafka}, the sizes {@code maia bench} generates) must apply the same rules.
  */
-public final class MemoryRequests {
+public final class MemoryRequests extends ResourceKind<Memory> {
     static {
         AvroClasses.trust();
     }
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]+");
-
     private final WriteLimits limits;
+    private final ResourceIds ids;
 
     public MemoryRequests(WriteLimits limits) {
+        super(ResourceType.memory, "memories", Memory.class);
         this.limits = limits;
+        this.ids = new ResourceIds(limits);
     }
 
     /** A new memory from a {@code POST /v1/memories} body; MAIA's defaults fill what is absent. */
+    @Override
     public Memory create(JsonNode body, String id, Instant now) {
         Memory.Builder m = Memory.newBuilder()
                 .setId(id)
@@ -49,7 +55,8 @@ public final class MemoryRequests {
     }
 
     /** The current memory with only the fields given in a {@code PUT} body changed. */
-    Memory update(JsonNode body, Memory current, Instant now) {
+    @Override
+    public Memory update(JsonNode body, Memory current, Instant now) {
         Memory.Builder m = Memory.newBuilder(current).setUpdatedAt(now);
         if (body.has("namespace")) {
             m.setNamespace(requiredString(body, "namespace", limits.maxIdLength() * 2));
@@ -61,12 +68,16 @@ public final class MemoryRequests {
         return m.build();
     }
 
-    /** Client-chosen ids must be safe in keys and URLs. */
-    String validateId(String id) {
-        if (id == null || id.isEmpty() || id.length() > limits.maxIdLength() || !ID.matcher(id).matches()) {
-            throw ApiException.invalidInput("id", "id must match [A-Za-z0-9_-]{1," + limits.maxIdLength() + "}");
-        }
-        return id;
+    @Override
+    public WALEntry entry(Operation op, String tenant, String id, Memory data, WALEntry current, long hlc, String region, long epoch) {
+        // A delete carries no memory; its entry still names the namespace the memory was in.
+        String namespace = data != null ? data.getNamespace() : current.getNamespace();
+        return WalEntries.memoryChange(op, tenant, id, namespace, data, hlc, region, epoch);
+    }
+
+    @Override
+    public Map<String, Object> toJson(Memory resource) {
+        return MemoryJson.toJson(resource);
     }
 
     private void applyOptional(JsonNode body, Memory.Builder m) {
@@ -113,18 +124,6 @@ public final class MemoryRequests {
             deepest = Math.max(deepest, depth(child));
         }
         return node.isContainerNode() ? deepest + 1 : 0;
-    }
-
-    /** A client-chosen id from a create body, or a new ULID. */
-    public String idFor(JsonNode body) {
-        JsonNode id = body.get("id");
-        if (id == null || id.isNull()) {
-            return dev.maia.schemas.wal.Ulid.next();
-        }
-        if (!id.isTextual()) {
-            throw ApiException.invalidInput("id", "id must be a string");
-        }
-        return validateId(id.asText());
     }
 
     static boolean present(JsonNode body, String field) {
@@ -202,7 +201,7 @@ public final class MemoryRequests {
                     || (r.has("weight") && !r.get("weight").isNumber())) {
                 throw ApiException.invalidInput("relations", "each relation needs target_id and relation strings and an optional numeric weight");
             }
-            out.add(Relation.newBuilder().setTargetId(validateId(r.get("target_id").asText()))
+            out.add(Relation.newBuilder().setTargetId(ids.validate(r.get("target_id").asText()))
                     .setRelation(r.get("relation").asText()).setWeight(r.path("weight").asDouble(1.0)).build());
         }
         return out;

@@ -2,15 +2,24 @@ package dev.maia.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.Namespace;
+import dev.maia.schemas.avro.Operation;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.json.MemoryJson;
+import dev.maia.schemas.json.NamespaceJson;
 import dev.maia.schemas.wal.AvroClasses;
+import dev.maia.schemas.wal.WalEntries;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 
-/** Turns MAIA's namespace write bodies into {@link Namespace} records, refusing what is out of shape. */
-final class NamespaceRequests {
+/**
+ * Namespaces as the write sequence sees them: MAIA's namespace write bodies become {@link Namespace}
+ * records, refusing what is out of shape, and a change becomes its WAL entry.
+ */
+final class NamespaceRequests extends ResourceKind<Namespace> {
     static {
         AvroClasses.trust();
     }
@@ -18,10 +27,12 @@ final class NamespaceRequests {
     private final WriteLimits limits;
 
     NamespaceRequests(WriteLimits limits) {
+        super(ResourceType.namespace, "namespaces", Namespace.class);
         this.limits = limits;
     }
 
-    Namespace create(JsonNode body, String id, Instant now) {
+    @Override
+    public Namespace create(JsonNode body, String id, Instant now) {
         Namespace.Builder n = Namespace.newBuilder().setId(id)
                 .setName(MemoryRequests.requiredString(body, "name", limits.maxIdLength() * 2))
                 .setCreatedAt(now).setUpdatedAt(now);
@@ -29,13 +40,25 @@ final class NamespaceRequests {
         return n.build();
     }
 
-    Namespace update(JsonNode body, Namespace current, Instant now) {
+    @Override
+    public Namespace update(JsonNode body, Namespace current, Instant now) {
         Namespace.Builder n = Namespace.newBuilder(current).setUpdatedAt(now);
         if (body.has("name")) {
             n.setName(MemoryRequests.requiredString(body, "name", limits.maxIdLength() * 2));
         }
         applyOptional(body, n);
         return n.build();
+    }
+
+    @Override
+    public WALEntry entry(Operation op, String tenant, String id, Namespace data, WALEntry current, long hlc, String region,
+                         long epoch) {
+        return WalEntries.namespaceChange(op, tenant, id, data, hlc, region, epoch);
+    }
+
+    @Override
+    public Map<String, Object> toJson(Namespace resource) {
+        return NamespaceJson.toJson(resource);
     }
 
     private void applyOptional(JsonNode body, Namespace.Builder n) {

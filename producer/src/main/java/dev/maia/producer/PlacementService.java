@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * by appending to {@code maia.placement} with the next epoch. A tenant without a placement gets the
  * default on its first write: single, in the region that first sees it.
  */
-public final class PlacementService {
+public final class PlacementService implements PlacementSource {
     private static final Logger log = LoggerFactory.getLogger(PlacementService.class);
 
     private final String region;
@@ -36,15 +37,16 @@ public final class PlacementService {
         this.writer = writer;
     }
 
+    @Override
     public Optional<Placement> get(String tenant) {
         return view.get(tenant);
     }
 
     public List<Placement> all() {
-        return view.all().values().stream().sorted(java.util.Comparator.comparing(Placement::getTenantId)).toList();
+        return view.all().values().stream().sorted(Comparator.comparing(Placement::getTenantId)).toList();
     }
 
-    /** The tenant's placement, created as the default (single, here) if it has none yet. */
+    @Override
     public synchronized Placement forWrite(String tenant) throws InterruptedException {
         Optional<Placement> existing = view.get(tenant);
         if (existing.isPresent()) {
@@ -78,7 +80,7 @@ public final class PlacementService {
         return p;
     }
 
-    /** The HTTP endpoint of a region, for redirects. */
+    @Override
     public Optional<String> endpoint(String regionName) {
         return topology.region(regionName).map(r -> r.endpoint());
     }

@@ -4,7 +4,6 @@ import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.placement.Placements;
-import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.wal.PositionToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,13 +36,13 @@ final class ReplicationWait {
     }
 
     private final String region;
-    private final PositionsView positions;
+    private final AppliedPositions positions;
     private final SyncMode deploymentMode;
     private final long timeoutMs;
     private final boolean degrade;
     private final MeterRegistry registry;
 
-    ReplicationWait(String region, PositionsView positions, WriteConfig config, MeterRegistry registry) {
+    ReplicationWait(String region, AppliedPositions positions, WriteConfig config, MeterRegistry registry) {
         this.region = region;
         this.positions = positions;
         this.deploymentMode = config.syncMode();

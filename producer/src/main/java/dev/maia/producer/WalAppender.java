@@ -24,19 +24,22 @@ import java.util.concurrent.Future;
  * Appends WAL entries to the tenant's log: idempotent producer, {@code acks=all}, key = resource id so
  * that every change of one resource stays in one partition, in order. An append is acknowledged only
  * when Kafka has it on every in-sync replica. Batches go through a second, transactional producer so
- * that readers (read_committed) see all of a batch or none of it.
+ * that readers (read_committed) see all of a batch or none of it. A tenant's log is created by
+ * {@link WalTopicProvisioner}, never by the broker's auto-creation.
  */
-public final class WalAppender implements AutoCloseable {
+public final class WalAppender implements WalLog, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private KafkaProducer<String, byte[]> transactional;
     private final String bootstrapServers;
     private final WalCodec codec;
     private final String region;
+    private final WalTopicProvisioner topics;
 
-    public WalAppender(String bootstrapServers, String region, WalCodec codec) {
+    public WalAppender(String bootstrapServers, String region, WalCodec codec, WalTopicProvisioner topics) {
         this.bootstrapServers = bootstrapServers;
         this.region = region;
         this.codec = codec;
+        this.topics = topics;
         this.producer = new KafkaProducer<>(settings(bootstrapServers, "maia-wal-" + region), new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -68,7 +71,13 @@ public final class WalAppender implements AutoCloseable {
         return p;
     }
 
+    @Override
+    public void ensureLog(String tenantId) throws InterruptedException {
+        topics.ensure(tenantId);
+    }
+
     /** Encodes (stamping the checksum) and appends; completes with the entry's position once acknowledged. */
+    @Override
     public CompletableFuture<PositionToken> append(WALEntry entry) {
         CompletableFuture<PositionToken> result = new CompletableFuture<>();
         producer.send(record(entry), (RecordMetadata meta, Exception error) -> {
@@ -82,6 +91,7 @@ public final class WalAppender implements AutoCloseable {
     }
 
     /** Appends all entries in one transaction: every one is committed, or none is. */
+    @Override
     public synchronized List<PositionToken> appendAll(List<WALEntry> entries) throws ExecutionException, InterruptedException {
         KafkaProducer<String, byte[]> transactional = transactional();
         transactional.beginTransaction();

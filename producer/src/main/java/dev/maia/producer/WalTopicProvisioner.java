@@ -40,11 +40,6 @@ public final class WalTopicProvisioner {
         this.replication = replication;
     }
 
-    /** With the cluster's {@code min.insync.replicas}: for tools that know only a replication factor. */
-    public WalTopicProvisioner(Admin admin, int partitions, short replicationFactor) {
-        this(admin, partitions, new TopicReplication(replicationFactor, TopicReplication.CLUSTER_DEFAULT));
-    }
-
     /**
      * Creates the tenant's log if missing (an existing log must have the deployment's partition count) and
      * returns once every partition's leader serves it.
@@ -92,7 +87,7 @@ public final class WalTopicProvisioner {
         try {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             if (d.partitions().size() != partitions) {
-                throw new IllegalStateException(topic + " has " + d.partitions().size() + " partitions, but " + WriteConfig.WAL_PARTITIONS + " is "
+                throw new IllegalStateException(topic + " has " + d.partitions().size() + " partitions, but the topology's wal_partitions is "
                         + partitions + ": resources would map to different partitions in different regions");
             }
         } catch (ExecutionException | TimeoutException e) {

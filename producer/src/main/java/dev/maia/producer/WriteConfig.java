@@ -15,10 +15,10 @@ import java.util.Map;
 /**
  * Everything the write path of one region needs: the keys it declares (below) and the ones every
  * service shares ({@link ServiceConfig}), validated at construction with errors that start with the key.
- * {@code sync_mode} is the deployment's; a tenant's placement may override it.
+ * {@code sync_mode} is the deployment's; a tenant's placement may override it. The WAL's partition
+ * count is not a region's setting but the deployment's: {@code wal_partitions} of the topology file.
  */
 public final class WriteConfig extends ServiceConfig {
-    public static final String WAL_PARTITIONS = "wal_partitions";
     public static final String MAX_CLOCK_SKEW_MS = "max_clock_skew_ms";
     public static final String SYNC_MODE = "sync_mode";
     public static final String SYNC_TIMEOUT_MS = "sync_timeout_ms";
@@ -27,9 +27,6 @@ public final class WriteConfig extends ServiceConfig {
     private static final List<String> SYNC_MODES = Arrays.stream(SyncMode.values()).map(Placements::syncModeName).toList();
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef(ServiceConfig.CONFIG_DEF)
-            .define(WAL_PARTITIONS, Type.INT, 3, Validators.atLeast(1), Importance.HIGH,
-                    "Partitions of every tenant's WAL topic this region creates. The same in every region of a deployment: "
-                            + "a resource must map to the same partition in every copy.")
             .define(MAX_CLOCK_SKEW_MS, Type.LONG, 10_000L, Validators.atLeast(1), Importance.LOW,
                     "How far ahead of this machine's clock an applied entry's clock may be and still be followed "
                             + "by this region's write clock; further ahead is refused and counted.")
@@ -49,10 +46,6 @@ public final class WriteConfig extends ServiceConfig {
     /** A region with every other key at its default. */
     public static WriteConfig defaults(String region, String bootstrapServers) {
         return new WriteConfig(Map.of(REGION, region, BOOTSTRAP_SERVERS, bootstrapServers));
-    }
-
-    public int walPartitions() {
-        return getInt(WAL_PARTITIONS);
     }
 
     /** Not keys: the limits are the API's contract, the same in every region. */

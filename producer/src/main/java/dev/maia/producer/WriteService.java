@@ -24,8 +24,7 @@ public final class WriteService implements AutoCloseable {
     private final WalAppender appender;
     private final PlacementWriter placementWriter;
     private final PlacementService placements;
-    private final MemoryWriteRoutes memories;
-    private final NamespaceWriteRoutes namespaces;
+    private final WriteApi writeApi;
     private final PlacementAdminRoutes adminRoutes;
     private final HybridLogicalClock clock;
     private final ClockFollower clockFollower;
@@ -38,19 +37,16 @@ public final class WriteService implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         PlacementWriter.ensureTopic(admin, config.topicReplication());
         this.placementWriter = new PlacementWriter(config.bootstrapServers());
-        this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec);
+        this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec,
+                new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
         this.placements = new PlacementService(config.region(), topology, view, placementWriter);
-        WalTopicProvisioner topics = new WalTopicProvisioner(admin, config.walPartitions(), config.topicReplication());
-        WalWriter writer = new WalWriter(config.region(), placements, topics, appender, clock, registry,
-                new ReplicationWait(config.region(), positions, config, registry));
-        this.memories = new MemoryWriteRoutes(config.region(), writer, state, config.limits());
-        this.namespaces = new NamespaceWriteRoutes(config.region(), writer, state, config.limits());
+        this.writeApi = new WriteApi(config.region(), placements, appender, state, clock,
+                new ReplicationWait(config.region(), positions::await, config, registry), registry, config.limits());
         this.adminRoutes = new PlacementAdminRoutes(placements);
     }
 
     public void mount(Routes router) {
-        memories.mount(router);
-        namespaces.mount(router);
+        writeApi.mount(router);
         adminRoutes.mount(router);
     }
 

@@ -3,6 +3,7 @@ package dev.maia.cli.bench;
 import dev.maia.cli.MaiaClient;
 import dev.maia.cli.RegionNodes;
 import dev.maia.cli.Teardown;
+import dev.maia.cli.produce.KafkaProduceSink;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.schemas.http.Json;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -88,6 +90,11 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
 
     RegionSpec region(String name) {
         return nodes.topology().requireRegion(name);
+    }
+
+    /** The producer library's path into a region, with the deployment's partition count. */
+    KafkaProduceSink kafkaSink(RegionSpec region) throws InterruptedException, TimeoutException {
+        return KafkaProduceSink.open(region, nodes.topology().walPartitions(), Optional.empty());
     }
 
     String endpoint(String region) {

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +38,7 @@ record CatchupScenario(BenchStack stack, long missed, int contentSize) {
         RegionSpec primary = stack.region(PRIMARY);
         RegionSpec follower = stack.region(FOLLOWER);
         String mirrored = PRIMARY + "." + WalTopics.wal(T_CATCHUP);
-        try (KafkaProduceSink sink = KafkaProduceSink.open(primary, Optional.empty())) {
+        try (KafkaProduceSink sink = stack.kafkaSink(primary)) {
             sink.requireWritable(List.of(T_CATCHUP), Duration.ofSeconds(30));
             BenchWrites.writeAll(sink, new BenchMemories(WARMUP, contentSize, T_CATCHUP, false), 0, "catch-up warm-up");
             stack.awaitApplied(FOLLOWER, T_CATCHUP, WARMUP);

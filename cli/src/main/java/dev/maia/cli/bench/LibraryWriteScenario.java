@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static dev.maia.cli.bench.BenchStack.PRIMARY;
@@ -63,7 +62,7 @@ record LibraryWriteScenario(BenchStack stack, long records, int contentSize, int
         }
         progress.say("producer: MAIA producer library (maia produce --via kafka), %d WAL entries of %d B ...", records, valueSize);
         ProduceStats lib;
-        try (KafkaProduceSink sink = KafkaProduceSink.open(primary, Optional.empty())) {
+        try (KafkaProduceSink sink = stack.kafkaSink(primary)) {
             sink.requireWritable(List.of(T_PRODUCE), Duration.ofSeconds(30));
             lib = BenchWrites.write(sink, new BenchMemories(records, contentSize, T_PRODUCE, false), 0);
         }

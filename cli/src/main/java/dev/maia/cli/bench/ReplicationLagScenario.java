@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static dev.maia.cli.bench.BenchStack.FOLLOWER;
@@ -34,7 +33,7 @@ record ReplicationLagScenario(BenchStack stack, double rate, double seconds, int
         RegionSpec primary = stack.region(PRIMARY);
         RegionSpec follower = stack.region(FOLLOWER);
         long n = Math.max(1, Math.round(rate * seconds));
-        try (KafkaProduceSink base = KafkaProduceSink.open(primary, Optional.empty())) {
+        try (KafkaProduceSink base = stack.kafkaSink(primary)) {
             base.requireWritable(List.of(T_LAG), Duration.ofSeconds(30));
             long warm = Math.max(50, Math.round(rate));
             progress.say("lag: warm-up, %d writes until %s applies them (MirrorMaker 2 picks up the new topic) ...", warm, FOLLOWER);

@@ -1,28 +1,30 @@
 package dev.maia.cli.produce;
 
-import dev.maia.producer.MemoryRequests;
-import dev.maia.producer.WalAppender;
-import dev.maia.producer.WriteLimits;
-import dev.maia.schemas.http.ApiException;
-import dev.maia.producer.WalTopicProvisioner;
-import dev.maia.producer.WriteConfig;
-import dev.maia.schemas.avro.Memory;
-import dev.maia.schemas.avro.Operation;
-import dev.maia.schemas.avro.Placement;
-import dev.maia.schemas.avro.WALEntry;
+import dev.maia.control.config.TopicReplication;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.producer.MemoryRequests;
+import dev.maia.producer.OwnWrites;
+import dev.maia.producer.ResourceChanges;
+import dev.maia.producer.WalAppender;
+import dev.maia.producer.WalTopicProvisioner;
+import dev.maia.producer.WriteLimits;
+import dev.maia.schemas.avro.Memory;
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.RegionSpec;
+import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalCodecs;
-import dev.maia.schemas.wal.WalEntries;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,40 +35,60 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code --via kafka}: builds WAL entries of memory creates and appends them with the producer library
- * ({@link WalAppender}: idempotent, {@code acks=all}) to the region's cluster, skipping the HTTP hop.
- * It keeps the write path's one hard rule: nothing is appended for a tenant whose primary is not this
- * region, so it reads the placements first (as the region does) and checks every record against them.
+ * {@code --via kafka}: builds WAL entries of memory creates with the write path's own step
+ * ({@link ResourceChanges}: the same validation, ids, clock and entries as {@code POST /v1/memories}) and
+ * appends them with the producer library ({@link WalAppender}: idempotent, {@code acks=all}) to the
+ * region's cluster, skipping the HTTP hop. It keeps the write path's one hard rule: nothing is appended
+ * for a tenant whose primary is not this region, so it reads the placements first (as the region does)
+ * and checks every record against them.
  */
 public final class KafkaProduceSink implements ProduceSink {
     private static final Logger log = LoggerFactory.getLogger(KafkaProduceSink.class);
     /** Enough to keep the producer's batches full; bounded so Ctrl-C has little left to wait for. */
     static final int MAX_IN_FLIGHT = 2000;
 
+    /**
+     * The current state this sink builds on: none. It has no region store to read and only creates, so
+     * every create is built as the first change of its resource (a client-chosen id that exists already
+     * is not refused here; the ordering rule decides between the two creates where they are applied).
+     */
+    private static final CurrentState NO_STORE = new CurrentState() {
+        @Override
+        public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) {
+            return true;
+        }
+    };
+
     private final String region;
     private final PlacementView placements;
     private final Admin admin;
-    private final WalTopicProvisioner topics;
     private final WalCodec codec;
-    /** The same rules as the HTTP API: going straight to Kafka must not bypass them. */
-    private static final MemoryRequests REQUESTS = new MemoryRequests(WriteLimits.DEFAULTS);
-
     private final WalAppender appender;
-    // Creates of fresh ids order after nothing, so a run's own clock is enough; it still never goes backwards.
-    private final HybridLogicalClock clock = new HybridLogicalClock();
+    private final ResourceChanges<Memory> creates;
 
     private KafkaProduceSink(RegionSpec region, PlacementView placements, Admin admin, WalCodec codec, WalAppender appender) {
         this.region = region.name();
         this.placements = placements;
         this.admin = admin;
-        WriteConfig deployment = WriteConfig.defaults(region.name(), region.bootstrapServers());
-        this.topics = new WalTopicProvisioner(admin, deployment.walPartitions(), deployment.walReplicationFactor());
         this.codec = codec;
         this.appender = appender;
+        // A run's own clock is enough: its creates order after nothing it could read. Its appends are never
+        // read back here, so it has no own writes to wait for.
+        this.creates = new ResourceChanges<>(region.name(), new MemoryRequests(WriteLimits.DEFAULTS), NO_STORE,
+                new OwnWrites(region.name()), new HybridLogicalClock(), WriteLimits.DEFAULTS);
     }
 
-    /** Connects to the region's cluster and loads every placement before anything can be written. */
-    public static KafkaProduceSink open(RegionSpec region, Optional<String> schemaRegistryUrl) throws InterruptedException, TimeoutException {
+    /**
+     * Connects to the region's cluster and loads every placement before anything can be written. A tenant's
+     * log it creates gets {@code walPartitions}, the deployment's ({@link Topology#walPartitions()}).
+     */
+    public static KafkaProduceSink open(RegionSpec region, int walPartitions, Optional<String> schemaRegistryUrl)
+            throws InterruptedException, TimeoutException {
         PlacementView view = new PlacementView(region.bootstrapServers(), region.name());
         WalCodec codec = null;
         Admin admin = null;
@@ -74,8 +96,11 @@ public final class KafkaProduceSink implements ProduceSink {
             view.start(Duration.ofSeconds(30));
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, region.bootstrapServers()));
             codec = WalCodecs.forRegistry(schemaRegistryUrl);
+            // The partition count is the deployment's; replication is the cluster's own default, as a region
+            // process configured with the defaults would create the log.
             // Single appends only: the region's transactional (batch) producer identity is never taken.
-            WalAppender appender = new WalAppender(region.bootstrapServers(), region.name(), codec);
+            WalAppender appender = new WalAppender(region.bootstrapServers(), region.name(), codec,
+                    new WalTopicProvisioner(admin, walPartitions, TopicReplication.CLUSTER_DEFAULTS));
             return new KafkaProduceSink(region, view, admin, codec, appender);
         } catch (InterruptedException | TimeoutException | RuntimeException e) {
             view.close();
@@ -138,16 +163,12 @@ public final class KafkaProduceSink implements ProduceSink {
         }
         WALEntry entry;
         try {
-            String id = REQUESTS.idFor(record.body());
-            long hlc = clock.now();
-            Memory memory = REQUESTS.create(record.body(), id, Instant.ofEpochMilli(HybridLogicalClock.millis(hlc)));
-            entry = WalEntries.memoryChange(Operation.CREATE, tenant, memory.getId(), memory.getNamespace(), memory, hlc,
-                    region, placement.get().getEpoch());
+            entry = creates.prepareCreate(tenant, record.body()).entry(placement.get());
         } catch (ApiException e) {
             return done(SendResult.failed("invalid_input", e.getMessage()));
         }
         try {
-            topics.ensure(tenant);
+            appender.ensureLog(tenant);
         } catch (IllegalStateException e) {
             return done(SendResult.failed("wal_topic", e.getMessage()));
         }

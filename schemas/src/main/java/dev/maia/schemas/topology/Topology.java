@@ -11,22 +11,29 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The regions of a deployment, as one YAML file that {@code maia demo --topology-out} writes and every
- * other command reads with {@code --topology}.
+ * other command reads with {@code --topology}. {@code wal_partitions} is the partition count of every
+ * tenant's WAL topic in every region: it must be the same everywhere, so that a resource maps to the same
+ * partition in every copy of its log; a tool that creates a log itself ({@code maia produce --via kafka})
+ * takes it from here.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Topology(
         @JsonProperty("regions") List<RegionSpec> regions,
         @JsonProperty("admin_key") String adminKey,
-        @JsonProperty("tenant_keys") Map<String, String> tenantKeys) {
+        @JsonProperty("tenant_keys") Map<String, String> tenantKeys,
+        @JsonProperty("wal_partitions") Integer walPartitions) {
+
+    /** What a region uses when its configuration does not say. */
+    public static final int DEFAULT_WAL_PARTITIONS = 3;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -36,7 +43,16 @@ public record Topology(
     public Topology {
         regions = regions == null ? List.of() : List.copyOf(regions);
         tenantKeys = tenantKeys == null ? Map.of() : Map.copyOf(tenantKeys);
+        walPartitions = walPartitions == null ? DEFAULT_WAL_PARTITIONS : walPartitions;
         validate(regions);
+        if (walPartitions < 1) {
+            throw new TopologyException("wal_partitions: must be >= 1, got " + walPartitions);
+        }
+    }
+
+    /** A deployment whose regions use the default partition count. */
+    public Topology(List<RegionSpec> regions, String adminKey, Map<String, String> tenantKeys) {
+        this(regions, adminKey, tenantKeys, null);
     }
 
     public Topology(List<RegionSpec> regions) {
@@ -88,7 +104,6 @@ public record Topology(
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         YAML.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

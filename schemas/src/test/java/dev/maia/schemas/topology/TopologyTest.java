@@ -1,0 +1,52 @@
+package dev.maia.schemas.topology;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TopologyTest {
+    private static final String REGIONS = """
+            regions:
+            - name: us-west
+              bootstrap_servers: localhost:9092
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Topology load(String yaml) throws IOException {
+        Path file = dir.resolve("topology.yaml");
+        Files.writeString(file, yaml);
+        return Topology.load(file);
+    }
+
+    @Test
+    void walPartitionsDefaultsToThreeAndIsReadWhenGiven() throws IOException {
+        assertThat(load(REGIONS).walPartitions()).isEqualTo(3);
+        assertThat(load(REGIONS + "wal_partitions: 6\n").walPartitions()).isEqualTo(6);
+    }
+
+    @Test
+    void walPartitionsBelowOneIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> load(REGIONS + "wal_partitions: 0\n"))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("wal_partitions: must be >= 1, got 0");
+    }
+
+    @Test
+    void aWrittenTopologyCarriesItsPartitionCount() throws IOException {
+        Path file = dir.resolve("out.yaml");
+        new Topology(List.of(new RegionSpec("us-west", "localhost:9092", "http://127.0.0.1:8080")), "ak", Map.of("acme", "tk"))
+                .write(file);
+        assertThat(Files.readString(file)).contains("wal_partitions: 3");
+        assertThat(Topology.load(file).walPartitions()).isEqualTo(3);
+    }
+}
