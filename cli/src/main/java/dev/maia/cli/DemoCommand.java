@@ -3,6 +3,10 @@ package dev.maia.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.cli.verify.RegionPlacements;
+import dev.maia.cli.verify.StateVerifier;
+import dev.maia.cli.verify.TenantVerdict;
+import dev.maia.cli.verify.VerifyReport;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.Command;
@@ -48,10 +52,14 @@ final class DemoCommand implements Callable<Integer> {
             new DemoTenant("globex", "replicated", "eu-central", List.of("us-west")),
             new DemoTenant("initech", "single", "ap-tokyo", List.of()));
 
+    /** How long the closing verification may wait for the holders of a tenant to reach one vector. */
+    private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(60);
+
     @Option(names = "--writes", description = "write N memories, then wait for them (default: write continuously until Ctrl-C)")
     Integer writes;
 
-    @Option(names = "--exit-when-converged", description = "exit once every region holds every write (0) or --timeout passes (1)")
+    @Option(names = "--exit-when-converged", description = "exit once every region holds every write and maia verify finds "
+            + "every tenant equal (0), or not (1)")
     boolean exitWhenConverged;
 
     @Option(names = "--json", description = "print the summary as JSON on stdout; progress goes to stderr")
@@ -135,18 +143,32 @@ final class DemoCommand implements Callable<Integer> {
         }
         boolean converged = status.values().stream().allMatch(DemoRun.RegionStatus::converged);
         printTable(status);
+        progress.printf("demo: %s in %.2f s%n", converged ? "converged" : "NOT converged",
+                converged ? run.secondsToConverge() : (double) timeoutSeconds);
+        List<TenantVerdict> verdicts = converged ? verify(nodes) : List.of();
+        boolean verified = converged && VerifyReport.allEqual(verdicts);
         if (json) {
-            System.out.println(Json.write(summary(run, status, converged)));
-        } else {
-            progress.printf("demo: %s in %.2f s%n", converged ? "converged" : "NOT converged",
-                    converged ? run.secondsToConverge() : (double) timeoutSeconds);
+            Map<String, Object> summary = summary(run, status, converged);
+            summary.put("verified", verified);
+            summary.put("verification", VerifyReport.toJson(verdicts));
+            System.out.println(Json.write(summary));
         }
         if (exitWhenConverged) {
-            return converged ? 0 : 1;
+            return verified ? 0 : 1;
         }
         progress.println("demo: running until Ctrl-C");
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /** What {@code maia verify} checks: every holder of every tenant at one position vector, with one digest. */
+    private List<TenantVerdict> verify(RegionNodes nodes) throws InterruptedException {
+        progress.println("demo: verifying each tenant's state in every region that holds it (as maia verify does) ...");
+        MaiaClient client = new MaiaClient();
+        List<TenantVerdict> verdicts = new StateVerifier(nodes.topology(), client)
+                .verify(RegionPlacements.fetch(nodes.topology(), client), VERIFY_TIMEOUT);
+        VerifyReport.printTable(progress, verdicts);
+        return verdicts;
     }
 
     private int continuous(RegionNodes nodes, DemoRun run, Teardown teardown) throws Exception {

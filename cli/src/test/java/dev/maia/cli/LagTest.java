@@ -1,12 +1,8 @@
 package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.maia.schemas.http.Json;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,18 +19,8 @@ class LagTest extends RegionsTest {
     private static LagRun lag(Path topology, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("lag", "--topology", topology.toString(), "--json"));
         args.addAll(List.of(extra));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        synchronized (LagTest.class) {
-            System.setOut(new PrintStream(out, true));
-            try {
-                exit = new CommandLine(new MaiaCommand()).execute(args.toArray(String[]::new));
-            } finally {
-                System.setOut(original);
-            }
-        }
-        return new LagRun(exit, Json.MAPPER.readTree(out.toString()));
+        TestStack.CommandRun run = TestStack.maia(args.toArray(String[]::new));
+        return new LagRun(run.exit(), run.json());
     }
 
     private static JsonNode row(JsonNode rows, String region, String tenant, String origin) {
@@ -49,8 +35,7 @@ class LagTest extends RegionsTest {
 
     @Test
     void lagGrowsWhileMirrorMakerIsDownAndReturnsToZeroAfter() throws Exception {
-        Path topology = Files.createTempFile("maia-topology", ".yaml");
-        nodes.topology().write(topology);
+        Path topology = TestStack.topologyFile();
         TestStack.Tenant busy = TestStack.tenant();
         TestStack.Tenant quiet = TestStack.tenant();
         TestStack.place(busy.id(), "global", "us-west");

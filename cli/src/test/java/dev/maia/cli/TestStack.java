@@ -15,7 +15,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,6 +212,37 @@ final class TestStack {
     /** How many WAL entries of the tenant the region has applied since its process started. */
     static double applied(String region, String tenant) {
         return count(region, "maia.apply.applied", tenant);
+    }
+
+    // ---- the maia command ----------------------------------------------------------------------
+
+    /** What a {@code maia} command printed on stdout, and its exit code. */
+    record CommandRun(int exit, String out) {
+        JsonNode json() throws Exception {
+            return Json.MAPPER.readTree(out);
+        }
+    }
+
+    /** Runs a {@code maia} command in this JVM, as the launcher would, capturing what it prints. */
+    static CommandRun maia(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        // System.out is one for the whole JVM: one command at a time.
+        synchronized (TestStack.class) {
+            System.setOut(new PrintStream(out, true));
+            try {
+                return new CommandRun(new CommandLine(new MaiaCommand()).execute(args), out.toString());
+            } finally {
+                System.setOut(original);
+            }
+        }
+    }
+
+    /** The stack's topology in a file, as {@code --topology} reads it. */
+    static Path topologyFile() throws Exception {
+        Path file = Files.createTempFile("maia-topology", ".yaml");
+        nodes().topology().write(file);
+        return file;
     }
 
     // ---- Kafka ---------------------------------------------------------------------------------

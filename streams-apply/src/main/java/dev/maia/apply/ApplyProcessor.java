@@ -79,22 +79,30 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
             metrics.notHeld(tenant, origin);
             return;
         }
-        long hlc = 0;
+        // Bracketed, so that a digest never hashes an entry whose position has not moved yet.
+        try (PositionTracker.Applying ignored = positions.applying(tenant)) {
+            long hlc = decodeAndApply(record, meta, tenant, origin);
+            positions.applied(origin, tenant, partition, originOffset, hlc, record.timestamp());
+        }
+    }
+
+    /** Applies a verified entry, or dead-letters it; answers the entry's clock (0 when dead-lettered). */
+    private long decodeAndApply(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin) {
         try {
             WALEntry entry = codec.decode(record.value());
             if (!entry.getTenantId().equals(tenant)) {
                 deadLetter(record, meta, tenant, origin, "tenant_mismatch",
                         "entry of tenant " + entry.getTenantId() + " on the log of " + tenant);
-            } else {
-                hlc = entry.getHlc();
-                applyVerified(entry, record.value(), tenant, origin);
+                return 0;
             }
+            applyVerified(entry, record.value(), tenant, origin);
+            return entry.getHlc();
         } catch (CorruptEntryException e) {
             deadLetter(record, meta, tenant, origin, e.reason(), e.getMessage());
         } catch (EntryTooLargeException e) {
             deadLetter(record, meta, tenant, origin, "entry_too_large", e.getMessage());
         }
-        positions.applied(origin, tenant, partition, originOffset, hlc, record.timestamp());
+        return 0;
     }
 
     private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin) {

@@ -6,6 +6,7 @@ import dev.maia.apply.lag.TenantLag;
 import dev.maia.apply.locality.DataLocalityEnforcer;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.read.AppliedState;
+import dev.maia.apply.read.DigestRoutes;
 import dev.maia.apply.read.ReadRoutes;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
@@ -93,12 +94,13 @@ public final class ApplyService implements AutoCloseable {
         log.info("Apply path of region {} started", region);
     }
 
-    /** The read API (get, list, read-your-writes); only after {@link #start}. */
+    /** The read API (get, list, read-your-writes) and the state digest for verify; only after {@link #start}. */
     public void mount(Routes routes) {
         if (reads == null) {
             throw new IllegalStateException("the apply service of " + config.region() + " is not started");
         }
         reads.mount(routes);
+        new DigestRoutes(config.region(), store, positions).mount(routes);
     }
 
     /** The state the write path reads: current entries, and waiting for an applied position. */

@@ -5,8 +5,12 @@ import dev.maia.apply.store.ReplicaStore;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What this region has applied, per origin region, tenant and partition, in the origin's offsets.
@@ -19,7 +23,22 @@ public final class PositionTracker {
     public record Applied(long offset, long hlc, long timestampMs) {
     }
 
+    /** Brackets the application of one entry; closing it never throws. */
+    public interface Applying extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Something read from a tenant's state, and the tenant's applied vector it belongs to. */
+    public record AtVector<T>(Map<String, Long> vector, T value) {
+    }
+
+    /** Per tenant, how many entries began and finished applying: a reader's check that nothing moved. */
+    private record ApplyCounts(AtomicLong started, AtomicLong finished) {
+    }
+
     private final ReplicaStore store;
+    private final Map<String, ApplyCounts> applyCounts = new ConcurrentHashMap<>();
     private final Map<PositionKey, Applied> latest = new ConcurrentHashMap<>();
     private final Map<PositionKey, Applied> unpublished = new ConcurrentHashMap<>();
     private final Object progress = new Object();
@@ -51,6 +70,52 @@ public final class PositionTracker {
                 progress.notifyAll();
             }
         }
+    }
+
+    /**
+     * Marks an entry of the tenant as being applied (stored, then its position advanced) until the
+     * bracket closes. The entry is stored before its position moves, so a reader that only compared
+     * vectors could hash a state that is already past the vector it reports.
+     */
+    public Applying applying(String tenant) {
+        ApplyCounts counts = counts(tenant);
+        counts.started().incrementAndGet();
+        return () -> counts.finished().incrementAndGet();
+    }
+
+    /**
+     * Reads something of a tenant's state together with the tenant's applied vector
+     * ({@code "<origin>/<partition>"} to offset), or nothing if an entry of the tenant was being applied
+     * meanwhile: a seqlock on the counts of {@link #applying}, and the vector read on both sides.
+     */
+    public <T> Optional<AtVector<T>> readAtOneVector(String tenant, Supplier<T> read) {
+        ApplyCounts counts = counts(tenant);
+        // Started before finished: a writer that begins in between shows as a changed start count below.
+        long started = counts.started().get();
+        if (counts.finished().get() != started) {
+            return Optional.empty();
+        }
+        Map<String, Long> before = vector(tenant);
+        T value = read.get();
+        if (counts.started().get() != started || !vector(tenant).equals(before)) {
+            return Optional.empty();
+        }
+        return Optional.of(new AtVector<>(before, value));
+    }
+
+    private ApplyCounts counts(String tenant) {
+        return applyCounts.computeIfAbsent(tenant, t -> new ApplyCounts(new AtomicLong(), new AtomicLong()));
+    }
+
+    /** The tenant's applied offsets, {@code "<origin>/<partition>"} to offset, sorted. */
+    public Map<String, Long> vector(String tenant) {
+        Map<String, Long> out = new TreeMap<>();
+        latest.forEach((k, a) -> {
+            if (k.tenant().equals(tenant)) {
+                out.put(k.origin() + "/" + k.partition(), a.offset());
+            }
+        });
+        return out;
     }
 
     /** Waits until this region has applied {@code offset} of the partition, at most {@code timeoutMs}. */

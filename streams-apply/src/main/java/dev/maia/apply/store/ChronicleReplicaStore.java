@@ -153,15 +153,24 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public long purgeTenant(String tenantId) {
+    public void forEachEntry(String tenantId, EntryVisitor visitor) {
         String prefix = tenantId + SEP;
-        // Collect first: removing while Chronicle iterates its segments is not supported.
-        List<String> doomed = new ArrayList<>();
-        resources.forEach((k, v) -> {
+        // Entry by entry, so that only this tenant's values are read, not every tenant's.
+        resources.forEachEntry(e -> {
+            String k = e.key().get();
             if (k.startsWith(prefix)) {
-                doomed.add(k);
+                int typeEnd = k.indexOf(SEP, prefix.length());
+                visitor.visit(ResourceType.valueOf(k.substring(prefix.length(), typeEnd)), k.substring(typeEnd + 1),
+                        e.value().get());
             }
         });
+    }
+
+    @Override
+    public long purgeTenant(String tenantId) {
+        // Collect first: removing while Chronicle iterates its segments is not supported.
+        List<String> doomed = new ArrayList<>();
+        forEachEntry(tenantId, (type, id, bytes) -> doomed.add(key(tenantId, type, id)));
         doomed.forEach(resources::remove);
         index.forget(tenantId);
         List<String> positionKeys = new ArrayList<>();

@@ -40,6 +40,18 @@ public interface ReplicaStore extends AutoCloseable {
     /** Every applied position: {@code origin/tenant/partition} to the highest origin offset applied. */
     Map<PositionKey, Long> appliedOffsets();
 
+    /**
+     * Visits every winning entry of a tenant, tombstones included, in no particular order. The visitor
+     * runs while the store holds a segment lock: it must not call back into the store.
+     */
+    void forEachEntry(String tenantId, EntryVisitor visitor);
+
+    /** One winning entry: its resource and its encoded bytes (only valid during the call). */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(ResourceType type, String resourceId, byte[] encodedEntry);
+    }
+
     /** Removes every resource and position of a tenant; answers how many resources were removed. */
     long purgeTenant(String tenantId);
 

@@ -1,0 +1,47 @@
+package dev.maia.cli.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.cli.MaiaClient;
+import dev.maia.schemas.topology.RegionSpec;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One region's answer to {@code GET /admin/tenants/{id}/digest}: its applied vector of the tenant and the
+ * digest of its state at that vector, or why there is none ({@code problem}: {@code unreachable},
+ * {@code state_moving}, {@code error}).
+ */
+public record RegionDigest(String region, Map<String, Long> positions, long resources, String digest,
+                           String problem, String detail) {
+    static final String UNREACHABLE = "unreachable";
+    static final String STATE_MOVING = "state_moving";
+    static final String ERROR = "error";
+
+    boolean answered() {
+        return problem == null;
+    }
+
+    static RegionDigest ask(MaiaClient client, RegionSpec region, String tenant, String adminKey) throws InterruptedException {
+        MaiaClient.Reply reply;
+        try {
+            reply = client.send("GET", region.endpoint() + "/admin/tenants/" + tenant + "/digest", adminKey, null);
+        } catch (IOException e) {
+            return failed(region.name(), UNREACHABLE, e.toString());
+        }
+        JsonNode body = reply.body();
+        if (reply.status() == 200 && body != null) {
+            Map<String, Long> positions = new TreeMap<>();
+            body.path("positions").fields().forEachRemaining(p -> positions.put(p.getKey(), p.getValue().asLong()));
+            return new RegionDigest(region.name(), positions, body.path("resources").asLong(), body.path("digest").asText(), null, null);
+        }
+        String code = body == null ? "" : body.path("code").asText();
+        return failed(region.name(), code.equals("STATE_MOVING") ? STATE_MOVING : ERROR,
+                "HTTP " + reply.status() + (body == null ? "" : " " + body.path("error").asText(code)));
+    }
+
+    static RegionDigest failed(String region, String problem, String detail) {
+        return new RegionDigest(region, Map.of(), 0, null, problem, detail);
+    }
+}
