@@ -1,38 +1,128 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.wal.PositionToken;
+import dev.maia.schemas.wal.WalOrdering;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The writes this region has accepted, per tenant: the last offset it appended to each partition. A
- * change is built on the region's current state only once the region has applied them, so a PUT right
- * after a POST sees the POST.
+ * The current state as the write path must see it: the region's applied state, overlaid with the entries
+ * this region has appended (acknowledged by Kafka) but not yet applied. Without the overlay a write built
+ * right after another one reads the store before the apply path has caught up, so two creates of one id
+ * both find it free and two updates both build on the same old state. With it, the next writer of a
+ * resource sees the previous append at once, and the write path never waits for its own apply.
+ *
+ * <p>An entry leaves the overlay once the region has applied its position (checked when the resource is
+ * read, and by a sweep over all entries whenever the overlay has doubled since the last one), so in a
+ * running region it holds only what the apply path has yet to reach. If the apply path stalls, the
+ * overlay stops growing at {@code capacity} entries: further writes are refused with a retryable 503
+ * {@code APPLY_BEHIND} (nothing is appended) until the apply path catches up. The overlay lives in memory:
+ * after a restart of the process a write reads the store alone.
  */
-public final class OwnWrites {
-    private static final long WAIT_MS = 10_000;
+final class OwnWrites implements CurrentState {
+    static final int DEFAULT_CAPACITY = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(OwnWrites.class);
+    private static final int FIRST_SWEEP = 64;
+
+    private record Key(String tenant, ResourceType type, String id) {
+    }
+
+    private record Pending(WALEntry entry, PositionToken position) {
+    }
 
     private final String region;
-    private final Map<String, Map<Integer, Long>> lastOffsets = new ConcurrentHashMap<>();
+    private final CurrentState applied;
+    private final int capacity;
+    private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
+    private volatile int nextSweep = FIRST_SWEEP;
 
-    public OwnWrites(String region) {
+    OwnWrites(String region, CurrentState applied, int capacity) {
         this.region = region;
+        this.applied = applied;
+        this.capacity = capacity;
     }
 
-    void remember(PositionToken p) {
-        lastOffsets.computeIfAbsent(p.tenant(), t -> new ConcurrentHashMap<>()).merge(p.partition(), p.offset(), Math::max);
+    /**
+     * The resource's entry: this region's own unapplied one if it orders after the applied one (as it will
+     * once applied), the applied one otherwise. The overlay is looked at before the store, so an entry that
+     * is applied in between is found in the store.
+     */
+    @Override
+    public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
+        Key key = new Key(tenantId, type, resourceId);
+        Pending own = pending.get(key);
+        if (own != null && isApplied(own)) {
+            pending.remove(key, own);
+            return applied.current(tenantId, type, resourceId);
+        }
+        Optional<WALEntry> stored = applied.current(tenantId, type, resourceId);
+        if (own == null || stored.filter(s -> !WalOrdering.supersedes(own.entry(), s)).isPresent()) {
+            return stored;
+        }
+        return Optional.of(own.entry());
     }
 
-    /** Waits until {@code state} has applied every write this region accepted for the tenant; 503 if it lags too long. */
-    void await(String tenant, CurrentState state) throws InterruptedException {
-        for (var e : lastOffsets.getOrDefault(tenant, Map.of()).entrySet()) {
-            if (!state.awaitApplied(region, tenant, e.getKey(), e.getValue(), WAIT_MS)) {
-                throw new ApiException(503, "APPLY_BEHIND", "this region has not yet applied its own earlier writes of tenant "
-                        + tenant + " (partition " + e.getKey() + ", offset " + e.getValue() + "); retry", null);
+    @Override
+    public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException {
+        return applied.awaitApplied(origin, tenantId, partition, offset, timeoutMs);
+    }
+
+    /**
+     * Refuses (503, nothing appended) a write of {@code entries} that would take the overlay past its
+     * capacity. While it is full every write sweeps it again: a check per entry, cheap next to a refusal.
+     */
+    void requireRoom(int entries) {
+        if (pending.size() + entries <= capacity) {
+            return;
+        }
+        sweep();
+        if (pending.size() + entries > capacity) {
+            throw new ApiException(503, "APPLY_BEHIND", "region " + region + " has " + pending.size()
+                    + " of its own writes not yet applied (at most " + capacity + "); retry", null);
+        }
+    }
+
+    /** An entry this region appended, acknowledged at {@code position}: the resource's state from now on. */
+    void remember(WALEntry entry, PositionToken position) {
+        pending.put(new Key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId()), new Pending(entry, position));
+        if (pending.size() >= nextSweep) {
+            sweep();
+            if (pending.size() > capacity / 2) {
+                log.warn("Region {} has {} of its own writes not yet applied; at {} it refuses writes until its apply path catches up",
+                        region, pending.size(), capacity);
             }
+        }
+    }
+
+    /** How many entries wait for the apply path. */
+    int size() {
+        return pending.size();
+    }
+
+    private synchronized void sweep() {
+        for (Map.Entry<Key, Pending> e : pending.entrySet()) {
+            if (isApplied(e.getValue())) {
+                pending.remove(e.getKey(), e.getValue());
+            }
+        }
+        nextSweep = Math.max(FIRST_SWEEP, pending.size() * 2);
+    }
+
+    private boolean isApplied(Pending own) {
+        PositionToken p = own.position();
+        try {
+            return applied.awaitApplied(region, p.tenant(), p.partition(), p.offset(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -13,11 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The middle of every write of one kind of resource: wait for the region's own earlier writes, read the
- * resource's current state (409 for a create of a live id, 404 for a change of a missing one), stamp the
- * clock after that state, and build the record and its WAL entry. Nothing is appended here. Public
- * because tools that append straight to Kafka ({@code maia produce --via kafka}) must build their entries
- * the same way.
+ * The middle of every write of one kind of resource: read the resource's current state (409 for a create
+ * of a live id, 404 for a change of a missing one, 412 for a change whose {@code If-Match} names another
+ * version), stamp the clock after that state, and build the record and its WAL entry. Nothing is appended
+ * here. In a region the state read includes the region's own appended but unapplied writes
+ * ({@link OwnWrites}) and the caller holds the resource ({@link ResourceLocks}) until the append is
+ * acknowledged. Public because tools that append straight to Kafka ({@code maia produce --via kafka})
+ * must build their entries the same way.
  *
  * @param <R> the resource's Avro record
  */
@@ -25,16 +27,13 @@ public final class ResourceChanges<R> {
     private final String region;
     private final ResourceKind<R> kind;
     private final CurrentState state;
-    private final OwnWrites ownWrites;
     private final HybridLogicalClock clock;
     private final ResourceIds ids;
 
-    public ResourceChanges(String region, ResourceKind<R> kind, CurrentState state, OwnWrites ownWrites,
-                           HybridLogicalClock clock, WriteLimits limits) {
+    public ResourceChanges(String region, ResourceKind<R> kind, CurrentState state, HybridLogicalClock clock, WriteLimits limits) {
         this.region = region;
         this.kind = kind;
         this.state = state;
-        this.ownWrites = ownWrites;
         this.clock = clock;
         this.ids = new ResourceIds(limits);
     }
@@ -72,12 +71,8 @@ public final class ResourceChanges<R> {
     record Change<R>(R resource, WALEntry entry) {
     }
 
-    public PreparedCreate<R> prepareCreate(String tenant, JsonNode body) throws InterruptedException {
+    public PreparedCreate<R> prepareCreate(String tenant, JsonNode body) {
         String id = ids.idFor(body);
-        if (body.hasNonNull("id")) {
-            // Only a client-chosen id can already exist; a new ULID need not wait for anything.
-            ownWrites.await(tenant, state);
-        }
         Optional<WALEntry> current = state.current(tenant, kind.type(), id);
         if (current.filter(ResourceChanges::isLive).isPresent()) {
             throw new ApiException(409, "ALREADY_EXISTS", kind.type() + " " + id + " already exists", Map.of("field", "id"));
@@ -87,16 +82,25 @@ public final class ResourceChanges<R> {
         return new PreparedCreate<>(this, tenant, id, kind.create(body, id, instant(hlc)), hlc);
     }
 
+    /**
+     * The id a create body chooses, which the caller must hold while the create runs; empty when the body
+     * names none (a new ULID collides with nothing) or one that {@link #prepareCreate} will refuse.
+     */
+    Optional<String> chosenId(JsonNode body) {
+        JsonNode id = body.get("id");
+        return id != null && id.isTextual() ? Optional.of(id.asText()) : Optional.empty();
+    }
+
     /** Only the fields the body gives change; the rest is the current resource's. */
-    Change<R> update(String tenant, String id, JsonNode body, Placement placement) throws InterruptedException {
-        WALEntry current = live(tenant, id);
+    Change<R> update(String tenant, String id, JsonNode body, IfMatch expected, Placement placement) {
+        WALEntry current = live(tenant, id, expected);
         long hlc = stamp(current);
         R resource = kind.update(body, kind.data(current), instant(hlc));
         return new Change<>(resource, kind.entry(Operation.UPDATE, tenant, id, resource, current, hlc, region, placement.getEpoch()));
     }
 
-    Change<R> delete(String tenant, String id, Placement placement) throws InterruptedException {
-        WALEntry current = live(tenant, id);
+    Change<R> delete(String tenant, String id, IfMatch expected, Placement placement) {
+        WALEntry current = live(tenant, id, expected);
         long hlc = stamp(current);
         return new Change<>(null, kind.entry(Operation.DELETE, tenant, id, null, current, hlc, region, placement.getEpoch()));
     }
@@ -110,11 +114,15 @@ public final class ResourceChanges<R> {
         return kind;
     }
 
-    /** The live resource, once this region has applied its own earlier writes of the tenant; 404 otherwise. */
-    private WALEntry live(String tenant, String id) throws InterruptedException {
-        ownWrites.await(tenant, state);
-        return state.current(tenant, kind.type(), id).filter(ResourceChanges::isLive)
+    /**
+     * The live resource (404 otherwise) at a version the client accepts (412 otherwise). A missing resource
+     * is 404 whatever {@code If-Match} says: the answer without the precondition would not be a success.
+     */
+    private WALEntry live(String tenant, String id, IfMatch expected) {
+        WALEntry current = state.current(tenant, kind.type(), id).filter(ResourceChanges::isLive)
                 .orElseThrow(() -> ApiException.notFound(kind.type() + " " + id + " not found"));
+        expected.check(current);
+        return current;
     }
 
     private static boolean isLive(WALEntry entry) {

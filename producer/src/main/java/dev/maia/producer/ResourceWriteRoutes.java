@@ -5,6 +5,7 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Json;
+import dev.maia.schemas.http.ResourceVersion;
 import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.wal.PositionToken;
 
@@ -15,8 +16,9 @@ import java.util.Map;
 
 /**
  * MAIA's write API of one kind of resource ({@code /v1/memories}, {@code /v1/namespaces}): each route
- * reads its path and body, runs the write sequence ({@link ResourceWrites}) and shows the outcome. Every
- * accepted write is one WAL append; nothing is written anywhere else.
+ * reads its path, headers and body, runs the write sequence ({@link ResourceWrites}) and shows the outcome.
+ * Every accepted write is one WAL append; nothing is written anywhere else. A write of one resource
+ * answers its new version as {@code ETag}; an update or delete may carry {@code If-Match} ({@link IfMatch}).
  *
  * @param <R> the resource's Avro record
  */
@@ -45,7 +47,7 @@ final class ResourceWriteRoutes<R> {
     private HttpResponse create(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
         ResourceWrites.Accepted<R> accepted = writes.create(tenant, Json.parseObject(request.body()), request.path());
-        return answer(201, kind.toJson(accepted.resource()), accepted.written());
+        return answer(201, kind.toJson(accepted.resource()), accepted);
     }
 
     private HttpResponse createBatch(HttpRequest request) throws InterruptedException {
@@ -72,26 +74,33 @@ final class ResourceWriteRoutes<R> {
         String tenant = request.tenant();
         String id = writes.validId(request.pathParam("id"));
         JsonNode body = Json.parseObject(request.body());
-        ResourceWrites.Accepted<R> accepted = writes.update(tenant, id, body, request.path());
-        return answer(200, kind.toJson(accepted.resource()), accepted.written());
+        ResourceWrites.Accepted<R> accepted = writes.update(tenant, id, body, ifMatch(request), request.path());
+        return answer(200, kind.toJson(accepted.resource()), accepted);
     }
 
     private HttpResponse delete(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
         String id = writes.validId(request.pathParam("id"));
-        ResourceWrites.Accepted<R> accepted = writes.delete(tenant, id, request.path());
-        return answer(200, Map.of("deleted", true), accepted.written());
+        ResourceWrites.Accepted<R> accepted = writes.delete(tenant, id, ifMatch(request), request.path());
+        return answer(200, Map.of("deleted", true), accepted);
+    }
+
+    private static IfMatch ifMatch(HttpRequest request) {
+        return IfMatch.parse(request.header(ResourceVersion.IF_MATCH_HEADER));
     }
 
     /**
      * The resource with where the write sits ({@code position}, also as {@code X-MAIA-Position} for a
-     * read-your-writes read elsewhere) and, for semi-sync and sync tenants, which replicas had it.
+     * read-your-writes read elsewhere) and, for semi-sync and sync tenants, which replicas had it; its new
+     * version as {@code ETag} (after a delete, the tombstone's).
      */
-    private static HttpResponse answer(int status, Map<String, Object> resource, WalWriter.Written written) {
+    private static HttpResponse answer(int status, Map<String, Object> resource, ResourceWrites.Accepted<?> accepted) {
+        WalWriter.Written written = accepted.written();
         Map<String, Object> out = new LinkedHashMap<>(resource);
         out.put("position", written.position());
         putReplication(out, written);
-        return HttpResponse.json(status, out).withHeader(PositionToken.HEADER, written.position().toHeader());
+        return HttpResponse.json(status, out).withHeader(PositionToken.HEADER, written.position().toHeader())
+                .withHeader(ResourceVersion.ETAG_HEADER, ResourceVersion.etag(accepted.version()));
     }
 
     private static void putReplication(Map<String, Object> out, WalWriter.Written written) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.wal.PositionToken;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,24 +20,49 @@ import java.util.Set;
  * body neither redirects nor gives a new tenant a placement; an update or delete checks the primary
  * first. Nothing is appended before the primary check has passed.
  *
+ * <p>From reading the current state until the append is acknowledged, a write holds its resources
+ * ({@link ResourceLocks}); the state it reads includes the region's acknowledged but unapplied writes
+ * ({@link OwnWrites}). So the primary decides a client-chosen id once, and every change of a resource
+ * builds on the one before it, without waiting for the region to apply its own writes. A create without
+ * a chosen id holds nothing: its new ULID is no other write's.
+ *
  * @param <R> the resource's Avro record
  */
 final class ResourceWrites<R> {
     private final ResourceChanges<R> changes;
     private final WalWriter writer;
+    private final ResourceLocks locks;
     private final int maxBatchItems;
 
-    ResourceWrites(ResourceChanges<R> changes, WalWriter writer, int maxBatchItems) {
+    ResourceWrites(ResourceChanges<R> changes, WalWriter writer, ResourceLocks locks, int maxBatchItems) {
         this.changes = changes;
         this.writer = writer;
+        this.locks = locks;
         this.maxBatchItems = maxBatchItems;
     }
 
-    /** What was written: the resources as they are now (none after a delete) and where they sit. */
-    record Accepted<R>(List<R> resources, WalWriter.Written written) {
+    /**
+     * What was written: the resources as they are now (none after a delete), their entries (whose ids are
+     * the resources' new versions) and where they sit.
+     */
+    record Accepted<R>(List<R> resources, List<WALEntry> entries, WalWriter.Written written) {
         R resource() {
             return resources.get(0);
         }
+
+        /** The version of the (first) resource written. */
+        String version() {
+            return entries.get(0).getId();
+        }
+    }
+
+    /** A write built inside its resources' critical section, not yet appended. */
+    private record Staged<R>(List<R> resources, List<WALEntry> entries, Placement placement) {
+    }
+
+    @FunctionalInterface
+    private interface Stage<R> {
+        Staged<R> build() throws InterruptedException;
     }
 
     ResourceKind<R> kind() {
@@ -50,14 +76,18 @@ final class ResourceWrites<R> {
 
     /** {@code path} is where the client sent the write, for a redirect's {@code Location}. */
     Accepted<R> create(String tenant, JsonNode body, String path) throws InterruptedException {
-        ResourceChanges.PreparedCreate<R> prepared = changes.prepareCreate(tenant, body);
-        Placement placement = writer.requirePrimary(tenant, path, true);
-        return new Accepted<>(List.of(prepared.resource()), writer.append(prepared.entry(placement), placement));
+        return write(tenant, changes.chosenId(body).stream().toList(), () -> {
+            ResourceChanges.PreparedCreate<R> prepared = changes.prepareCreate(tenant, body);
+            Placement placement = writer.requirePrimary(tenant, path, true);
+            return new Staged<>(List.of(prepared.resource()), List.of(prepared.entry(placement)), placement);
+        });
     }
 
     /**
      * All or nothing: every item is validated before anything is appended (a refused item, or an id that
-     * appears twice, refuses the whole batch with every item's reason), and the append is one unit.
+     * appears twice, refuses the whole batch with every item's reason), and the append is one unit. The
+     * batch holds every id it chooses, so a create of one of them that runs at the same time either
+     * refuses the whole batch (it came first) or is refused itself.
      */
     Accepted<R> createAll(String tenant, JsonNode items, String path) throws InterruptedException {
         String field = kind().plural();
@@ -67,6 +97,13 @@ final class ResourceWrites<R> {
         if (items.size() > maxBatchItems) {
             throw ApiException.invalidInput(field, "at most " + maxBatchItems + " " + field + " per batch");
         }
+        List<String> chosen = new ArrayList<>();
+        items.forEach(item -> changes.chosenId(item).ifPresent(chosen::add));
+        return write(tenant, chosen, () -> stageAll(tenant, items, path));
+    }
+
+    private Staged<R> stageAll(String tenant, JsonNode items, String path) throws InterruptedException {
+        String field = kind().plural();
         List<ResourceChanges.PreparedCreate<R>> prepared = new ArrayList<>();
         List<Map<String, Object>> errors = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -90,23 +127,40 @@ final class ResourceWrites<R> {
                     + " items were refused; nothing was written", Map.of("items", errors));
         }
         Placement placement = writer.requirePrimary(tenant, path, true);
-        List<WALEntry> entries = prepared.stream().map(p -> p.entry(placement)).toList();
-        return new Accepted<>(prepared.stream().map(ResourceChanges.PreparedCreate::resource).toList(),
-                writer.appendAll(entries, placement));
+        return new Staged<>(prepared.stream().map(ResourceChanges.PreparedCreate::resource).toList(),
+                prepared.stream().map(p -> p.entry(placement)).toList(), placement);
     }
 
-    /** {@code id} is a valid id ({@link #validId}). */
-    Accepted<R> update(String tenant, String id, JsonNode body, String path) throws InterruptedException {
+    /** {@code id} is a valid id ({@link #validId}); {@code expected} is the client's {@code If-Match}. */
+    Accepted<R> update(String tenant, String id, JsonNode body, IfMatch expected, String path) throws InterruptedException {
         Placement placement = writer.requirePrimary(tenant, path, false);
-        ResourceChanges.Change<R> change = changes.update(tenant, id, body, placement);
-        return new Accepted<>(List.of(change.resource()), writer.append(change.entry(), placement));
+        return write(tenant, List.of(id), () -> {
+            ResourceChanges.Change<R> change = changes.update(tenant, id, body, expected, placement);
+            return new Staged<>(List.of(change.resource()), List.of(change.entry()), placement);
+        });
     }
 
-    /** {@code id} is a valid id ({@link #validId}). */
-    Accepted<R> delete(String tenant, String id, String path) throws InterruptedException {
+    /** {@code id} is a valid id ({@link #validId}); {@code expected} is the client's {@code If-Match}. */
+    Accepted<R> delete(String tenant, String id, IfMatch expected, String path) throws InterruptedException {
         Placement placement = writer.requirePrimary(tenant, path, false);
-        ResourceChanges.Change<R> change = changes.delete(tenant, id, placement);
-        return new Accepted<>(List.of(), writer.append(change.entry(), placement));
+        return write(tenant, List.of(id), () -> {
+            ResourceChanges.Change<R> change = changes.delete(tenant, id, expected, placement);
+            return new Staged<>(List.of(), List.of(change.entry()), placement);
+        });
+    }
+
+    /**
+     * Builds the write and appends it while holding {@code ids}; the wait for replicas comes after, since
+     * the entries are in the log by then and later writes may build on them.
+     */
+    private Accepted<R> write(String tenant, List<String> ids, Stage<R> stage) throws InterruptedException {
+        Staged<R> staged;
+        List<PositionToken> positions;
+        try (ResourceLocks.Held held = locks.hold(tenant, kind().type(), ids)) {
+            staged = stage.build();
+            positions = writer.append(staged.entries());
+        }
+        return new Accepted<>(staged.resources(), staged.entries(), writer.replicated(positions, staged.placement()));
     }
 
     private static Map<String, Object> itemError(int index, ApiException e) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The ends of every write: make sure this region is the tenant's primary (or redirect) before anything
- * is appended, then append, remember the position as one of this region's own writes, and wait for the
- * replicas the tenant's sync mode asks for.
+ * is appended, then append, remember the entries as this region's own writes, and wait for the replicas
+ * the tenant's sync mode asks for.
  */
 final class WalWriter {
     static final String PRIMARY_HEADER = "X-MAIA-Primary-Region";
@@ -60,28 +60,31 @@ final class WalWriter {
         return p;
     }
 
-    /** Appends one entry and, for semi-sync and sync tenants, waits for its replicas. */
-    Written append(WALEntry entry, Placement placement) throws InterruptedException {
-        wal.ensureLog(entry.getTenantId());
-        PositionToken position;
-        try {
-            position = wal.append(entry).get(ACK_TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
-        }
-        return appended(List.of(position), placement);
-    }
-
-    /** Appends a batch as one unit and, for semi-sync and sync tenants, waits for its replicas. */
-    Written appendAll(List<WALEntry> entries, Placement placement) throws InterruptedException {
-        wal.ensureLog(entries.get(0).getTenantId());
+    /**
+     * Appends the entries (several as one unit: every one is in the log afterwards, or none is) and,
+     * once Kafka acknowledged them, makes them this region's own writes ({@link OwnWrites}), which every
+     * later write of their resources builds on. Refused (nothing appended) while too many of the region's
+     * own writes wait for its apply path. The caller holds the entries' resources ({@link ResourceLocks}).
+     */
+    List<PositionToken> append(List<WALEntry> entries) throws InterruptedException {
+        ownWrites.requireRoom(entries.size());
+        String tenant = entries.get(0).getTenantId();
+        wal.ensureLog(tenant);
         List<PositionToken> positions;
         try {
-            positions = wal.appendAll(entries);
-        } catch (ExecutionException | RuntimeException e) {
+            positions = entries.size() == 1
+                    ? List.of(wal.append(entries.get(0)).get(ACK_TIMEOUT_S, TimeUnit.SECONDS))
+                    : wal.appendAll(entries);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }
-        return appended(positions, placement);
+        Counter.builder("maia.wal.appends").tag("region", region).tag("tenant", tenant)
+                .description("WAL entries appended in this region (acknowledged by Kafka)").register(registry)
+                .increment(positions.size());
+        for (int i = 0; i < entries.size(); i++) {
+            ownWrites.remember(entries.get(i), positions.get(i));
+        }
+        return positions;
     }
 
     /** Where an accepted write sits, and which replica regions had it when it was answered. */
@@ -91,11 +94,8 @@ final class WalWriter {
         }
     }
 
-    private Written appended(List<PositionToken> positions, Placement placement) throws InterruptedException {
-        Counter.builder("maia.wal.appends").tag("region", region).tag("tenant", placement.getTenantId())
-                .description("WAL entries appended in this region (acknowledged by Kafka)").register(registry)
-                .increment(positions.size());
-        positions.forEach(ownWrites::remember);
+    /** For semi-sync and sync tenants, waits until the replicas the sync mode asks for applied the appended entries. */
+    Written replicated(List<PositionToken> positions, Placement placement) throws InterruptedException {
         return new Written(positions, replication.await(placement, positions));
     }
 

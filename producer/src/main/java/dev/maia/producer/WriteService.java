@@ -41,7 +41,8 @@ public final class WriteService implements AutoCloseable {
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
         this.placements = new PlacementService(config.region(), topology, view, placementWriter);
         this.writeApi = new WriteApi(config.region(), placements, appender, state, clock,
-                new ReplicationWait(config.region(), positions::await, config, registry), registry, config.limits());
+                new ReplicationWait(config.region(), positions::await, config, registry), registry, config.limits(),
+                OwnWrites.DEFAULT_CAPACITY);
         this.adminRoutes = new PlacementAdminRoutes(placements);
     }
 

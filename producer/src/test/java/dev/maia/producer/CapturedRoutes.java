@@ -9,6 +9,7 @@ import dev.maia.schemas.http.Routes;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,11 +32,18 @@ final class CapturedRoutes implements Routes {
     }
 
     HttpResponse call(String tenant, String method, String path, String body) throws Exception {
+        return call(tenant, method, path, body, Map.of());
+    }
+
+    /** A call with request headers (any case: the server hands routes lower-case names). */
+    HttpResponse call(String tenant, String method, String path, String body, Map<String, String> headers) throws Exception {
+        Map<String, String> lower = new HashMap<>();
+        headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
         for (Mounted m : routes.values()) {
             Map<String, String> params = match(m.template(), path);
             if (m.method().equals(method) && params != null) {
                 byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-                return m.route().handle(new HttpRequest(method, path, params, Map.of(), Map.of(), bytes, tenant));
+                return m.route().handle(new HttpRequest(method, path, params, Map.of(), lower, bytes, tenant));
             }
         }
         throw new AssertionError("no route for " + method + " " + path);

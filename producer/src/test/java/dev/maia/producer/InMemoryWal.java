@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * The tenants' logs in memory: records what was appended, answers positions as Kafka would (partition by
  * resource id, offsets counting up per partition) and hands each entry to the region's apply. It can
- * refuse appends as an unreachable cluster would.
+ * refuse appends as an unreachable cluster would, or take its time as a remote one does (so that writes
+ * running at the same time really overlap).
  */
 final class InMemoryWal implements WalLog {
     private final String region;
@@ -24,6 +25,7 @@ final class InMemoryWal implements WalLog {
     private final Map<String, Long> nextOffsets = new HashMap<>();
     private int units;
     private boolean failing;
+    private volatile long appendMs;
 
     InMemoryWal(String region, Consumer<WALEntry> apply) {
         this.region = region;
@@ -35,12 +37,17 @@ final class InMemoryWal implements WalLog {
         failing = true;
     }
 
-    List<WALEntry> entries() {
+    /** From now on every append takes {@code millis} before the log has it. */
+    void slowAppends(long millis) {
+        appendMs = millis;
+    }
+
+    synchronized List<WALEntry> entries() {
         return List.copyOf(entries);
     }
 
     /** How many appends (a single entry, or a batch as one unit) reached the log. */
-    int units() {
+    synchronized int units() {
         return units;
     }
 
@@ -49,21 +56,36 @@ final class InMemoryWal implements WalLog {
     }
 
     @Override
-    public synchronized CompletableFuture<PositionToken> append(WALEntry entry) {
-        if (failing) {
-            return CompletableFuture.failedFuture(new TimeoutException("Expiring 1 record(s): no broker answered"));
+    public CompletableFuture<PositionToken> append(WALEntry entry) {
+        takeTime();
+        synchronized (this) {
+            if (failing) {
+                return CompletableFuture.failedFuture(new TimeoutException("Expiring 1 record(s): no broker answered"));
+            }
+            units++;
+            return CompletableFuture.completedFuture(add(entry));
         }
-        units++;
-        return CompletableFuture.completedFuture(add(entry));
     }
 
     @Override
-    public synchronized List<PositionToken> appendAll(List<WALEntry> batch) throws ExecutionException {
-        if (failing) {
-            throw new ExecutionException(new TimeoutException("the transaction timed out"));
+    public List<PositionToken> appendAll(List<WALEntry> batch) throws ExecutionException {
+        takeTime();
+        synchronized (this) {
+            if (failing) {
+                throw new ExecutionException(new TimeoutException("the transaction timed out"));
+            }
+            units++;
+            return batch.stream().map(this::add).toList();
         }
-        units++;
-        return batch.stream().map(this::add).toList();
+    }
+
+    /** The round trip to a remote log, outside the log's monitor so that appends overlap as they would. */
+    private void takeTime() {
+        try {
+            Thread.sleep(appendMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private PositionToken add(WALEntry entry) {

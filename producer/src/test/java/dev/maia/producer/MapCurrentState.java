@@ -4,25 +4,39 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.read.CurrentState;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A region's current state as a map: the last entry applied per resource (tombstones included). Its
- * apply can be made to lag, so that a wait for the region's own writes times out.
+ * apply can be held back, as a region's apply path lags its log, and then catch up.
  */
 final class MapCurrentState implements CurrentState {
     private final Map<String, WALEntry> entries = new ConcurrentHashMap<>();
-    private volatile boolean lagging;
+    private final List<WALEntry> heldBack = new ArrayList<>();
+    private boolean lagging;
 
-    void apply(WALEntry entry) {
-        entries.put(key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId()), entry);
+    synchronized void apply(WALEntry entry) {
+        if (lagging) {
+            heldBack.add(entry);
+        } else {
+            entries.put(key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId()), entry);
+        }
     }
 
-    /** From now on the region has not applied its own writes in time. */
-    void lag() {
+    /** From now on nothing is applied (nor reported applied) until {@link #catchUp}. */
+    synchronized void lag() {
         lagging = true;
+    }
+
+    /** Applies what was held back, and from now on every entry as it comes. */
+    synchronized void catchUp() {
+        lagging = false;
+        heldBack.forEach(this::apply);
+        heldBack.clear();
     }
 
     @Override
@@ -31,7 +45,7 @@ final class MapCurrentState implements CurrentState {
     }
 
     @Override
-    public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) {
+    public synchronized boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) {
         return !lagging;
     }
 

@@ -225,20 +225,6 @@ class MemoryWritesTest {
     }
 
     @Test
-    void onlyAClientChosenIdWaitsForTheRegionsOwnEarlierWrites() throws Exception {
-        region.json("POST", "/v1/memories", M1, 201);
-        region.state.lag();
-
-        region.json("POST", "/v1/memories", "{\"namespace\":\"ns\",\"content\":\"fresh id\"}", 201);
-        for (Call call : EACH_WRITE) {
-            ApiException e = refusal(call);
-            assertThat(e.status()).isEqualTo(503);
-            assertThat(e.code()).isEqualTo("APPLY_BEHIND");
-        }
-        assertThat(region.wal.entries()).hasSize(2);
-    }
-
-    @Test
     void aWalThatDoesNotAcknowledgeIs503() throws Exception {
         region.json("POST", "/v1/memories", M1, 201);
         region.wal.failAppends();

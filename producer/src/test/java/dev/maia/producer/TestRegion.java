@@ -1,6 +1,8 @@
 package dev.maia.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Json;
@@ -8,6 +10,7 @@ import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.HybridLogicalClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,15 +39,38 @@ final class TestRegion {
     final Set<String> replicasThatApply = ConcurrentHashMap.newKeySet();
 
     TestRegion() {
+        this(OwnWrites.DEFAULT_CAPACITY);
+    }
+
+    /** A region in which at most {@code ownWritesCapacity} of its own writes may wait for its apply. */
+    TestRegion(int ownWritesCapacity) {
         AppliedPositions positions = (regions, needed, origin, tenant, offsets, timeoutMs) -> Set.copyOf(
                 regions.stream().filter(replicasThatApply::contains).toList());
         new WriteApi(REGION, placements, wal, state, new HybridLogicalClock(() -> NOW_MS),
                 new ReplicationWait(REGION, positions, WriteConfig.defaults(REGION, "unused:9092"), new SimpleMeterRegistry()),
-                new SimpleMeterRegistry(), WriteLimits.DEFAULTS).mount(routes);
+                new SimpleMeterRegistry(), WriteLimits.DEFAULTS, ownWritesCapacity).mount(routes);
     }
 
     HttpResponse call(String method, String path, String body) throws Exception {
         return routes.call(TENANT, method, path, body);
+    }
+
+    HttpResponse call(String method, String path, String body, Map<String, String> headers) throws Exception {
+        return routes.call(TENANT, method, path, body, headers);
+    }
+
+    /** The status a call ends in, whether answered or refused (as the server would answer it). */
+    int status(String method, String path, String body) throws Exception {
+        try {
+            return call(method, path, body).status();
+        } catch (ApiException e) {
+            return e.status();
+        }
+    }
+
+    /** The live resource as the region's store holds it once applied. */
+    Object stored(ResourceType type, String id) {
+        return state.live(TENANT, type, id).map(WALEntry::getData).orElse(null);
     }
 
     /** The call's answer as a client reads it, once its status is as expected. */

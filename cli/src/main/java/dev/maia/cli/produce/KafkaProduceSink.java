@@ -3,7 +3,6 @@ package dev.maia.cli.produce;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.producer.MemoryRequests;
-import dev.maia.producer.OwnWrites;
 import dev.maia.producer.ResourceChanges;
 import dev.maia.producer.WalAppender;
 import dev.maia.producer.WalTopicProvisioner;
@@ -78,9 +77,9 @@ public final class KafkaProduceSink implements ProduceSink {
         this.codec = codec;
         this.appender = appender;
         // A run's own clock is enough: its creates order after nothing it could read. Its appends are never
-        // read back here, so it has no own writes to wait for.
+        // read back here, so it has no own writes to overlay.
         this.creates = new ResourceChanges<>(region.name(), new MemoryRequests(WriteLimits.DEFAULTS), NO_STORE,
-                new OwnWrites(region.name()), new HybridLogicalClock(), WriteLimits.DEFAULTS);
+                new HybridLogicalClock(), WriteLimits.DEFAULTS);
     }
 
     /**

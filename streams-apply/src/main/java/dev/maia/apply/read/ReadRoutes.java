@@ -9,6 +9,7 @@ import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Access;
+import dev.maia.schemas.http.ResourceVersion;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.json.NamespaceJson;
 import dev.maia.apply.position.PositionTracker;
@@ -56,7 +57,15 @@ public final class ReadRoutes {
         awaitMinPosition(request, tenant);
         WALEntry entry = store.live(tenant, ResourceType.memory, id)
                 .orElseThrow(() -> ApiException.notFound("memory " + id + " not found"));
-        return HttpResponse.json(200, MemoryJson.toJson((Memory) entry.getData()));
+        return found(MemoryJson.toJson((Memory) entry.getData()), entry);
+    }
+
+    /**
+     * A resource with its version as {@code ETag}: the id of the entry that is its state here, which a
+     * client sends back as {@code If-Match} to change exactly what it read.
+     */
+    private static HttpResponse found(Map<String, Object> resource, WALEntry entry) {
+        return HttpResponse.json(200, resource).withHeader(ResourceVersion.ETAG_HEADER, ResourceVersion.etag(entry.getId()));
     }
 
     /**
@@ -144,6 +153,6 @@ public final class ReadRoutes {
         awaitMinPosition(request, request.tenant());
         WALEntry entry = store.live(request.tenant(), ResourceType.namespace, id)
                 .orElseThrow(() -> ApiException.notFound("namespace " + id + " not found"));
-        return HttpResponse.json(200, NamespaceJson.toJson((Namespace) entry.getData()));
+        return found(NamespaceJson.toJson((Namespace) entry.getData()), entry);
     }
 }
