@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.ApplyConfig;
 import dev.maia.control.config.ServiceConfig;
+import dev.maia.mirror.MirrorOptions;
 import dev.maia.producer.WriteConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
@@ -20,14 +21,30 @@ public final class ConfigurationDoc {
     /** The page, relative to the repository's root. */
     public static final Path PAGE = Path.of("docs", "configuration.md");
 
-    private record Section(String title, String declaredIn, ConfigDef definition) {
+    /** {@code lead}: what the section's keys configure, when it is not the region's file. */
+    private record Section(String title, String lead, String declaredIn, ConfigDef definition) {
     }
 
+    private static final String MIRROR_LEAD = """
+            `maia mirror --topology topology.yaml --mirror-config mirror.yaml` runs MirrorMaker 2 between every
+            pair of the topology's regions. Its file is optional and holds only the keys below, read like a
+            region's: the environment wins, an error names the key, an unknown key is refused.
+            `mirror_replication_factor` is every replication factor MirrorMaker 2 uses: of the mirrored topics,
+            of its heartbeats, checkpoints and offset-syncs topics, and of its workers' config, offset and
+            status topics.
+
+            ```yaml
+            mirror_replication_factor: 3
+            ```
+
+            """;
+
     private static final List<Section> SECTIONS = List.of(
-            new Section("Every service", "`ServiceConfig` (control/)", ServiceConfig.CONFIG_DEF),
-            new Section("Write path", "`WriteConfig` (producer/)", WriteConfig.CONFIG_DEF),
-            new Section("Apply path", "`ApplyConfig` (streams-apply/)", ApplyConfig.CONFIG_DEF),
-            new Section("Region process", "`RegionConfig` (cli/)", RegionConfig.PROCESS_DEF));
+            new Section("Every service", "", "`ServiceConfig` (control/)", ServiceConfig.CONFIG_DEF),
+            new Section("Write path", "", "`WriteConfig` (producer/)", WriteConfig.CONFIG_DEF),
+            new Section("Apply path", "", "`ApplyConfig` (streams-apply/)", ApplyConfig.CONFIG_DEF),
+            new Section("Region process", "", "`RegionConfig` (cli/)", RegionConfig.PROCESS_DEF),
+            new Section("MirrorMaker 2 (maia mirror)", MIRROR_LEAD, "`MirrorOptions` (mirror-config/)", MirrorOptions.CONFIG_DEF));
 
     private static final String INTRO = """
             # Configuration
@@ -36,10 +53,11 @@ public final class ConfigurationDoc {
                  Regenerate: %s -->
 
             `maia serve --config region.yaml --topology topology.yaml` runs one region's process from a YAML
-            file of the keys below, one `key: value` a line. Every key can also be set by the environment
-            variable beside it, which wins over the file (an empty variable counts as unset). The process
-            checks every value before it starts: an error names the key (`store_max_entries: must be >= 1,
-            got 0`), and a key it does not know is refused rather than ignored.
+            file of the keys below (but the last section's, which are `maia mirror`'s), one `key: value` a
+            line. Every key can also be set by the environment variable beside it, which wins over the file
+            (an empty variable counts as unset). The process checks every value before it starts: an error
+            names the key (`store_max_entries: must be >= 1, got 0`), and a key it does not know is refused
+            rather than ignored.
 
             ```yaml
             region: us-west
@@ -74,6 +92,7 @@ public final class ConfigurationDoc {
         Set<String> shared = ServiceConfig.CONFIG_DEF.names();
         for (Section section : SECTIONS) {
             page.append("\n## ").append(section.title()).append("\n\n")
+                    .append(section.lead())
                     .append("Declared in ").append(section.declaredIn()).append(".\n\n")
                     .append("| key | type | default | valid values | environment | description |\n")
                     .append("|---|---|---|---|---|---|\n");

@@ -23,6 +23,13 @@ final class EnvironmentOverrides {
         return "MAIA_" + key.toUpperCase(Locale.ROOT);
     }
 
+    /** A file's values with the environment's over them: how every command reads its configuration. */
+    static Map<String, Object> over(Map<String, Object> fileValues, ConfigDef definition, Map<String, String> env) {
+        Map<String, Object> values = new HashMap<>(fileValues);
+        values.putAll(of(definition, env));
+        return values;
+    }
+
     /** The declared keys the environment sets, each already checked so that its error says where it came from. */
     static Map<String, Object> of(ConfigDef definition, Map<String, String> env) {
         Map<String, Object> overrides = new HashMap<>();

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * The configuration of one region's process ({@code maia serve}): the keys of its write service
  * ({@link WriteConfig}), its apply service ({@link ApplyConfig}) and its own (HTTP, keys, registry), as
- * one YAML file ({@link RegionYaml}) and {@code MAIA_<KEY>} environment overrides
+ * one YAML file ({@link ConfigYaml}) and {@code MAIA_<KEY>} environment overrides
  * ({@link EnvironmentOverrides}). Everything is validated at start, each error naming its key; the
  * reference is docs/configuration.md, rendered from these declarations. API keys are configured as
  * SHA-256 hashes only.
@@ -69,9 +69,7 @@ public final class RegionConfig extends ServiceConfig {
 
     /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */
     public static RegionConfig load(Path file, Map<String, String> env) {
-        Map<String, Object> values = new HashMap<>(RegionYaml.read(file));
-        values.putAll(EnvironmentOverrides.of(CONFIG_DEF, env));
-        return new RegionConfig(values, true);
+        return new RegionConfig(EnvironmentOverrides.over(ConfigYaml.read(file), CONFIG_DEF, env), true);
     }
 
     /** A region on loopback with the given keys (plaintext in, only hashes kept), sized for one machine. */

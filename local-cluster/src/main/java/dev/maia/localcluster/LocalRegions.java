@@ -1,6 +1,7 @@
 package dev.maia.localcluster;
 
 import dev.maia.mirror.MirrorConfig;
+import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorRunner;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
@@ -27,8 +28,7 @@ import java.util.concurrent.Future;
  * <p>With the default options MM2 runs the placement filter ({@code dev.maia.mirror.PlacementTopicFilter}):
  * a tenant's {@code maia.wal.<T>} flows only to the regions its placement (in {@code maia.placement})
  * names, and not at all until a placement is written. Write the placement first (the MAIA admin API does),
- * or start with {@code MirrorConfig.Options.defaults().withPlacementFilter(false)} to mirror every WAL
- * everywhere.
+ * or start with {@code mirrorOptions().withPlacementFilter(false)} to mirror every WAL everywhere.
  */
 public final class LocalRegions implements AutoCloseable {
 
@@ -38,11 +38,11 @@ public final class LocalRegions implements AutoCloseable {
 
     private final Map<String, LocalKafkaCluster> clusters;
     private final Topology topology;
-    private final MirrorConfig.Options mirrorOptions;
+    private final MirrorOptions mirrorOptions;
     private MirrorRunner mirror;
     private boolean closed;
 
-    private LocalRegions(Map<String, LocalKafkaCluster> clusters, MirrorConfig.Options mirrorOptions) {
+    private LocalRegions(Map<String, LocalKafkaCluster> clusters, MirrorOptions mirrorOptions) {
         this.clusters = clusters;
         this.mirrorOptions = mirrorOptions;
         List<RegionSpec> specs = new ArrayList<>();
@@ -51,7 +51,16 @@ public final class LocalRegions implements AutoCloseable {
     }
 
     public static LocalRegions start(List<String> regionNames, Path workDir) {
-        return start(regionNames, workDir, MirrorConfig.Options.defaults());
+        return start(regionNames, workDir, mirrorOptions());
+    }
+
+    /**
+     * MM2's options on these clusters: the declared defaults, but one replica for every topic MM2 creates,
+     * since each cluster is one broker (the default, -1, would take the broker's default, which is 1 here
+     * too; set explicitly so these clusters never depend on it).
+     */
+    public static MirrorOptions mirrorOptions() {
+        return MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
     }
 
     /**
@@ -59,7 +68,7 @@ public final class LocalRegions implements AutoCloseable {
      * them saves a little even on two cores), then MM2, then waits for mirroring. On any failure
      * everything already started is stopped before the exception propagates.
      */
-    public static LocalRegions start(List<String> regionNames, Path workDir, MirrorConfig.Options mirrorOptions) {
+    public static LocalRegions start(List<String> regionNames, Path workDir, MirrorOptions mirrorOptions) {
         if (regionNames == null || regionNames.isEmpty()) {
             throw new IllegalArgumentException("at least one region is required");
         }

@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.mirror.MirrorConfig;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.wal.WalHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,6 +67,8 @@ class LocalRegionsMirroringTest {
                     .startsWith("127.0.0.1:");
         }
         assertThat(regions.isMirrorRunning()).isTrue();
+        // One broker per cluster: MM2 gets one replica explicitly, not the declared default (-1, the cluster's).
+        MirrorConfig.REPLICATION_FACTOR_KEYS.forEach(k -> assertThat(regions.mirrorConfig()).as(k).containsEntry(k, "1"));
     }
 
     @Test

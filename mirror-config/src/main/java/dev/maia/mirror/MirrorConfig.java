@@ -57,7 +57,11 @@ public final class MirrorConfig {
     public static final String TOPICS_REGEX = WalTopics.LOCAL_WAL_REGEX + "|"
             + regexLiteral(WalTopics.PLACEMENT) + "|" + regexLiteral(WalTopics.POSITIONS);
 
-    /** The replication-factor keys MM2 needs; all of them, or nothing is mirrored on one broker. */
+    /**
+     * The replication-factor keys MM2 needs; all of them, or nothing is mirrored on one broker. Each takes
+     * -1 for the target cluster's default (MM2 4.3.1 passes it to {@code NewTopic} as is, Connect's
+     * storage keys document it), so {@link MirrorOptions#REPLICATION_FACTOR} sets them all.
+     */
     public static final List<String> REPLICATION_FACTOR_KEYS = List.of(
             "replication.factor",
             "checkpoints.topic.replication.factor",
@@ -70,91 +74,8 @@ public final class MirrorConfig {
     private MirrorConfig() {
     }
 
-    /** The tunables of the generated configuration; {@link #defaults()} suits single-broker local clusters. */
-    public record Options(
-            short replicationFactor,
-            int refreshTopicsIntervalSeconds,
-            int syncTopicConfigsIntervalSeconds,
-            int emitHeartbeatsIntervalSeconds,
-            int tasksMax,
-            int producerLingerMs,
-            int consumerFetchMaxWaitMs,
-            long offsetFlushIntervalMs,
-            boolean originOffsetHeader,
-            boolean placementFilter,
-            Map<String, String> extraProperties) {
-
-        public Options {
-            if (replicationFactor < 1) {
-                throw new IllegalArgumentException("replicationFactor must be >= 1, got " + replicationFactor);
-            }
-            if (refreshTopicsIntervalSeconds < 1 || syncTopicConfigsIntervalSeconds < 1
-                    || emitHeartbeatsIntervalSeconds < 1) {
-                throw new IllegalArgumentException("MM2 intervals are whole seconds >= 1");
-            }
-            if (tasksMax < 1) {
-                throw new IllegalArgumentException("tasksMax must be >= 1, got " + tasksMax);
-            }
-            extraProperties = extraProperties == null ? Map.of() : Map.copyOf(extraProperties);
-        }
-
-        /**
-         * Single-broker clusters (RF 1); topics refreshed every 2 s because MM2's default of 600 s leaves a
-         * new tenant unmirrored for up to 10 minutes; no lingering on the mirror's producers; source
-         * offsets committed every second so a crash re-sends at most about a second of records.
-         */
-        public static Options defaults() {
-            return new Options((short) 1, 2, 5, 1, 1, 0, 100, 1_000L, true, true, Map.of());
-        }
-
-        public Options withReplicationFactor(int rf) {
-            return new Options((short) rf, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
-                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extraProperties);
-        }
-
-        public Options withRefreshTopicsIntervalSeconds(int seconds) {
-            return new Options(replicationFactor, seconds, syncTopicConfigsIntervalSeconds,
-                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extraProperties);
-        }
-
-        public Options withTasksMax(int tasks) {
-            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
-                    emitHeartbeatsIntervalSeconds, tasks, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extraProperties);
-        }
-
-        public Options withOriginOffsetHeader(boolean enabled) {
-            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
-                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, enabled, placementFilter, extraProperties);
-        }
-
-        /**
-         * On (the default): every flow uses {@link PlacementTopicFilter}, so a tenant's WAL reaches only the
-         * regions its placement names. Off: every local WAL flows everywhere (the {@code topics} regex alone).
-         */
-        public Options withPlacementFilter(boolean enabled) {
-            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
-                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, enabled, extraProperties);
-        }
-
-        /** Raw MM2 keys applied last (they win), e.g. a flow-prefixed {@code topic.filter.class}. */
-        public Options withExtraProperties(Map<String, String> extra) {
-            return new Options(replicationFactor, refreshTopicsIntervalSeconds, syncTopicConfigsIntervalSeconds,
-                    emitHeartbeatsIntervalSeconds, tasksMax, producerLingerMs, consumerFetchMaxWaitMs,
-                    offsetFlushIntervalMs, originOffsetHeader, placementFilter, extra);
-        }
-    }
-
-    public static Map<String, String> generate(Topology topology) {
-        return generate(topology, Options.defaults());
-    }
-
     /** The configuration as MM2 takes it in-process ({@code new MirrorMaker(map)}), sorted by key. */
-    public static Map<String, String> generate(Topology topology, Options options) {
+    public static Map<String, String> generate(Topology topology, MirrorOptions options) {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(options, "options");
         Map<String, String> c = new LinkedHashMap<>();
@@ -171,11 +92,11 @@ public final class MirrorConfig {
 
         c.put("tasks.max", Integer.toString(options.tasksMax()));
         c.put("refresh.topics.enabled", "true");
-        c.put("refresh.topics.interval.seconds", Integer.toString(options.refreshTopicsIntervalSeconds()));
+        c.put("refresh.topics.interval.seconds", Long.toString(options.refreshTopicsIntervalSeconds()));
         c.put("sync.topic.configs.enabled", "true");
-        c.put("sync.topic.configs.interval.seconds", Integer.toString(options.syncTopicConfigsIntervalSeconds()));
+        c.put("sync.topic.configs.interval.seconds", Long.toString(options.syncTopicConfigsIntervalSeconds()));
         c.put("emit.heartbeats.enabled", "true");
-        c.put("emit.heartbeats.interval.seconds", Integer.toString(options.emitHeartbeatsIntervalSeconds()));
+        c.put("emit.heartbeats.interval.seconds", Long.toString(options.emitHeartbeatsIntervalSeconds()));
         // Consumer groups are never failed over between regions: the apply side keeps its own positions.
         // Offset syncs stay on although nothing reads them: with emit.offset-syncs.enabled=false, MM2 4.3.1
         // rejects the source connector ("can't setup offset-syncs feature") as soon as any offset-syncs.*
@@ -194,7 +115,7 @@ public final class MirrorConfig {
             c.put(a + "bootstrap.servers", r.bootstrapServers());
             c.put(a + "plugin.discovery", "service_load");
             // Producers writing into this cluster (it is the target): send at once, latency over batching.
-            c.put(a + "producer.linger.ms", Integer.toString(options.producerLingerMs()));
+            c.put(a + "producer.linger.ms", Long.toString(options.producerLingerMs()));
             // Consumers reading from this cluster (it is the source): the fetch returns as soon as a byte
             // is there (fetch.min.bytes=1); a short max wait only bounds idle long-polls.
             c.put(a + "consumer.fetch.max.wait.ms", Integer.toString(options.consumerFetchMaxWaitMs()));

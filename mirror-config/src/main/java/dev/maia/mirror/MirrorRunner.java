@@ -37,11 +37,7 @@ public final class MirrorRunner implements AutoCloseable {
         this.config = Map.copyOf(Objects.requireNonNull(config, "config"));
     }
 
-    public static MirrorRunner forTopology(Topology topology) {
-        return new MirrorRunner(MirrorConfig.generate(topology));
-    }
-
-    public static MirrorRunner forTopology(Topology topology, MirrorConfig.Options options) {
+    public static MirrorRunner forTopology(Topology topology, MirrorOptions options) {
         return new MirrorRunner(MirrorConfig.generate(topology, options));
     }
 

@@ -27,7 +27,10 @@ class MirrorConfigTest {
             new RegionSpec("eu-central", "127.0.0.1:9002", null),
             new RegionSpec("ap-tokyo", "127.0.0.1:9003", null)));
 
-    private final Map<String, String> config = MirrorConfig.generate(THREE);
+    /** What the local clusters run (one broker each); the production defaults are MirrorOptionsTest's. */
+    private static final MirrorOptions ONE_BROKER = MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
+
+    private final Map<String, String> config = MirrorConfig.generate(THREE, ONE_BROKER);
 
     @Test
     void declaresEveryRegionAsAClusterWithItsBootstrapServers() {
@@ -79,7 +82,7 @@ class MirrorConfigTest {
                 "config.storage.replication.factor");
         MirrorConfig.REPLICATION_FACTOR_KEYS.forEach(k -> assertThat(config).containsEntry(k, "1"));
 
-        Map<String, String> three = MirrorConfig.generate(THREE, MirrorConfig.Options.defaults().withReplicationFactor(3));
+        Map<String, String> three = MirrorConfig.generate(THREE, ONE_BROKER.with(Map.of(MirrorOptions.REPLICATION_FACTOR, 3)));
         MirrorConfig.REPLICATION_FACTOR_KEYS.forEach(k -> assertThat(three).containsEntry(k, "3"));
     }
 
@@ -95,7 +98,7 @@ class MirrorConfigTest {
         assertThat(Integer.parseInt(config.get("refresh.topics.interval.seconds"))).isBetween(1, 5);
         assertThat(Integer.parseInt(config.get("sync.topic.configs.interval.seconds"))).isBetween(1, 5);
         assertThat(config).containsEntry("sync.group.offsets.enabled", "false");
-        assertThat(MirrorConfig.generate(THREE, MirrorConfig.Options.defaults().withRefreshTopicsIntervalSeconds(4)))
+        assertThat(MirrorConfig.generate(THREE, ONE_BROKER.with(Map.of(MirrorOptions.REFRESH_TOPICS_INTERVAL_SECONDS, 4))))
                 .containsEntry("refresh.topics.interval.seconds", "4");
     }
 
@@ -121,7 +124,7 @@ class MirrorConfigTest {
         assertThat(p.matcher("us-west.heartbeats").matches()).isFalse();
         assertThat(p.matcher("usXwest.maia.wal.t1").matches()).isFalse();
 
-        assertThat(MirrorConfig.generate(THREE, MirrorConfig.Options.defaults().withOriginOffsetHeader(false)).keySet())
+        assertThat(MirrorConfig.generate(THREE, ONE_BROKER.withOriginOffsetHeader(false)).keySet())
                 .noneMatch(k -> k.contains("transforms"));
     }
 
@@ -171,15 +174,15 @@ class MirrorConfigTest {
                 .containsEntry("source.cluster.bootstrap.servers", "127.0.0.1:9002")
                 .containsEntry("topics", MirrorConfig.TOPICS_REGEX);
 
-        assertThat(MirrorConfig.generate(THREE, MirrorConfig.Options.defaults().withPlacementFilter(false)).keySet())
+        assertThat(MirrorConfig.generate(THREE, ONE_BROKER.withPlacementFilter(false)).keySet())
                 .noneMatch(k -> k.contains("topic.filter"));
-        assertThat(MirrorConfig.Options.defaults().placementFilter()).isTrue();
-        assertThat(MirrorConfig.Options.defaults().withPlacementFilter(false).withTasksMax(2).placementFilter()).isFalse();
+        assertThat(MirrorOptions.defaults().placementFilter()).isTrue();
+        assertThat(ONE_BROKER.withPlacementFilter(false).with(Map.of(MirrorOptions.TASKS_MAX, 2)).placementFilter()).isFalse();
     }
 
     @Test
     void extraPropertiesWin() {
-        Map<String, String> c = MirrorConfig.generate(THREE, MirrorConfig.Options.defaults()
+        Map<String, String> c = MirrorConfig.generate(THREE, ONE_BROKER
                 .withExtraProperties(Map.of("us-west->eu-central.enabled", "false", "x.y", "z")));
         assertThat(c).containsEntry("us-west->eu-central.enabled", "false").containsEntry("x.y", "z");
     }

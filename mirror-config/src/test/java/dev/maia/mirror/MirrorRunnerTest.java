@@ -17,7 +17,7 @@ class MirrorRunnerTest {
 
     @Test
     void stopAndCloseBeforeStartAreHarmlessAndFinal() {
-        MirrorRunner runner = MirrorRunner.forTopology(topology);
+        MirrorRunner runner = MirrorRunner.forTopology(topology, MirrorOptions.defaults());
         assertThat(runner.isRunning()).isFalse();
         runner.stop();
         runner.close();
@@ -28,6 +28,6 @@ class MirrorRunnerTest {
 
     @Test
     void carriesTheGeneratedConfiguration() {
-        assertThat(MirrorRunner.forTopology(topology).config()).isEqualTo(MirrorConfig.generate(topology));
+        assertThat(MirrorRunner.forTopology(topology, MirrorOptions.defaults()).config()).isEqualTo(MirrorConfig.generate(topology, MirrorOptions.defaults()));
     }
 }

@@ -22,17 +22,15 @@ public class ServiceConfig extends AbstractConfig {
     public static final String WAL_REPLICATION_FACTOR = "wal_replication_factor";
     public static final String WAL_MIN_INSYNC_REPLICAS = "wal_min_insync_replicas";
 
-    private static final ConfigDef.Validator REPLICAS = Validators.betweenOr(1, Short.MAX_VALUE, TopicReplication.CLUSTER_DEFAULT);
-
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(REGION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.matching(RegionSpec.ALIAS), Importance.HIGH,
                     "This region's alias, as the topology names it.")
             .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.nonBlank(), Importance.HIGH,
                     "This region's Kafka cluster (host:port,...).")
-            .define(WAL_REPLICATION_FACTOR, Type.INT, TopicReplication.CLUSTER_DEFAULT, REPLICAS, Importance.HIGH,
+            .define(WAL_REPLICATION_FACTOR, Type.INT, TopicReplication.CLUSTER_DEFAULT, Validators.replicas(), Importance.HIGH,
                     "Replication factor of the topics this region creates (WAL, placement, positions, DLQ, conflicts); "
                             + "-1 takes the cluster's default.replication.factor. 3 in production.")
-            .define(WAL_MIN_INSYNC_REPLICAS, Type.INT, TopicReplication.CLUSTER_DEFAULT, REPLICAS, Importance.HIGH,
+            .define(WAL_MIN_INSYNC_REPLICAS, Type.INT, TopicReplication.CLUSTER_DEFAULT, Validators.replicas(), Importance.HIGH,
                     "min.insync.replicas of those topics: replicas that hold a write before it is acknowledged (acks=all); "
                             + "-1 takes the cluster's. At most wal_replication_factor; 2 in production.");
 

@@ -32,6 +32,14 @@ public final class Validators {
                 special + " or [" + min + ",...," + max + "]");
     }
 
+    /**
+     * A replication factor or {@code min.insync.replicas}: {@link TopicReplication#CLUSTER_DEFAULT} (the
+     * broker's own default) or 1..32767, the range Kafka's {@code short} replica counts allow.
+     */
+    public static ConfigDef.Validator replicas() {
+        return betweenOr(1, Short.MAX_VALUE, TopicReplication.CLUSTER_DEFAULT);
+    }
+
     public static ConfigDef.Validator oneOf(List<String> allowed) {
         return check(v -> allowed.contains((String) v), "must be one of " + String.join(", ", allowed), String.join(", ", allowed));
     }

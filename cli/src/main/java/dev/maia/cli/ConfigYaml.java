@@ -13,17 +13,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A region's YAML file as the values {@code ConfigDef} reads: every top-level key with its value as text,
- * as a properties file or the environment would give it, so one parser types and checks all three. A
- * map ({@code tenant_keys_sha256: {acme: ...}}) becomes a list of {@code key:value} entries, a sequence a
- * list. Keys are not checked here: {@link RegionConfig} refuses the ones it does not declare.
+ * A configuration YAML file (a region's for {@code maia serve}, the mirror's for {@code maia mirror}) as
+ * the values {@code ConfigDef} reads: every top-level key with its value as text, as a properties file or
+ * the environment would give it, so one parser types and checks all three. A map
+ * ({@code tenant_keys_sha256: {acme: ...}}) becomes a list of {@code key:value} entries, a sequence a
+ * list. Keys are not checked here: the configuration class refuses the ones it does not declare.
  */
-final class RegionYaml {
+final class ConfigYaml {
     // A key written twice would otherwise quietly take its last value.
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
-    private RegionYaml() {
+    private ConfigYaml() {
     }
 
     static Map<String, Object> read(Path file) {
