@@ -165,8 +165,10 @@ final class DemoCommand implements Callable<Integer> {
     private List<TenantVerdict> verify(RegionNodes nodes) throws InterruptedException {
         progress.println("demo: verifying each tenant's state in every region that holds it (as maia verify does) ...");
         MaiaClient client = new MaiaClient();
-        List<TenantVerdict> verdicts = new StateVerifier(nodes.topology(), client)
-                .verify(RegionPlacements.fetch(nodes.topology(), client), VERIFY_TIMEOUT);
+        List<TenantVerdict> verdicts;
+        try (StateVerifier verifier = new StateVerifier(nodes.topology(), client)) {
+            verdicts = verifier.verify(RegionPlacements.fetch(nodes.topology(), client), VERIFY_TIMEOUT);
+        }
         VerifyReport.printTable(progress, verdicts);
         return verdicts;
     }

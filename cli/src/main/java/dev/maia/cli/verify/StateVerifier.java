@@ -1,5 +1,7 @@
 package dev.maia.cli.verify;
 
+import dev.maia.apply.lag.LagProbe;
+import dev.maia.apply.lag.TenantLag;
 import dev.maia.cli.MaiaClient;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
@@ -15,16 +17,23 @@ import java.util.Optional;
 /**
  * Compares every holder's state of each tenant at one position vector: asks each holder for its digest
  * and, while they are not at one vector (or one could not answer), asks again until the deadline.
+ *
+ * <p>One vector alone is not enough: holders that have applied nothing yet (a new tenant's log not yet
+ * discovered) share the empty vector and the empty digest. So the shared vector must also cover the
+ * tenant's logs as they are when asked: no holder may be behind its origin ({@link LagProbe}, the same
+ * definition as {@code maia lag}).
  */
-public final class StateVerifier {
+public final class StateVerifier implements AutoCloseable {
     private static final long RETRY_MS = 500;
 
     private final Topology topology;
     private final MaiaClient client;
+    private final LagProbe origins;
 
     public StateVerifier(Topology topology, MaiaClient client) {
         this.topology = topology;
         this.client = client;
+        this.origins = new LagProbe(topology);
     }
 
     /**
@@ -35,12 +44,14 @@ public final class StateVerifier {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<TenantVerdict> out = new ArrayList<>();
         for (Placement p : placements.values()) {
-            out.add(verifyTenant(p.getTenantId(), Placements.holders(p), deadline));
+            out.add(verifyTenant(p, deadline));
         }
         return out;
     }
 
-    private TenantVerdict verifyTenant(String tenant, List<String> holders, long deadlineNanos) throws InterruptedException {
+    private TenantVerdict verifyTenant(Placement placement, long deadlineNanos) throws InterruptedException {
+        String tenant = placement.getTenantId();
+        List<String> holders = Placements.holders(placement);
         while (true) {
             List<RegionDigest> answers = new ArrayList<>();
             for (String region : holders) {
@@ -49,10 +60,26 @@ public final class StateVerifier {
                         : RegionDigest.failed(region, RegionDigest.ERROR, "not a region of the topology file"));
             }
             TenantVerdict verdict = TenantVerdict.of(tenant, holders, answers);
+            if (verdict.equal() && behindOrigin(placement, answers.get(0))) {
+                verdict = verdict.behindOrigin();
+            }
             if (verdict.settled() || System.nanoTime() + RETRY_MS * 1_000_000 > deadlineNanos) {
                 return verdict;
             }
             Thread.sleep(RETRY_MS);
         }
+    }
+
+    /** Whether the vector the holders share leaves entries of the tenant's logs unapplied (or cannot tell). */
+    private boolean behindOrigin(Placement placement, RegionDigest shared) {
+        Map<String, Long> vector = shared.positions();
+        List<TenantLag> lag = origins.probe(shared.region(), Map.of(placement.getTenantId(), placement),
+                (origin, tenant, partition) -> vector.getOrDefault(origin + "/" + partition, -1L));
+        return lag.isEmpty() || lag.stream().anyMatch(l -> l.error() != null || l.lag().recordsBehind() > 0);
+    }
+
+    @Override
+    public void close() {
+        origins.close();
     }
 }

@@ -59,7 +59,10 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             placements = Map.of(onlyTenant, p);
         }
-        List<TenantVerdict> verdicts = new StateVerifier(topology, client).verify(placements, Duration.ofSeconds(timeoutSeconds));
+        List<TenantVerdict> verdicts;
+        try (StateVerifier verifier = new StateVerifier(topology, client)) {
+            verdicts = verifier.verify(placements, Duration.ofSeconds(timeoutSeconds));
+        }
         PrintStream out = System.out;
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
