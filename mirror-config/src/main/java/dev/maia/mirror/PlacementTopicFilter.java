@@ -25,14 +25,30 @@ import java.util.concurrent.ConcurrentHashMap;
  *       a topic flows only if {@code topics}/{@code topics.exclude} allow it AND the placement rule does.</li>
  *   <li>MM2 asks about every source topic at start and at every {@code refresh.topics.interval.seconds};
  *       a changed answer reconfigures (restarts) the flow's source tasks, ~0.8 s. False again stops
- *       copying new records (the remote copy stays); true again resumes from the committed offset; a
- *       topic never mirrored before starts from its beginning (MM2's source consumers use
- *       {@code auto.offset.reset=earliest}), so a new holder receives the tenant's whole history.</li>
+ *       copying new records (the remote copy stays); true again resumes from the committed offset (unless
+ *       the target's copy was purged meanwhile: see below); a topic never mirrored before starts from its
+ *       beginning (MM2's source consumers use {@code auto.offset.reset=earliest}), so a new holder
+ *       receives the tenant's whole history.</li>
  *   <li>{@code heartbeats} is mirrored whatever a filter says; internal topics and cycles are excluded by
  *       MM2 before the filter matters.</li>
  *   <li>MM2 also builds the filter in each flow's MirrorCheckpointConnector and checkpoint tasks; they
  *       share one {@link SharedPlacementViews placement view} per source cluster.</li>
  * </ul>
+ *
+ * <p>Re-adding a region. When a placement stops naming a region, that region's locality purge empties
+ * and then deletes its copy {@code <source>.maia.wal.<T>} and forgets the tenant's store entries and
+ * positions, but MM2 keeps the flow's committed source offsets (in the target's
+ * {@code mm2-offsets.<source>.internal}). Named again, the topic would resume from there and everything
+ * before would never reach the region. So, in the source connector only, before a WAL topic is answered
+ * "flows" after not flowing (or when first seen), {@link CopyHistoryReset} looks at the target's copy: if
+ * it is missing or empty, the topic's committed offsets are tombstoned and acknowledged before the answer
+ * is given, and the source task MM2 restarts for the changed topic set starts from the origin log's
+ * beginning. Safe both ways: duplicates of what a region still has are skipped by its apply positions
+ * (origin offsets), and a copy that holds records is never reset. Checking only on such a transition keeps
+ * the filter cheap (it is asked about every topic every refresh); a topic already flowing needs nothing,
+ * since its running task would overwrite a reset at its next commit anyway. If the target cannot be asked,
+ * the topic is refused for this refresh (fail closed, as for any error here) and asked about again at the
+ * next one: answering "flows" would make the gap permanent.
  *
  * <p>Placements are read from the SOURCE cluster (its {@code maia.placement} plus the copies mirrored into
  * it), where the tenant's log lives. Until they are loaded, every tenant WAL is refused (fail closed) and
@@ -51,6 +67,8 @@ public final class PlacementTopicFilter implements TopicFilter {
      */
     public static final String LOAD_TIMEOUT_CONFIG = "maia.placement.filter.load.timeout.ms";
     public static final long LOAD_TIMEOUT_DEFAULT_MS = 10_000L;
+    /** Bounds each call to the target cluster when checking a re-added topic: the filter runs on MM2's refresh thread. */
+    private static final long RESET_TIMEOUT_MS = 5_000L;
 
     private final Map<String, Boolean> lastDecision = new ConcurrentHashMap<>();
     private TopicFilter allowList;
@@ -59,6 +77,7 @@ public final class PlacementTopicFilter implements TopicFilter {
     private String target;
     private boolean verbose;
     private volatile boolean warnedNotLoaded;
+    private volatile CopyHistoryReset historyReset;
 
     @Override
     public void configure(Map<String, ?> props) {
@@ -74,7 +93,12 @@ public final class PlacementTopicFilter implements TopicFilter {
         }
         // Decision changes are logged at INFO by the source connector (the one that moves data) only.
         Object connectorClass = props.get("connector.class");
-        verbose = connectorClass == null || connectorClass.toString().endsWith("MirrorSourceConnector");
+        boolean sourceConnector = connectorClass != null && connectorClass.toString().endsWith(MirrorSourceOffsets.SOURCE_CONNECTOR);
+        verbose = connectorClass == null || sourceConnector;
+        // Only the connector that moves data resets its offsets; the checkpoint side only reads the answers.
+        if (sourceConnector && CopyHistoryReset.possible(props)) {
+            historyReset = new CopyHistoryReset(props, source, target, Duration.ofMillis(RESET_TIMEOUT_MS));
+        }
 
         DefaultTopicFilter defaults = new DefaultTopicFilter();
         defaults.configure(props);
@@ -104,10 +128,32 @@ public final class PlacementTopicFilter implements TopicFilter {
                 return false;
             }
             PlacementTopicRule.Decision d = PlacementTopicRule.decide(topic, source, target, placements);
+            if (d.replicate() && !Boolean.TRUE.equals(lastDecision.get(topic)) && !historyReady(topic)) {
+                return false;
+            }
             record(topic, d);
             return d.replicate();
         } catch (RuntimeException e) {
             log.error("placement filter {}->{}: deciding on {} failed; not mirroring it (fail closed)", source, target, topic, e);
+            return false;
+        }
+    }
+
+    /** Whether a WAL topic about to flow may: its target copy will get the whole history (see the class doc). */
+    private boolean historyReady(String topic) {
+        CopyHistoryReset reset = historyReset;
+        if (reset == null || PlacementTopicRule.localWalTenant(topic).isEmpty()) {
+            return true;
+        }
+        try {
+            reset.prepare(topic);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            log.warn("placement filter {}->{}: cannot check whether {}'s copy in {} lacks its history; not mirroring "
+                    + "it until the next topic refresh", source, target, topic, target, e);
             return false;
         }
     }
@@ -141,6 +187,11 @@ public final class PlacementTopicFilter implements TopicFilter {
         placements = null;
         if (h != null) {
             h.close();
+        }
+        CopyHistoryReset reset = historyReset;
+        historyReset = null;
+        if (reset != null) {
+            reset.close();
         }
     }
 
