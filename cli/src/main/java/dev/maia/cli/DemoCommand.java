@@ -3,7 +3,6 @@ package dev.maia.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.cli.server.ApiKeyring;
-import dev.maia.cli.verify.RegionPlacements;
 import dev.maia.cli.verify.StateVerifier;
 import dev.maia.cli.verify.TenantVerdict;
 import dev.maia.cli.verify.VerifyReport;
@@ -167,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         MaiaClient client = new MaiaClient();
         List<TenantVerdict> verdicts;
         try (StateVerifier verifier = new StateVerifier(nodes.topology(), client)) {
-            verdicts = verifier.verify(RegionPlacements.fetch(nodes.topology(), client), VERIFY_TIMEOUT);
+            verdicts = verifier.verify(StateVerifier.placements(nodes.topology()), VERIFY_TIMEOUT);
         }
         VerifyReport.printTable(progress, verdicts);
         return verdicts;

@@ -5,7 +5,7 @@ import dev.maia.apply.lag.TenantLag;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.http.Json;
-import dev.maia.control.placement.PlacementView;
+import dev.maia.control.placement.DeploymentPlacements;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsReader;
 import dev.maia.schemas.position.PositionKey;
@@ -84,7 +84,7 @@ final class LagCommand implements Callable<Integer> {
     }
 
     private List<TenantLag> measure(Topology topology, LagProbe probe) throws Exception {
-        Map<String, Placement> placements = placements(topology);
+        Map<String, Placement> placements = DeploymentPlacements.read(topology, "lag-cli", Duration.ofSeconds(15)).byTenant();
         List<TenantLag> rows = new ArrayList<>();
         for (RegionSpec region : topology.regions()) {
             if (onlyRegion != null && !onlyRegion.equals(region.name())) {
@@ -107,21 +107,6 @@ final class LagCommand implements Callable<Integer> {
                     (origin, tenant, partition) -> applied.getOrDefault(new PositionKey(origin, tenant, partition), -1L)));
         }
         return rows;
-    }
-
-    /** Every region's view of placements, merged: the winning placement per tenant. */
-    private static Map<String, Placement> placements(Topology topology) {
-        Map<String, Placement> merged = new HashMap<>();
-        for (RegionSpec r : topology.regions()) {
-            try (PlacementView view = new PlacementView(r.bootstrapServers(), r.name() + "-lag-cli")) {
-                view.start(Duration.ofSeconds(15));
-                view.all().values().forEach(p -> merged.merge(p.getTenantId(), p,
-                        (a, b) -> Placements.supersedes(b, a) ? b : a));
-            } catch (Exception e) {
-                // an unreachable region contributes nothing; the others carry every placement too
-            }
-        }
-        return merged;
     }
 
     private boolean overThreshold(List<TenantLag> rows) {

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.connect.mirror.DefaultReplicationPolicy;
 import org.apache.kafka.connect.mirror.ReplicationPolicy;
 import org.slf4j.Logger;
@@ -85,12 +86,16 @@ final class CopyHistoryReset implements AutoCloseable {
 
     /** Whether the target has {@code copy} with at least one record in it. */
     private boolean holdsRecords(String copy) throws InterruptedException, ExecutionException, TimeoutException {
-        Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!names.contains(copy)) {
-            return false;
+        // Describe the one topic rather than list them all: at MM2's start this runs once per flowing tenant.
+        TopicDescription d;
+        try {
+            d = admin.describeTopics(Set.of(copy)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(copy);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
-        TopicDescription d = admin.describeTopics(Set.of(copy)).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(copy);
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         d.partitions().forEach(p -> {

@@ -3,6 +3,7 @@ package dev.maia.cli.verify;
 import dev.maia.apply.lag.LagProbe;
 import dev.maia.apply.lag.TenantLag;
 import dev.maia.cli.MaiaClient;
+import dev.maia.control.placement.DeploymentPlacements;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.topology.RegionSpec;
@@ -25,6 +26,7 @@ import java.util.Optional;
  */
 public final class StateVerifier implements AutoCloseable {
     private static final long RETRY_MS = 500;
+    private static final Duration PLACEMENTS_TIMEOUT = Duration.ofSeconds(15);
 
     private final Topology topology;
     private final MaiaClient client;
@@ -34,6 +36,15 @@ public final class StateVerifier implements AutoCloseable {
         this.topology = topology;
         this.client = client;
         this.origins = new LagProbe(topology);
+    }
+
+    /** Every tenant's placement, from every region's cluster; fails only if no region's could be read. */
+    public static Map<String, Placement> placements(Topology topology) throws InterruptedException {
+        DeploymentPlacements.Snapshot snapshot = DeploymentPlacements.read(topology, "verify-cli", PLACEMENTS_TIMEOUT);
+        if (snapshot.unreadable().size() == topology.regions().size()) {
+            throw new IllegalStateException("no region's placements could be read (" + String.join(", ", snapshot.unreadable()) + ")");
+        }
+        return snapshot.byTenant();
     }
 
     /**

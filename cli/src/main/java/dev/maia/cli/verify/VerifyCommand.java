@@ -51,7 +51,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         Topology topology = Topology.load(topologyFile);
         MaiaClient client = new MaiaClient();
-        Map<String, Placement> placements = RegionPlacements.fetch(topology, client);
+        Map<String, Placement> placements = StateVerifier.placements(topology);
         if (onlyTenant != null) {
             Placement p = placements.get(onlyTenant);
             if (p == null) {

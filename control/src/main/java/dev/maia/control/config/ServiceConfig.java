@@ -73,12 +73,8 @@ public class ServiceConfig extends AbstractConfig {
         return getString(BOOTSTRAP_SERVERS);
     }
 
+    /** How the topics this region creates are replicated; -1 in either is the cluster's default. */
     public TopicReplication topicReplication() {
-        return new TopicReplication(walReplicationFactor(), getInt(WAL_MIN_INSYNC_REPLICAS));
-    }
-
-    /** -1 is the cluster's default ({@link TopicReplication#CLUSTER_DEFAULT}). */
-    public short walReplicationFactor() {
-        return getInt(WAL_REPLICATION_FACTOR).shortValue();
+        return new TopicReplication(getInt(WAL_REPLICATION_FACTOR).shortValue(), getInt(WAL_MIN_INSYNC_REPLICAS));
     }
 }

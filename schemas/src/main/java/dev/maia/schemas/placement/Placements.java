@@ -1,6 +1,5 @@
 package dev.maia.schemas.placement;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
@@ -10,7 +9,6 @@ import org.apache.avro.message.BinaryMessageEncoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -73,24 +71,6 @@ public final class Placements {
         out.put("sync_mode", p.getSyncMode() == null ? null : syncModeName(p.getSyncMode()));
         out.put("min_sync_replicas", p.getMinSyncReplicas());
         return out;
-    }
-
-    /** The inverse of {@link #toJson}: a placement as the admin API answers it. */
-    public static Placement fromJson(JsonNode json) {
-        List<String> replicas = new ArrayList<>();
-        json.path("replicas").forEach(r -> replicas.add(r.asText()));
-        JsonNode sync = json.path("sync_mode");
-        return Placement.newBuilder()
-                .setTenantId(json.path("tenant_id").asText())
-                .setPrimaryRegion(json.path("primary_region").asText())
-                .setReplicas(replicas)
-                .setMode(PlacementMode.valueOf(json.path("mode").asText()))
-                .setEpoch(json.path("epoch").asLong())
-                .setUpdatedIn(json.path("updated_in").asText(""))
-                .setUpdatedAt(json.hasNonNull("updated_at") ? Instant.parse(json.get("updated_at").asText()) : Instant.EPOCH)
-                .setSyncMode(sync.isTextual() ? parseSyncMode(sync.asText()) : null)
-                .setMinSyncReplicas(json.path("min_sync_replicas").asInt(1))
-                .build();
     }
 
     /** The API's spelling of a sync mode: {@code async}, {@code semi-sync}, {@code sync}. */
