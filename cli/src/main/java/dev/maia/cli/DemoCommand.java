@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code maia demo}: three real KRaft clusters, MirrorMaker 2 and a MAIA process per region on this
@@ -161,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** What {@code maia verify} checks: every holder of every tenant at one position vector, with one digest. */
-    private List<TenantVerdict> verify(RegionNodes nodes) throws InterruptedException {
+    private List<TenantVerdict> verify(RegionNodes nodes) throws InterruptedException, TimeoutException {
         progress.println("demo: verifying each tenant's state in every region that holds it (as maia verify does) ...");
         MaiaClient client = new MaiaClient();
         List<TenantVerdict> verdicts;

@@ -84,7 +84,7 @@ final class LagCommand implements Callable<Integer> {
     }
 
     private List<TenantLag> measure(Topology topology, LagProbe probe) throws Exception {
-        Map<String, Placement> placements = DeploymentPlacements.read(topology, "lag-cli", Duration.ofSeconds(15)).byTenant();
+        Map<String, Placement> placements = DeploymentPlacements.read(topology, "lag-cli", Duration.ofSeconds(15));
         List<TenantLag> rows = new ArrayList<>();
         for (RegionSpec region : topology.regions()) {
             if (onlyRegion != null && !onlyRegion.equals(region.name())) {

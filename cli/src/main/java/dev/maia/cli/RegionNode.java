@@ -5,6 +5,8 @@ import dev.maia.apply.ApplyService;
 import dev.maia.producer.WriteService;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpResponse;
+import dev.maia.control.log.ControlLogTopics;
+import dev.maia.control.log.ControlQuorumProbe;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.topology.Topology;
@@ -13,12 +15,15 @@ import dev.maia.schemas.wal.WalCodecs;
 import dev.maia.schemas.wal.WalCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +38,7 @@ public final class RegionNode implements AutoCloseable {
     private final RegionConfig config;
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private ApplyService apply;
+    private ControlQuorumProbe probe;
     private RegionHttpServer server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -56,7 +62,14 @@ public final class RegionNode implements AutoCloseable {
         // Without a registry URL, Avro single-object encoding; with one, the Apicurio serde.
         WalCodec codec = WalCodecs.forRegistry(Optional.ofNullable(config.schemaRegistryUrl()));
         toClose.push(() -> WalCodecs.close(codec));
-        PlacementView placements = new PlacementView(config.bootstrapServers(), config.region());
+        String control = topology.requireControl();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, control))) {
+            ControlLogTopics.ensure(admin);
+        }
+        probe = new ControlQuorumProbe(control, config.region(), config.controlTimeout());
+        toClose.push(probe);
+        probe.start();
+        PlacementView placements = new PlacementView(control, config.region());
         toClose.push(placements);
         PositionsView positions = new PositionsView(config.bootstrapServers(), config.region());
         toClose.push(positions);
@@ -76,11 +89,26 @@ public final class RegionNode implements AutoCloseable {
         writes.mount(server);
         apply.mount(server);
         server.add("GET", "/metrics", Access.PUBLIC, r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
-        server.add("GET", "/health", Access.PUBLIC, r -> HttpResponse.json(apply.failure().isEmpty() ? 200 : 503,
-                Map.of("region", config.region(), "apply", apply.streamsState().name(),
-                        "error", apply.failure().map(Throwable::getMessage).orElse(""))));
+        server.add("GET", "/health", Access.PUBLIC, r -> health());
         server.start();
         log.info("Region {} serving on {}", config.region(), endpoint());
+    }
+
+    /**
+     * 503 only when the region cannot apply; a region cut off from the control cluster's majority still
+     * serves its tenants but cannot change placements, and says so ({@code control}, status {@code degraded}).
+     */
+    private HttpResponse health() {
+        ControlQuorumProbe.Status control = probe.status();
+        boolean applying = apply.failure().isEmpty();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("region", config.region());
+        body.put("status", !applying ? "failed" : control.majority() ? "ok" : "degraded");
+        body.put("apply", apply.streamsState().name());
+        body.put("error", apply.failure().map(Throwable::getMessage).orElse(""));
+        body.put("control", Map.of("status", control.majority() ? "ok" : "no_quorum", "checked_at", control.at().toString(),
+                "error", control.error()));
+        return HttpResponse.json(applying ? 200 : 503, body);
     }
 
     public String region() {

@@ -1,10 +1,12 @@
 package dev.maia.localcluster;
 
-import dev.maia.control.config.TopicReplication;
-import dev.maia.control.placement.PlacementWriter;
+import dev.maia.control.log.ControlLogTopics;
+import dev.maia.control.log.ControlProducer;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.AvroClasses;
+import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,11 +60,16 @@ final class SharedRegionsHelpers {
                 .setMode(mode).setEpoch(epoch).setUpdatedIn(primary).setUpdatedAt(Instant.now()).build();
     }
 
-    /** Writes a placement to the placement topic of a region's cluster (creating the topic if needed). */
+    /**
+     * Appends a placement change to the control log (creating its topics if needed), as a region's admin
+     * API would; it takes effect if its epoch follows the one in effect.
+     */
     static void writePlacement(String region, Placement p) {
-        try (Admin admin = admin(region); PlacementWriter w = new PlacementWriter(regions().bootstrapServers(region))) {
-            PlacementWriter.ensureTopic(admin, new TopicReplication((short) 1, 1));
-            w.write(p);
+        String control = regions().controlBootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, control));
+             KafkaProducer<String, byte[]> producer = ControlProducer.create(control, "test-placements-" + region, Duration.ofSeconds(30))) {
+            ControlLogTopics.ensure(admin);
+            producer.send(new ProducerRecord<>(WalTopics.CONTROL, p.getTenantId(), Placements.encode(p))).get();
         } catch (Exception e) {
             throw new AssertionError("cannot write placement " + p, e);
         }

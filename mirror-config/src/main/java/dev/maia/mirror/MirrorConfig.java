@@ -48,14 +48,13 @@ public final class MirrorConfig {
     public static final String PREDICATE_ALIAS = "walTopic";
 
     /**
-     * Which source topics may flow at all: every tenant's local WAL plus placements and positions. Anchored
+     * Which source topics may flow at all: every tenant's local WAL plus positions. Anchored
      * (DefaultTopicFilter uses {@code matches()}), so a mirrored copy such as {@code us-west.maia.wal.t} does
      * not match and is never forwarded to a third region or back. With the placement filter on, MM2 no
      * longer reads {@code topics} itself ({@code topic.filter.class} replaces DefaultTopicFilter);
      * {@link PlacementTopicFilter} applies it as a first-line allow-list before its placement rule.
      */
-    public static final String TOPICS_REGEX = WalTopics.LOCAL_WAL_REGEX + "|"
-            + regexLiteral(WalTopics.PLACEMENT) + "|" + regexLiteral(WalTopics.POSITIONS);
+    public static final String TOPICS_REGEX = WalTopics.LOCAL_WAL_REGEX + "|" + regexLiteral(WalTopics.POSITIONS);
 
     /**
      * The replication-factor keys MM2 needs; all of them, or nothing is mirrored on one broker. Each takes
@@ -141,6 +140,7 @@ public final class MirrorConfig {
                     // Flow-prefixed like every plugin key. It replaces MM2's DefaultTopicFilter; the filter
                     // applies `topics` / `topics.exclude` itself as a first-line allow-list.
                     c.put(flow + TOPIC_FILTER_CLASS, PlacementTopicFilter.class.getName());
+                    c.put(flow + PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, topology.requireControl());
                 }
             }
         }

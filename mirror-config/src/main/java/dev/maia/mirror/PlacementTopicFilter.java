@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * MM2 topic filter that mirrors a tenant's WAL exactly to the regions its placement says hold the tenant
- * (the rule is {@link PlacementTopicRule}); {@code maia.placement} and {@code maia.positions} always flow.
+ * (the rule is {@link PlacementTopicRule}); {@code maia.positions} always flows.
  *
  * <p>How MM2 4.3.1 uses it (read from its bytecode and verified with real brokers):
  * <ul>
@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code heartbeats} is mirrored whatever a filter says; internal topics and cycles are excluded by
  *       MM2 before the filter matters.</li>
  *   <li>MM2 also builds the filter in each flow's MirrorCheckpointConnector and checkpoint tasks; they
- *       share one {@link SharedPlacementViews placement view} per source cluster.</li>
+ *       share one {@link SharedPlacementViews placement view} per JVM.</li>
  * </ul>
  *
  * <p>Re-adding a region. When a placement stops naming a region, that region's locality purge empties
@@ -50,9 +50,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the topic is refused for this refresh (fail closed, as for any error here) and asked about again at the
  * next one: answering "flows" would make the gap permanent.
  *
- * <p>Placements are read from the SOURCE cluster (its {@code maia.placement} plus the copies mirrored into
- * it), where the tenant's log lives. Until they are loaded, every tenant WAL is refused (fail closed) and
- * asked about again at the next refresh; {@link #shouldReplicateTopic} never throws.
+ * <p>Placements are read from the control log ({@code maia.control} on the control cluster,
+ * {@value #CONTROL_BOOTSTRAP_CONFIG}), the one every region reads, so a flow follows exactly the placement
+ * in effect. Until they are loaded, every tenant WAL is refused (fail closed) and asked about again at the
+ * next refresh; {@link #shouldReplicateTopic} never throws.
  */
 public final class PlacementTopicFilter implements TopicFilter {
 
@@ -60,7 +61,8 @@ public final class PlacementTopicFilter implements TopicFilter {
 
     public static final String SOURCE_ALIAS_CONFIG = "source.cluster.alias";
     public static final String TARGET_ALIAS_CONFIG = "target.cluster.alias";
-    public static final String SOURCE_BOOTSTRAP_CONFIG = "source.cluster.bootstrap.servers";
+    /** Where the placements are: the control cluster (flow-prefixed in the MM2 config, set by {@link MirrorConfig}). */
+    public static final String CONTROL_BOOTSTRAP_CONFIG = "maia.control.bootstrap.servers";
     /**
      * How long {@code configure()} (i.e. the connector's start) waits for the placements to load before
      * going on and failing closed until they are; flow-prefixed in the MM2 config like every filter key.
@@ -83,7 +85,7 @@ public final class PlacementTopicFilter implements TopicFilter {
     public void configure(Map<String, ?> props) {
         source = required(props, SOURCE_ALIAS_CONFIG);
         target = required(props, TARGET_ALIAS_CONFIG);
-        String bootstrap = required(props, SOURCE_BOOTSTRAP_CONFIG);
+        String control = required(props, CONTROL_BOOTSTRAP_CONFIG);
         Object timeoutValue = props.get(LOAD_TIMEOUT_CONFIG);
         long timeoutMs;
         try {
@@ -104,11 +106,11 @@ public final class PlacementTopicFilter implements TopicFilter {
         defaults.configure(props);
         allowList = defaults;
 
-        placements = SharedPlacementViews.acquire(source, bootstrap);
+        placements = SharedPlacementViews.acquire(control);
         try {
             if (!placements.awaitLoaded(Duration.ofMillis(timeoutMs))) {
-                log.warn("placement filter {}->{}: placements of {} not loaded within {} ms; no tenant WAL flows "
-                        + "until they are (fail closed, asked again at every topic refresh)", source, target, source, timeoutMs);
+                log.warn("placement filter {}->{}: placements not loaded within {} ms; no tenant WAL flows "
+                        + "until they are (fail closed, asked again at every topic refresh)", source, target, timeoutMs);
                 warnedNotLoaded = true;
             }
         } catch (InterruptedException e) {
@@ -162,12 +164,12 @@ public final class PlacementTopicFilter implements TopicFilter {
         if (!placements.loaded()) {
             if (!warnedNotLoaded) {
                 warnedNotLoaded = true;
-                log.warn("placement filter {}->{}: placements of {} not loaded yet; tenant WALs do not flow until they are",
-                        source, target, source);
+                log.warn("placement filter {}->{}: placements not loaded yet; tenant WALs do not flow until they are",
+                        source, target);
             }
         } else if (warnedNotLoaded) {
             warnedNotLoaded = false;
-            log.info("placement filter {}->{}: placements of {} loaded; tenant WALs flow by placement", source, target, source);
+            log.info("placement filter {}->{}: placements loaded; tenant WALs flow by placement", source, target);
         }
         Boolean before = lastDecision.put(topic, d.replicate());
         if (before == null || before != d.replicate()) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@code topic} of region {@code source} flow to region {@code target}?
  *
  * <ul>
- *   <li>{@code maia.placement} and {@code maia.positions} (the local, unprefixed ones): always.</li>
+ *   <li>{@code maia.positions} (the local, unprefixed one): always. Placements do not travel by MM2: every
+ *       region reads them from the control log.</li>
  *   <li>{@code maia.wal.<T>} (the tenant's log written in {@code source}): exactly when the target holds the
  *       tenant, {@code target ∈ Placements.holders(placement(T))}, and {@code target ≠ source}. The source
  *       need not be the primary: after a primary move the tenant's history is split between the old and
@@ -51,18 +52,18 @@ public final class PlacementTopicRule {
         if (topic == null) {
             return Decision.no("no topic name");
         }
-        if (topic.equals(WalTopics.PLACEMENT) || topic.equals(WalTopics.POSITIONS)) {
-            return Decision.yes("placements and positions flow between all regions");
+        if (topic.equals(WalTopics.POSITIONS)) {
+            return Decision.yes("positions flow between all regions");
         }
         Optional<String> tenant = localWalTenant(topic);
         if (tenant.isEmpty()) {
-            return Decision.no("not a local WAL, placement or positions topic");
+            return Decision.no("not a local WAL or positions topic");
         }
         if (source.equals(target)) {
             return Decision.no("source and target are the same region");
         }
         if (!placements.loaded()) {
-            return Decision.no("placements of " + source + " not loaded yet (fail closed)");
+            return Decision.no("placements not loaded yet (fail closed)");
         }
         Optional<Placement> p = placements.placement(tenant.get());
         if (p.isEmpty()) {

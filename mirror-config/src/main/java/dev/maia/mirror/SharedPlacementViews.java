@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One {@link PlacementView} per source cluster in this JVM, shared by reference count.
+ * One {@link PlacementView} of the control log per JVM, shared by reference count.
  *
  * <p>MM2 instantiates a topic filter in every MirrorSourceConnector, MirrorCheckpointConnector and
  * MirrorCheckpointTask of every flow; with three regions that would be a dozen consumers tailing the same
- * three clusters. All flows out of one region read that region's placements, so one view per source cluster
- * is enough. The view is closed when the last filter using it is closed.
+ * log. Every flow reads the same placements, so one view is enough. The view is closed when the last
+ * filter using it is closed.
  *
  * <p>{@link PlacementView#start} blocks until the view has read everything present and can only be called
  * once, so it runs on a loader thread of its own; {@link Handle#loaded()} turns true when it returns. A
@@ -57,10 +57,6 @@ final class SharedPlacementViews {
             return shared.loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        String region() {
-            return shared.region;
-        }
-
         @Override
         public void close() {
             synchronized (SharedPlacementViews.class) {
@@ -79,17 +75,15 @@ final class SharedPlacementViews {
 
     private static final class Shared {
         final String key;
-        final String region;
         final PlacementView view;
         final CountDownLatch loaded = new CountDownLatch(1);
         final Thread loader;
         int refs;
 
-        Shared(String key, String region, String bootstrapServers) {
-            this.key = key;
-            this.region = region;
-            this.view = new PlacementView(bootstrapServers, "mm2-filter-" + region);
-            this.loader = new Thread(this::load, "maia-placement-filter-load-" + region);
+        Shared(String controlBootstrapServers) {
+            this.key = controlBootstrapServers;
+            this.view = new PlacementView(controlBootstrapServers, "mm2-filter");
+            this.loader = new Thread(this::load, "maia-placement-filter-load");
             this.loader.setDaemon(true);
         }
 
@@ -99,12 +93,12 @@ final class SharedPlacementViews {
                 // No deadline of its own: the callers bound their wait; this thread is interrupted on close.
                 view.start(Duration.ofDays(365));
                 loaded.countDown();
-                log.info("placement filter: placements of {} loaded ({} tenants) in {} ms",
-                        region, view.all().size(), (System.nanoTime() - t0) / 1_000_000);
+                log.info("placement filter: placements from {} loaded ({} tenants) in {} ms",
+                        key, view.all().size(), (System.nanoTime() - t0) / 1_000_000);
             } catch (InterruptedException e) {
-                log.debug("placement filter: loading the placements of {} interrupted (closed)", region);
+                log.debug("placement filter: loading the placements interrupted (closed)");
             } catch (TimeoutException | RuntimeException e) {
-                log.error("placement filter: cannot load the placements of {}; its tenant WALs stay unmirrored", region, e);
+                log.error("placement filter: cannot load the placements from {}; tenant WALs stay unmirrored", key, e);
             }
         }
 
@@ -113,20 +107,19 @@ final class SharedPlacementViews {
             try {
                 view.close();
             } catch (RuntimeException e) {
-                log.warn("placement filter: error closing the placement view of {}", region, e);
+                log.warn("placement filter: error closing the placement view of {}", key, e);
             }
-            log.info("placement filter: stopped reading the placements of {}", region);
+            log.info("placement filter: stopped reading the placements from {}", key);
         }
     }
 
-    static Handle acquire(String region, String bootstrapServers) {
-        String key = region + "@" + bootstrapServers;
+    static Handle acquire(String controlBootstrapServers) {
         synchronized (SharedPlacementViews.class) {
-            Shared shared = VIEWS.get(key);
+            Shared shared = VIEWS.get(controlBootstrapServers);
             if (shared == null) {
-                shared = new Shared(key, region, bootstrapServers);
-                VIEWS.put(key, shared);
-                log.info("placement filter: reading the placements of {} from {}", region, bootstrapServers);
+                shared = new Shared(controlBootstrapServers);
+                VIEWS.put(controlBootstrapServers, shared);
+                log.info("placement filter: reading the placements from the control log at {}", controlBootstrapServers);
                 shared.loader.start();
             }
             shared.refs++;

@@ -19,13 +19,14 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.api.Assertions;
 
 class MirrorConfigTest {
 
     private static final Topology THREE = new Topology(List.of(
             new RegionSpec("us-west", "127.0.0.1:9001", null),
             new RegionSpec("eu-central", "127.0.0.1:9002", null),
-            new RegionSpec("ap-tokyo", "127.0.0.1:9003", null)));
+            new RegionSpec("ap-tokyo", "127.0.0.1:9003", null))).withControl("127.0.0.1:9100");
 
     /** What the local clusters run (one broker each); the production defaults are MirrorOptionsTest's. */
     private static final MirrorOptions ONE_BROKER = MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
@@ -56,19 +57,18 @@ class MirrorConfigTest {
     }
 
     @Test
-    void topicsMatchLocalWalsPlacementAndPositionsButNotMirroredCopies() {
+    void topicsMatchLocalWalsAndPositionsButNotMirroredCopiesOrTheControlLog() {
         // MM2's DefaultTopicFilter joins the list with '|' and uses matches(): a full-string match.
         Pattern topics = Pattern.compile(config.get("topics"));
         assertThat(topics.matcher("maia.wal.t1").matches()).isTrue();
         assertThat(topics.matcher("maia.wal.tenant_A-9").matches()).isTrue();
-        assertThat(topics.matcher("maia.placement").matches()).isTrue();
         assertThat(topics.matcher("maia.positions").matches()).isTrue();
 
         assertThat(topics.matcher("us-west.maia.wal.t1").matches()).isFalse();
         assertThat(topics.matcher("eu-central.us-west.maia.wal.t1").matches()).isFalse();
-        assertThat(topics.matcher("us-west.maia.placement").matches()).isFalse();
+        assertThat(topics.matcher("maia.control").matches()).isFalse();
         assertThat(topics.matcher("us-west.maia.positions").matches()).isFalse();
-        assertThat(topics.matcher("maiaXplacement").matches()).isFalse();
+        assertThat(topics.matcher("maiaXpositions").matches()).isFalse();
         assertThat(topics.matcher("maia.dlq").matches()).isFalse();
         assertThat(topics.matcher("heartbeats").matches()).isFalse();
     }
@@ -172,7 +172,12 @@ class MirrorConfigTest {
                 .containsEntry("source.cluster.alias", "eu-central")
                 .containsEntry("target.cluster.alias", "ap-tokyo")
                 .containsEntry("source.cluster.bootstrap.servers", "127.0.0.1:9002")
+                .containsEntry(PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, "127.0.0.1:9100")
                 .containsEntry("topics", MirrorConfig.TOPICS_REGEX);
+        // Without a control cluster there are no placements to filter by: refused, naming the key.
+        Topology noControl = new Topology(THREE.regions());
+        Assertions.assertThatThrownBy(() -> MirrorConfig.generate(noControl, ONE_BROKER))
+                .hasMessageContaining("control_bootstrap_servers");
 
         assertThat(MirrorConfig.generate(THREE, ONE_BROKER.withPlacementFilter(false)).keySet())
                 .noneMatch(k -> k.contains("topic.filter"));
@@ -195,7 +200,7 @@ class MirrorConfigTest {
         MirrorConfig.writeProperties(withOddValues, file);
 
         String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        assertThat(text).contains("topics=maia\\\\.wal\\\\..*|maia\\\\.placement|maia\\\\.positions");
+        assertThat(text).contains("topics=maia\\\\.wal\\\\..*|maia\\\\.positions");
 
         Properties loaded = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {

@@ -27,7 +27,7 @@ class MirrorOptionsTest {
 
     private static final Topology TWO = new Topology(List.of(
             new RegionSpec("us-west", "127.0.0.1:9001", null),
-            new RegionSpec("eu-central", "127.0.0.1:9002", null)));
+            new RegionSpec("eu-central", "127.0.0.1:9002", null))).withControl("127.0.0.1:9100");
     private static final SourceAndTarget FLOW = new SourceAndTarget("us-west", "eu-central");
 
     @Test

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MirrorRunnerTest {
 
     private final Topology topology = new Topology(List.of(
-            new RegionSpec("a", "127.0.0.1:1", null), new RegionSpec("b", "127.0.0.1:2", null)));
+            new RegionSpec("a", "127.0.0.1:1", null), new RegionSpec("b", "127.0.0.1:2", null))).withControl("127.0.0.1:3");
 
     @Test
     void stopAndCloseBeforeStartAreHarmlessAndFinal() {

@@ -22,7 +22,7 @@ class PlacementTopicFilterTest {
         Map<String, Object> props = new HashMap<>();
         props.put("source.cluster.alias", "us-west");
         props.put("target.cluster.alias", "eu-central");
-        props.put("source.cluster.bootstrap.servers", "127.0.0.1:" + port);
+        props.put(PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, "127.0.0.1:" + port);
         props.put(PlacementTopicFilter.LOAD_TIMEOUT_CONFIG, "300");
         props.put("topics", MirrorConfig.TOPICS_REGEX);
 
@@ -32,7 +32,7 @@ class PlacementTopicFilterTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
         try {
             assertThat(filter.shouldReplicateTopic("maia.wal.t1")).isFalse();
-            assertThat(filter.shouldReplicateTopic("maia.placement")).isTrue();
+            assertThat(filter.shouldReplicateTopic("maia.control")).as("the control log is never mirrored").isFalse();
             assertThat(filter.shouldReplicateTopic("maia.positions")).isTrue();
             assertThat(filter.shouldReplicateTopic("us-west.maia.wal.t1")).isFalse();
             assertThat(filter.shouldReplicateTopic(null)).isFalse();
@@ -55,14 +55,14 @@ class PlacementTopicFilterTest {
         Map<String, Object> props = new HashMap<>();
         props.put("source.cluster.alias", "us-west");
         props.put("target.cluster.alias", "eu-central");
-        props.put("source.cluster.bootstrap.servers", "127.0.0.1:" + port);
+        props.put(PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, "127.0.0.1:" + port);
         props.put(PlacementTopicFilter.LOAD_TIMEOUT_CONFIG, "100");
         props.put("topics", "maia\\.positions");
         PlacementTopicFilter filter = new PlacementTopicFilter();
         filter.configure(props);
         try {
             assertThat(filter.shouldReplicateTopic("maia.positions")).isTrue();
-            assertThat(filter.shouldReplicateTopic("maia.placement")).as("not in topics").isFalse();
+            assertThat(filter.shouldReplicateTopic("maia.wal.t1")).as("not in topics").isFalse();
         } finally {
             filter.close();
         }

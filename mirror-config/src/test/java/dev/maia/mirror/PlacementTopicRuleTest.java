@@ -95,19 +95,18 @@ class PlacementTopicRuleTest {
         p.loaded = false;
         assertThat(flows("maia.wal.g", US, EU, p)).isFalse();
         assertThat(PlacementTopicRule.decide("maia.wal.g", US, EU, p).reason()).contains("not loaded");
-        // Control topics do not depend on placements.
-        assertThat(flows("maia.placement", US, EU, p)).isTrue();
+        // Positions do not depend on placements.
+        assertThat(flows("maia.positions", US, EU, p)).isTrue();
     }
 
     @Test
-    void placementsAndPositionsAlwaysFlowOtherTopicsNever() {
+    void positionsAlwaysFlowOtherTopicsNever() {
         FakePlacements p = new FakePlacements().with("g", PlacementMode.global, US, EU, AP);
-        assertThat(flows("maia.placement", US, EU, p)).isTrue();
         assertThat(flows("maia.positions", AP, US, p)).isTrue();
+        assertThat(flows("maia.control", US, EU, p)).as("placements are read from the control cluster").isFalse();
 
         assertThat(flows("eu-central.maia.wal.g", US, AP, p)).as("a copy is never re-mirrored").isFalse();
         assertThat(flows("us-west.maia.wal.g", US, EU, p)).isFalse();
-        assertThat(flows("eu-central.maia.placement", US, AP, p)).isFalse();
         assertThat(flows("eu-central.maia.positions", US, AP, p)).isFalse();
         assertThat(flows("maia.dlq", US, EU, p)).isFalse();
         assertThat(flows("maia.conflicts", US, EU, p)).isFalse();

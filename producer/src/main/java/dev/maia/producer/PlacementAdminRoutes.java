@@ -17,6 +17,7 @@ import dev.maia.schemas.wal.WalTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** {@code /admin/tenants/{id}/placement} and {@code /admin/placements}: the operator's view of placement. */
 final class PlacementAdminRoutes {
@@ -58,10 +59,15 @@ final class PlacementAdminRoutes {
         if (minSync != null && !minSync.isNull() && !minSync.canConvertToInt()) {
             throw ApiException.invalidInput("min_sync_replicas", "min_sync_replicas must be an integer");
         }
+        JsonNode expected = body.get("expected_epoch");
+        if (expected != null && !expected.isNull() && !expected.canConvertToLong()) {
+            throw ApiException.invalidInput("expected_epoch", "expected_epoch must be an integer");
+        }
         try {
             SyncMode syncMode = sync == null || sync.isNull() ? null : Placements.parseSyncMode(sync.asText());
             Placement p = placements.change(tenant, mode, primary.asText(), replicas, syncMode,
-                    minSync == null || minSync.isNull() ? 1 : minSync.asInt());
+                    minSync == null || minSync.isNull() ? 1 : minSync.asInt(),
+                    expected == null || expected.isNull() ? OptionalLong.empty() : OptionalLong.of(expected.asLong()));
             return HttpResponse.json(200, Placements.toJson(p));
         } catch (InvalidPlacementException e) {
             throw ApiException.invalidInput(e.field(), e.getMessage());

@@ -1,10 +1,13 @@
 package dev.maia.producer;
 
+import dev.maia.control.log.ControlLogUnavailableException;
+import dev.maia.control.placement.PlacementConflictException;
+import dev.maia.control.placement.PlacementLog;
+import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
-import dev.maia.control.placement.PlacementView;
-import dev.maia.control.placement.PlacementWriter;
+import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.topology.Topology;
 import org.slf4j.Logger;
@@ -13,14 +16,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.OptionalLong;
 
 /**
- * Tenant placements as the write path needs them: read from the region's {@link PlacementView}, changed
- * by appending to {@code maia.placement} with the next epoch. A tenant without a placement gets the
- * default on its first write: single, in the region that first sees it.
+ * Tenant placements as the write path needs them: read from the region's {@link PlacementView} of the
+ * control log, changed only through the control log ({@link PlacementLog}): a change names the epoch it
+ * replaces and holds only if it is the first to do so. A tenant without a placement gets the default on
+ * its first write: single, in the region that first sees it, unless another region placed it first.
  */
 public final class PlacementService implements PlacementSource {
     private static final Logger log = LoggerFactory.getLogger(PlacementService.class);
@@ -28,13 +32,13 @@ public final class PlacementService implements PlacementSource {
     private final String region;
     private final Topology topology;
     private final PlacementView view;
-    private final PlacementWriter writer;
+    private final PlacementLog placementLog;
 
-    public PlacementService(String region, Topology topology, PlacementView view, PlacementWriter writer) {
+    public PlacementService(String region, Topology topology, PlacementView view, PlacementLog placementLog) {
         this.region = region;
         this.topology = topology;
         this.view = view;
-        this.writer = writer;
+        this.placementLog = placementLog;
     }
 
     @Override
@@ -47,37 +51,67 @@ public final class PlacementService implements PlacementSource {
     }
 
     @Override
-    public synchronized Placement forWrite(String tenant) throws InterruptedException {
+    public Placement forWrite(String tenant) throws InterruptedException {
         Optional<Placement> existing = view.get(tenant);
         if (existing.isPresent()) {
             return existing.get();
         }
-        Placement created = publish(tenant, PlacementMode.single, region, List.of(), 1, null, 1);
-        log.info("Tenant {} had no placement: placed single in {}", tenant, region);
-        return created;
+        try {
+            Placement created = propose(placement(tenant, PlacementMode.single, region, List.of(), 1, null, 1));
+            log.info("Tenant {} had no placement: placed single in {}", tenant, region);
+            return created;
+        } catch (PlacementConflictException e) {
+            // Another region's first write placed it first: its placement holds (this write is redirected).
+            return e.current().orElseThrow(() -> unavailable(e));
+        }
     }
 
-    /** Validates and publishes a change; the epoch moves past every epoch this region has seen. */
-    public synchronized Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas,
-                                         SyncMode syncMode, int minSyncReplicas) throws InterruptedException {
+    /**
+     * Validates a change and appends it as the successor of {@code expectedEpoch} (the epoch in effect
+     * here when absent). Answers the placement once it took effect; 409 {@code PLACEMENT_CONFLICT} with the
+     * placement in effect when another change came first, 503 {@code NO_CONTROL_QUORUM} when no majority of
+     * the control cluster could be reached.
+     */
+    public Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas,
+                            SyncMode syncMode, int minSyncReplicas, OptionalLong expectedEpoch) throws InterruptedException {
         List<String> canonical = Placements.canonicalReplicas(mode, primary, replicas, topology.regionNames());
         Placements.validateSync(syncMode, minSyncReplicas, canonical);
-        long epoch = view.get(tenant).map(Placement::getEpoch).orElse(0L) + 1;
-        return publish(tenant, mode, primary, canonical, epoch, syncMode, minSyncReplicas);
+        Optional<Placement> current = view.get(tenant);
+        long inEffect = current.map(Placement::getEpoch).orElse(0L);
+        long replaces = expectedEpoch.orElse(inEffect);
+        if (replaces != inEffect) {
+            throw conflict(tenant, "expected_epoch is " + replaces + " but epoch " + inEffect + " is in effect", current.orElse(null));
+        }
+        try {
+            return propose(placement(tenant, mode, primary, canonical, replaces + 1, syncMode, minSyncReplicas));
+        } catch (PlacementConflictException e) {
+            throw conflict(tenant, e.getMessage(), e.current().orElse(null));
+        }
     }
 
-    private Placement publish(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch,
-                              SyncMode syncMode, int minSyncReplicas) throws InterruptedException {
-        Placement p = Placement.newBuilder().setTenantId(tenant).setMode(mode).setPrimaryRegion(primary)
+    private Placement placement(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch,
+                                SyncMode syncMode, int minSyncReplicas) {
+        return Placement.newBuilder().setTenantId(tenant).setMode(mode).setPrimaryRegion(primary)
                 .setReplicas(replicas).setEpoch(epoch).setUpdatedIn(region).setUpdatedAt(Instant.now())
                 .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas).build();
+    }
+
+    private Placement propose(Placement p) throws PlacementConflictException, InterruptedException {
         try {
-            writer.write(p);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("placement of " + tenant + " was not stored: " + e.getMessage(), e);
+            return placementLog.propose(p);
+        } catch (ControlLogUnavailableException e) {
+            throw unavailable(e);
         }
-        view.offer(p);
-        return p;
+    }
+
+    private static ApiException conflict(String tenant, String message, Placement current) {
+        return new ApiException(409, "PLACEMENT_CONFLICT", "placement of " + tenant + " not changed: " + message,
+                current == null ? Map.of() : Map.of("current", Placements.toJson(current)));
+    }
+
+    private ApiException unavailable(Exception e) {
+        return new ApiException(503, "NO_CONTROL_QUORUM", "region " + region + " cannot change placements now: "
+                + e.getMessage(), Map.of("retryable", true));
     }
 
     @Override

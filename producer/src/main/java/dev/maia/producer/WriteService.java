@@ -3,7 +3,7 @@ package dev.maia.producer;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.Routes;
 import dev.maia.control.placement.PlacementView;
-import dev.maia.control.placement.PlacementWriter;
+import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.Topology;
@@ -22,7 +22,7 @@ import java.util.Map;
 public final class WriteService implements AutoCloseable {
     private final Admin admin;
     private final WalAppender appender;
-    private final PlacementWriter placementWriter;
+    private final PlacementLog placementLog;
     private final PlacementService placements;
     private final WriteApi writeApi;
     private final PlacementAdminRoutes adminRoutes;
@@ -35,11 +35,10 @@ public final class WriteService implements AutoCloseable {
         this.clock = new HybridLogicalClock();
         this.clockFollower = new ClockFollower(clock, config.maxClockSkewMs(), System::currentTimeMillis, config.region(), registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
-        PlacementWriter.ensureTopic(admin, config.topicReplication());
-        this.placementWriter = new PlacementWriter(config.bootstrapServers());
+        this.placementLog = new PlacementLog(topology.requireControl(), config.region(), view, config.controlTimeout());
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec,
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
-        this.placements = new PlacementService(config.region(), topology, view, placementWriter);
+        this.placements = new PlacementService(config.region(), topology, view, placementLog);
         this.writeApi = new WriteApi(config.region(), placements, appender, state, clock,
                 new ReplicationWait(config.region(), positions::await, config, registry), registry, config.limits(),
                 OwnWrites.DEFAULT_CAPACITY);
@@ -67,7 +66,7 @@ public final class WriteService implements AutoCloseable {
     @Override
     public void close() {
         appender.close();
-        placementWriter.close();
+        placementLog.close();
         admin.close();
     }
 }

@@ -94,7 +94,7 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
 
     /** The producer library's path into a region, with the deployment's partition count. */
     KafkaProduceSink kafkaSink(RegionSpec region) throws InterruptedException, TimeoutException {
-        return KafkaProduceSink.open(region, nodes.topology().walPartitions(), Optional.empty());
+        return KafkaProduceSink.open(nodes.topology(), region, Optional.empty());
     }
 
     String endpoint(String region) {

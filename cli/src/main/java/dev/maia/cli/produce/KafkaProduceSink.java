@@ -83,12 +83,13 @@ public final class KafkaProduceSink implements ProduceSink {
     }
 
     /**
-     * Connects to the region's cluster and loads every placement before anything can be written. A tenant's
-     * log it creates gets {@code walPartitions}, the deployment's ({@link Topology#walPartitions()}).
+     * Connects to the region's cluster and loads every placement from the control log before anything can
+     * be written. A tenant's log it creates gets the deployment's {@link Topology#walPartitions()}.
      */
-    public static KafkaProduceSink open(RegionSpec region, int walPartitions, Optional<String> schemaRegistryUrl)
+    public static KafkaProduceSink open(Topology topology, RegionSpec region, Optional<String> schemaRegistryUrl)
             throws InterruptedException, TimeoutException {
-        PlacementView view = new PlacementView(region.bootstrapServers(), region.name());
+        int walPartitions = topology.walPartitions();
+        PlacementView view = new PlacementView(topology.requireControl(), "produce-" + region.name());
         WalCodec codec = null;
         Admin admin = null;
         try {
@@ -115,8 +116,8 @@ public final class KafkaProduceSink implements ProduceSink {
 
     /**
      * Refuses the run (before anything is written) if any tenant has no placement or a primary other than
-     * this region. A placement written moments ago may still be on its way here through MirrorMaker, so
-     * a missing one gets {@code grace} to arrive.
+     * this region. A placement written moments ago may not have been read here yet, so a missing one gets
+     * {@code grace} to arrive.
      */
     public void requireWritable(Collection<String> tenants, Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();

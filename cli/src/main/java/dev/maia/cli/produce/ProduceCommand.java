@@ -178,7 +178,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (via == Via.http) {
             return new HttpProduceSink(target.endpoint(), topology.tenantKeys(), concurrency);
         }
-        return KafkaProduceSink.open(target, topology.walPartitions(), Optional.ofNullable(schemaRegistryUrl));
+        return KafkaProduceSink.open(topology, target, Optional.ofNullable(schemaRegistryUrl));
     }
 
     private static void require(boolean ok, String message) {

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.Map;
+import java.time.Duration;
 
 /**
  * The keys every MAIA service of a region shares: which region it is, its Kafka cluster, and how the
@@ -21,6 +22,7 @@ public class ServiceConfig extends AbstractConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap_servers";
     public static final String WAL_REPLICATION_FACTOR = "wal_replication_factor";
     public static final String WAL_MIN_INSYNC_REPLICAS = "wal_min_insync_replicas";
+    public static final String CONTROL_TIMEOUT_MS = "control_timeout_ms";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(REGION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.matching(RegionSpec.ALIAS), Importance.HIGH,
@@ -32,7 +34,11 @@ public class ServiceConfig extends AbstractConfig {
                             + "-1 takes the cluster's default.replication.factor. 3 in production.")
             .define(WAL_MIN_INSYNC_REPLICAS, Type.INT, TopicReplication.CLUSTER_DEFAULT, Validators.replicas(), Importance.HIGH,
                     "min.insync.replicas of those topics: replicas that hold a write before it is acknowledged (acks=all); "
-                            + "-1 takes the cluster's. At most wal_replication_factor; 2 in production.");
+                            + "-1 takes the cluster's. At most wal_replication_factor; 2 in production.")
+            .define(CONTROL_TIMEOUT_MS, Type.LONG, 10_000L, Validators.atLeast(1_000), Importance.MEDIUM,
+                    "How long a placement change waits for a majority of the control cluster to acknowledge it and for this "
+                            + "region to read it back, before answering 503 NO_CONTROL_QUORUM; also bounds the control probe "
+                            + "behind /health. Above a control-cluster leader election (a few seconds).");
 
     protected ServiceConfig(ConfigDef definition, Map<String, ?> values, boolean logValues) {
         super(definition, DeclaredKeys.parse(definition, values), logValues);
@@ -71,6 +77,10 @@ public class ServiceConfig extends AbstractConfig {
 
     public String bootstrapServers() {
         return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public Duration controlTimeout() {
+        return Duration.ofMillis(getLong(CONTROL_TIMEOUT_MS));
     }
 
     /** How the topics this region creates are replicated; -1 in either is the cluster's default. */

@@ -1,14 +1,15 @@
 package dev.maia.control.placement;
 
+import dev.maia.control.TopicTail;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
-import dev.maia.control.CompactedTopicTail;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,22 +17,35 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A region's view of every tenant's placement: it tails the local {@code maia.placement} and the copies
- * MirrorMaker brings from every other region ({@code <region>.maia.placement}), keeping for each tenant
- * the placement that wins by {@link Placements#ORDER}, so every region converges on the same answer.
+ * Every tenant's placement, as the control log ({@code maia.control}) decides it: the log is read in
+ * order from its beginning, and a change takes effect only if it replaces the epoch in effect
+ * ({@link Placements#follows}). Every reader applies the same records in the same order, so every region,
+ * MM2's filter and every tool agree on each tenant's placement, and of two changes made on one epoch
+ * exactly one takes effect.
  */
 public final class PlacementView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlacementView.class);
-    public static final Pattern TOPICS = CompactedTopicTail.withCopies(WalTopics.PLACEMENT);
+    /** How many recent decisions are kept for writers waiting to learn theirs: far more than can be in flight. */
+    private static final int DECISIONS_KEPT = 10_000;
 
     private final Map<String, Placement> byTenant = new ConcurrentHashMap<>();
-    private final CompactedTopicTail tail;
+    private final Object progress = new Object();
+    /** Offset of a record read -> whether it took effect; guarded by {@link #progress}. */
+    private final Map<Long, Boolean> decisions = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > DECISIONS_KEPT;
+        }
+    };
+    private long nextOffset;
+    private final TopicTail tail;
 
-    public PlacementView(String bootstrapServers, String region) {
-        this.tail = new CompactedTopicTail(bootstrapServers, "placement-view-" + region, TOPICS, 100, this::accept, () -> { });
+    public PlacementView(String controlBootstrapServers, String reader) {
+        this.tail = new TopicTail(controlBootstrapServers, "placement-view-" + reader,
+                Pattern.compile(Pattern.quote(WalTopics.CONTROL)), 100, this::accept, () -> { });
     }
 
-    /** Starts tailing and waits until every placement topic present now has been read to its end. */
+    /** Starts tailing and waits until the control log present now has been read to its end. */
     public void start(Duration timeout) throws InterruptedException, TimeoutException {
         tail.start();
         tail.awaitCaughtUp(timeout);
@@ -43,16 +57,43 @@ public final class PlacementView implements AutoCloseable {
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
+        boolean tookEffect = false;
         try {
-            offer(Placements.decode(r.value()));
+            Placement p = Placements.decode(r.value());
+            Placement current = byTenant.get(p.getTenantId());
+            if (Placements.follows(p, current)) {
+                byTenant.put(p.getTenantId(), p);
+                tookEffect = true;
+            } else {
+                log.debug("control log @{}: change of {} to epoch {} ignored, epoch {} is in effect",
+                        r.offset(), p.getTenantId(), p.getEpoch(), current == null ? 0 : current.getEpoch());
+            }
         } catch (Exception e) {
-            log.warn("Ignoring an unreadable placement at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            log.warn("Ignoring an unreadable control log record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        }
+        synchronized (progress) {
+            decisions.put(r.offset(), tookEffect);
+            nextOffset = r.offset() + 1;
+            progress.notifyAll();
         }
     }
 
-    /** Folds in a placement (from the topics, or one this region just wrote). */
-    public void offer(Placement p) {
-        byTenant.merge(p.getTenantId(), p, (current, candidate) -> Placements.supersedes(candidate, current) ? candidate : current);
+    /**
+     * Waits until the record at {@code offset} has been read and answers whether it took effect; empty if
+     * it was not read within the timeout (its outcome is then unknown here).
+     */
+    public Optional<Boolean> awaitDecision(long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (nextOffset <= offset) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                progress.wait(Math.max(1, left / 1_000_000));
+            }
+            return Optional.of(Boolean.TRUE.equals(decisions.get(offset)));
+        }
     }
 
     public Optional<Placement> get(String tenantId) {

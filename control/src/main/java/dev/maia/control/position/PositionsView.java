@@ -3,7 +3,7 @@ package dev.maia.control.position;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.position.Positions;
-import dev.maia.control.CompactedTopicTail;
+import dev.maia.control.TopicTail;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -23,12 +23,12 @@ public final class PositionsView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PositionsView.class);
 
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
-    private final CompactedTopicTail tail;
+    private final TopicTail tail;
 
     public PositionsView(String bootstrapServers, String region) {
         // A short fetch wait: sync writes wait on what arrives here.
-        this.tail = new CompactedTopicTail(bootstrapServers, "positions-view-" + region,
-                CompactedTopicTail.withCopies(WalTopics.POSITIONS), 20, this::accept, this::wakeWaiters);
+        this.tail = new TopicTail(bootstrapServers, "positions-view-" + region,
+                TopicTail.withCopies(WalTopics.POSITIONS), 20, this::accept, this::wakeWaiters);
     }
 
     public void start() {

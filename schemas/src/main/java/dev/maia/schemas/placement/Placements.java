@@ -10,24 +10,19 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The rules of tenant placement: which of two placements wins, which regions hold a tenant, and how a
- * placement travels in {@code maia.placement}.
+ * The rules of tenant placement: which change of the control log takes effect, which regions hold a
+ * tenant, and how a placement travels in {@code maia.control}.
  */
 public final class Placements {
     static {
         AvroClasses.trust();
     }
-
-    /** The higher epoch wins; two changes made at once with the same epoch are ordered by region. */
-    public static final Comparator<Placement> ORDER = Comparator.comparingLong(Placement::getEpoch)
-            .thenComparing(Placement::getUpdatedIn);
 
     private static final BinaryMessageEncoder<Placement> ENCODER = Placement.getEncoder();
     private static final BinaryMessageDecoder<Placement> DECODER = Placement.getDecoder();
@@ -43,8 +38,14 @@ public final class Placements {
         return out;
     }
 
-    public static boolean supersedes(Placement candidate, Placement current) {
-        return current == null || ORDER.compare(candidate, current) > 0;
+    /**
+     * The conditional-append rule every reader of the control log applies, in log order: a change takes
+     * effect only if it replaces the epoch in effect (its epoch is that one + 1; 1 for a tenant without a
+     * placement). Of two changes made on the same epoch the first in the log wins and the second is
+     * ignored everywhere, so no two regions can both believe their change took effect.
+     */
+    public static boolean follows(Placement candidate, Placement current) {
+        return candidate.getEpoch() == (current == null ? 0 : current.getEpoch()) + 1;
     }
 
     public static byte[] encode(Placement p) {

@@ -23,14 +23,17 @@ import java.util.Set;
  * other command reads with {@code --topology}. {@code wal_partitions} is the partition count of every
  * tenant's WAL topic in every region: it must be the same everywhere, so that a resource maps to the same
  * partition in every copy of its log; a tool that creates a log itself ({@code maia produce --via kafka})
- * takes it from here.
+ * takes it from here. {@code control_bootstrap_servers} names the control cluster, the one Kafka cluster
+ * stretched over the regions (a node in each) that holds the control log: every region process, MM2's
+ * placement filter and the tools read placements from it, and change them only through it.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Topology(
         @JsonProperty("regions") List<RegionSpec> regions,
         @JsonProperty("admin_key") String adminKey,
         @JsonProperty("tenant_keys") Map<String, String> tenantKeys,
-        @JsonProperty("wal_partitions") Integer walPartitions) {
+        @JsonProperty("wal_partitions") Integer walPartitions,
+        @JsonProperty("control_bootstrap_servers") String controlBootstrapServers) {
 
     /** What a region uses when its configuration does not say. */
     public static final int DEFAULT_WAL_PARTITIONS = 3;
@@ -52,7 +55,21 @@ public record Topology(
 
     /** A deployment whose regions use the default partition count. */
     public Topology(List<RegionSpec> regions, String adminKey, Map<String, String> tenantKeys) {
-        this(regions, adminKey, tenantKeys, null);
+        this(regions, adminKey, tenantKeys, null, null);
+    }
+
+    /** The same deployment, with its control log on the cluster at {@code bootstrapServers}. */
+    public Topology withControl(String bootstrapServers) {
+        return new Topology(regions, adminKey, tenantKeys, walPartitions, bootstrapServers);
+    }
+
+    /** The control cluster's bootstrap servers; an error naming the key when the file has none. */
+    public String requireControl() {
+        if (controlBootstrapServers == null || controlBootstrapServers.isBlank()) {
+            throw new TopologyException("control_bootstrap_servers: required (the control cluster that holds the "
+                    + "placements of every tenant)");
+        }
+        return controlBootstrapServers;
     }
 
     public Topology(List<RegionSpec> regions) {

@@ -12,7 +12,13 @@ import java.util.regex.Pattern;
  */
 public final class WalTopics {
     public static final String WAL_PREFIX = "maia.wal.";
-    public static final String PLACEMENT = "maia.placement";
+    /**
+     * The deployment's one control log, on the control cluster stretched over the regions (not on any
+     * region's cluster, and never mirrored): placement changes in one total order.
+     */
+    public static final String CONTROL = "maia.control";
+    /** Beside it on the control cluster: each region's periodic acks=all write that tells it whether it reaches a majority. */
+    public static final String CONTROL_PROBE = "maia.control.probe";
     public static final String POSITIONS = "maia.positions";
     public static final String DLQ = "maia.dlq";
     public static final String CONFLICTS = "maia.conflicts";

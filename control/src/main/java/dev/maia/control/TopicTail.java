@@ -22,13 +22,13 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Follows a compacted topic of this project and every region's mirrored copy of it in one cluster
- * ({@code maia.placement} and {@code <region>.maia.placement}, say), from the beginning, on its own
- * thread, handing each record to the view that owns it. The throwaway group never commits: a view is
- * always rebuilt from the topics.
+ * Follows topics of this project from the beginning, on its own thread, handing each record to the view
+ * that owns it: a compacted topic and every region's mirrored copy of it in one cluster
+ * ({@code maia.positions} and {@code <region>.maia.positions}), or the control log. The throwaway group
+ * never commits: a view is always rebuilt from the topics.
  */
-public final class CompactedTopicTail implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(CompactedTopicTail.class);
+public final class TopicTail implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TopicTail.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Pattern topics;
@@ -44,7 +44,7 @@ public final class CompactedTopicTail implements AutoCloseable {
         return Pattern.compile("(?:" + RegionSpec.ALIAS + "\\.)?" + Pattern.quote(name));
     }
 
-    public CompactedTopicTail(String bootstrapServers, String name, Pattern topics, long fetchWaitMs,
+    public TopicTail(String bootstrapServers, String name, Pattern topics, long fetchWaitMs,
                               Consumer<ConsumerRecord<String, byte[]>> onRecord, Runnable afterBatch) {
         this.topics = topics;
         this.onRecord = onRecord;

@@ -1,0 +1,36 @@
+package dev.maia.control.log;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** The one producer setting for the control cluster: acknowledged by a majority, or failed within the timeout. */
+public final class ControlProducer {
+    private ControlProducer() {
+    }
+
+    /**
+     * {@code acks=all} against {@code min.insync.replicas} = a majority; idempotent, so a retried send is
+     * not a second change. A send that no majority acknowledges fails once {@code timeout} is up (the
+     * broker's NOT_ENOUGH_REPLICAS is retried until then): a cut-off region learns it within the timeout
+     * instead of the producer's default two minutes.
+     */
+    public static KafkaProducer<String, byte[]> create(String bootstrapServers, String clientId, Duration timeout) {
+        int total = (int) timeout.toMillis();
+        int request = Math.max(500, total / 2);
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(total, request),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, total),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+}
