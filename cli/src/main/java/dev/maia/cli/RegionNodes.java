@@ -43,7 +43,7 @@ public final class RegionNodes implements AutoCloseable {
             ports.put(r.name(), port);
             specs.add(new RegionSpec(r.name(), r.bootstrapServers(), "http://127.0.0.1:" + port));
         }
-        all.topology = new Topology(specs, adminKey, tenantKeys);
+        all.topology = new Topology(specs, adminKey, tenantKeys).withControl(regions.topology().requireControl());
         ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         try {
             List<Future<RegionNode>> starting = new ArrayList<>();

@@ -110,8 +110,10 @@ public final class PlacementService implements PlacementSource {
     }
 
     private ApiException unavailable(Exception e) {
+        // Retryable, but not blindly: a change the leader appended before the majority went away can still
+        // take effect once it is back, so a client reads the placement before it retries.
         return new ApiException(503, "NO_CONTROL_QUORUM", "region " + region + " cannot change placements now: "
-                + e.getMessage(), Map.of("retryable", true));
+                + e.getMessage() + "; read the placement before retrying", Map.of("retryable", true));
     }
 
     @Override
