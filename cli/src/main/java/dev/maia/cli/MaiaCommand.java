@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.cli.bench.BenchCommand;
 import dev.maia.cli.produce.ProduceCommand;
+import dev.maia.cli.migrate.MigrateCommand;
 import dev.maia.cli.verify.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 @Command(name = "maia", mixinStandardHelpOptions = true, version = "maia 0.1.0",
         description = "MAIA multi-region replication: Kafka WAL, MirrorMaker 2, Kafka Streams apply.",
         subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, LagCommand.class, MirrorCommand.class, BenchCommand.class,
-                VerifyCommand.class})
+                VerifyCommand.class, MigrateCommand.class})
 public final class MaiaCommand implements Runnable {
 
     @CommandLine.Spec

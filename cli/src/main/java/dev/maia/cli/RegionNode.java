@@ -79,6 +79,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         positions.start();
+        writes.start();
         apply.start(placements, topology, (region, entry) -> {
             writes.observeApplied(entry);
             listener.applied(region, entry);

@@ -31,9 +31,11 @@ class PlacementConsensusTest extends RegionsTest {
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "single", "us-west");
 
-        // Each region moves the tenant to itself, all on epoch 1.
+        // Each region makes itself the tenant's replica (us-west: no replica), all on epoch 1.
         List<MaiaClient.Reply> replies = atOnce(REGIONS.stream().<Callable<MaiaClient.Reply>>map(region -> () ->
-                TestStack.postPlacement(region, t.id(), Json.write(Map.of("mode", "single", "primary_region", region)))).toList());
+                TestStack.postPlacement(region, t.id(), Json.write(region.equals("us-west")
+                        ? Map.of("mode", "single", "primary_region", "us-west")
+                        : Map.of("mode", "replicated", "primary_region", "us-west", "replicas", List.of(region))))).toList());
 
         List<Integer> statuses = replies.stream().map(MaiaClient.Reply::status).toList();
         assertThat(statuses).as("answers to three changes of epoch 1").containsOnly(200, 409);
@@ -43,8 +45,8 @@ class PlacementConsensusTest extends RegionsTest {
         for (MaiaClient.Reply r : replies) {
             if (r.status() == 409) {
                 assertThat(r.body().get("code").asText()).isEqualTo("PLACEMENT_CONFLICT");
-                assertThat(r.body().at("/details/current/primary_region").asText())
-                        .as("the loser is told the placement in effect").isEqualTo(winner.get("primary_region").asText());
+                assertThat(r.body().at("/details/current/replicas"))
+                        .as("the loser is told the placement in effect").isEqualTo(winner.get("replicas"));
                 assertThat(r.body().at("/details/current/epoch").asLong()).isEqualTo(2);
             }
         }
@@ -54,7 +56,7 @@ class PlacementConsensusTest extends RegionsTest {
                 JsonNode p = TestStack.placementIn(region, t.id());
                 assertThat(p).as("placement in %s", region).isNotNull();
                 assertThat(p.get("epoch").asLong()).isEqualTo(2);
-                assertThat(p.get("primary_region").asText()).isEqualTo(winner.get("primary_region").asText());
+                assertThat(p.get("replicas")).isEqualTo(winner.get("replicas"));
             });
         }
     }

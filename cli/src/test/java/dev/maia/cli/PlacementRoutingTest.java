@@ -58,9 +58,13 @@ class PlacementRoutingTest extends RegionsTest {
 
         MaiaClient.Reply moved = TestStack.postPlacement("us-west", t.id(),
                 "{\"mode\":\"global\",\"primary_region\":\"eu-central\"}");
-        assertThat(moved.status()).isEqualTo(200);
-        assertThat(moved.body().get("epoch").asLong()).isEqualTo(2);
-        assertThat(moved.body().get("replicas").toString()).isEqualTo("[\"ap-tokyo\",\"us-west\"]");
+        // A move of the primary is a migration: accepted, then drained and switched by the regions.
+        assertThat(moved.status()).isEqualTo(202);
+        assertThat(moved.body().at("/migration/to_region").asText()).isEqualTo("eu-central");
+        JsonNode switched = TestStack.awaitSwitched("us-west", t.id());
+        assertThat(switched.get("primary_region").asText()).isEqualTo("eu-central");
+        assertThat(switched.get("epoch").asLong()).as("migrating, drained, switched").isEqualTo(4);
+        assertThat(switched.get("replicas").toString()).isEqualTo("[\"ap-tokyo\",\"us-west\"]");
 
         MaiaClient.Reply refused = client.send("POST", url("us-west", "/v1/memories"), t.key(), "{\"namespace\":\"n\",\"content\":\"after\"}");
         assertThat(refused.status()).isEqualTo(307);

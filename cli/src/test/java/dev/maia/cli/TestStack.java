@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,14 +116,31 @@ final class TestStack {
 
     // ---- placement -----------------------------------------------------------------------------
 
-    /** Sets a tenant's placement through the admin API of its primary region; fails unless it is accepted. */
+    /**
+     * Sets a tenant's placement through the admin API of its primary region; fails unless it is accepted.
+     * A move of the primary is a migration (202): this waits until it has switched and answers the result.
+     */
     static JsonNode place(String tenant, String mode, String primary, String... replicas) throws Exception {
         String body = Json.write(Map.of("mode", mode, "primary_region", primary, "replicas", List.of(replicas)));
         MaiaClient.Reply r = postPlacement(primary, tenant, body);
+        if (r.status() == 202) {
+            return awaitSwitched(primary, tenant);
+        }
         if (r.status() != 200) {
             throw new AssertionError("placement of " + tenant + " answered " + r.status() + ": " + r.body());
         }
         return r.body();
+    }
+
+    /** Waits until the tenant's migration has switched, as {@code region} reads the control log; answers the placement. */
+    static JsonNode awaitSwitched(String region, String tenant) {
+        AtomicReference<JsonNode> switched = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode p = placementIn(region, tenant);
+            switched.set(p);
+            return p != null && !p.has("migration");
+        });
+        return switched.get();
     }
 
     /** POSTs a placement body as it is to the admin API of a region, and answers whatever it answered. */

@@ -23,14 +23,59 @@ import java.util.OptionalLong;
 final class PlacementAdminRoutes {
     private final PlacementService placements;
 
-    PlacementAdminRoutes(PlacementService placements) {
+    private final MigrationDriver migrations;
+
+    PlacementAdminRoutes(PlacementService placements, MigrationDriver migrations) {
         this.placements = placements;
+        this.migrations = migrations;
     }
 
     void mount(Routes router) {
         router.add("POST", "/admin/tenants/{id}/placement", Access.ADMIN, this::set);
         router.add("GET", "/admin/tenants/{id}/placement", Access.ADMIN, this::get);
         router.add("GET", "/admin/placements", Access.ADMIN, this::list);
+        router.add("POST", "/admin/tenants/{id}/migration", Access.ADMIN, this::migrate);
+        router.add("GET", "/admin/tenants/{id}/migration", Access.ADMIN, this::migration);
+        router.add("DELETE", "/admin/tenants/{id}/migration", Access.ADMIN, this::abort);
+    }
+
+    /** A placement answered: 202 while a migration it started is in progress, 200 once in effect. */
+    private static HttpResponse answer(Placement p) {
+        return HttpResponse.json(p.getMigration() == null ? 200 : 202, Placements.toJson(p));
+    }
+
+    private HttpResponse migrate(HttpRequest request) throws InterruptedException {
+        String tenant = tenantId(request);
+        JsonNode body = Json.parseObject(request.body());
+        JsonNode to = body.get("to_region");
+        if (to == null || !to.isTextual() || !placementRegions().contains(to.asText())) {
+            throw ApiException.invalidInput("to_region", "to_region must be one of the deployment's regions " + placementRegions());
+        }
+        return answer(placements.migrate(tenant, to.asText(), expectedEpoch(body)));
+    }
+
+    private HttpResponse migration(HttpRequest request) {
+        String tenant = tenantId(request);
+        return HttpResponse.json(200, migrations.progress(tenant));
+    }
+
+    private HttpResponse abort(HttpRequest request) throws InterruptedException {
+        return HttpResponse.json(200, Placements.toJson(placements.abortMigration(tenantId(request))));
+    }
+
+    private List<String> placementRegions() {
+        return placements.regions();
+    }
+
+    private static OptionalLong expectedEpoch(JsonNode body) {
+        JsonNode expected = body.get("expected_epoch");
+        if (expected == null || expected.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!expected.canConvertToLong() || !expected.isIntegralNumber()) {
+            throw ApiException.invalidInput("expected_epoch", "expected_epoch must be an integer");
+        }
+        return OptionalLong.of(expected.asLong());
     }
 
     private HttpResponse set(HttpRequest request) throws InterruptedException {
@@ -59,16 +104,16 @@ final class PlacementAdminRoutes {
         if (minSync != null && !minSync.isNull() && !minSync.canConvertToInt()) {
             throw ApiException.invalidInput("min_sync_replicas", "min_sync_replicas must be an integer");
         }
-        JsonNode expected = body.get("expected_epoch");
-        if (expected != null && !expected.isNull() && !expected.canConvertToLong()) {
-            throw ApiException.invalidInput("expected_epoch", "expected_epoch must be an integer");
+        JsonNode force = body.get("force");
+        if (force != null && !force.isBoolean()) {
+            throw ApiException.invalidInput("force", "force must be true or false");
         }
         try {
             SyncMode syncMode = sync == null || sync.isNull() ? null : Placements.parseSyncMode(sync.asText());
             Placement p = placements.change(tenant, mode, primary.asText(), replicas, syncMode,
                     minSync == null || minSync.isNull() ? 1 : minSync.asInt(),
-                    expected == null || expected.isNull() ? OptionalLong.empty() : OptionalLong.of(expected.asLong()));
-            return HttpResponse.json(200, Placements.toJson(p));
+                    expectedEpoch(body), force != null && force.asBoolean());
+            return answer(p);
         } catch (InvalidPlacementException e) {
             throw ApiException.invalidInput(e.field(), e.getMessage());
         }

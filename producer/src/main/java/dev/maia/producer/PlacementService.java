@@ -4,6 +4,7 @@ import dev.maia.control.log.ControlLogUnavailableException;
 import dev.maia.control.placement.PlacementConflictException;
 import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,10 @@ public final class PlacementService implements PlacementSource {
         return view.get(tenant);
     }
 
+    public List<String> regions() {
+        return topology.regionNames();
+    }
+
     public List<Placement> all() {
         return view.all().values().stream().sorted(Comparator.comparing(Placement::getTenantId)).toList();
     }
@@ -68,12 +74,16 @@ public final class PlacementService implements PlacementSource {
 
     /**
      * Validates a change and appends it as the successor of {@code expectedEpoch} (the epoch in effect
-     * here when absent). Answers the placement once it took effect; 409 {@code PLACEMENT_CONFLICT} with the
-     * placement in effect when another change came first, 503 {@code NO_CONTROL_QUORUM} when no majority of
-     * the control cluster could be reached.
+     * here when absent). A change that moves the primary of a placed tenant does not switch at once: it
+     * starts a migration ({@link MigrationDriver}) and answers the migrating placement; {@code force}
+     * switches at once (for a primary that is gone: writes it accepted and had not shipped may be lost).
+     * 409 {@code PLACEMENT_CONFLICT} with the placement in effect when another change came first or a
+     * migration is in progress, 503 {@code NO_CONTROL_QUORUM} when no majority of the control cluster could
+     * be reached.
      */
     public Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas,
-                            SyncMode syncMode, int minSyncReplicas, OptionalLong expectedEpoch) throws InterruptedException {
+                            SyncMode syncMode, int minSyncReplicas, OptionalLong expectedEpoch, boolean force)
+            throws InterruptedException {
         List<String> canonical = Placements.canonicalReplicas(mode, primary, replicas, topology.regionNames());
         Placements.validateSync(syncMode, minSyncReplicas, canonical);
         Optional<Placement> current = view.get(tenant);
@@ -82,10 +92,65 @@ public final class PlacementService implements PlacementSource {
         if (replaces != inEffect) {
             throw conflict(tenant, "expected_epoch is " + replaces + " but epoch " + inEffect + " is in effect", current.orElse(null));
         }
+        if (current.isPresent() && current.get().getMigration() != null && !force) {
+            throw conflict(tenant, "a migration to " + current.get().getMigration().getToRegion()
+                    + " is in progress; wait for it or abort it", current.get());
+        }
+        Placement next;
+        if (current.isPresent() && !current.get().getPrimaryRegion().equals(primary) && !force) {
+            next = Placements.successor(current.get(), region).setMigration(Migration.newBuilder().setToRegion(primary)
+                    .setMode(mode).setReplicas(canonical).setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas)
+                    .setStartedAt(Instant.now()).setDrained(null).build()).build();
+        } else {
+            next = placement(tenant, mode, primary, canonical, replaces + 1, syncMode, minSyncReplicas);
+        }
+        return proposeOrConflict(next);
+    }
+
+    /**
+     * {@code maia migrate}: moves the primary to {@code to}, keeping the mode; a replicated tenant's old
+     * primary becomes a replica in place of the new one.
+     */
+    public Placement migrate(String tenant, String to, OptionalLong expectedEpoch) throws InterruptedException {
+        Placement current = view.get(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant + " has no placement"));
+        if (current.getPrimaryRegion().equals(to) && current.getMigration() == null) {
+            throw ApiException.invalidInput("to_region", to + " is already the primary of " + tenant);
+        }
+        List<String> replicas = new ArrayList<>(current.getReplicas());
+        if (current.getMode() == PlacementMode.replicated) {
+            replicas.remove(to);
+            replicas.add(current.getPrimaryRegion());
+        }
+        return change(tenant, current.getMode(), to, current.getMode() == PlacementMode.replicated ? replicas : List.of(),
+                current.getSyncMode(), current.getMinSyncReplicas(), expectedEpoch, false);
+    }
+
+    /** Ends a migration that has not switched yet: the old primary takes writes again. */
+    public Placement abortMigration(String tenant) throws InterruptedException {
+        Placement current = view.get(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant + " has no placement"));
+        if (current.getMigration() == null) {
+            throw new ApiException(409, "NO_MIGRATION", "tenant " + tenant + " is not migrating", Map.of("current", Placements.toJson(current)));
+        }
+        return proposeOrConflict(Placements.successor(current, region).setMigration(null).build());
+    }
+
+    /** A step of a migration ({@link MigrationDriver}); empty if another change came first. */
+    Optional<Placement> advance(Placement next) throws InterruptedException {
         try {
-            return propose(placement(tenant, mode, primary, canonical, replaces + 1, syncMode, minSyncReplicas));
+            return Optional.of(placementLog.propose(next));
         } catch (PlacementConflictException e) {
-            throw conflict(tenant, e.getMessage(), e.current().orElse(null));
+            return Optional.empty();
+        } catch (ControlLogUnavailableException e) {
+            log.warn("migration of {}: {}", next.getTenantId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Placement proposeOrConflict(Placement next) throws InterruptedException {
+        try {
+            return propose(next);
+        } catch (PlacementConflictException e) {
+            throw conflict(next.getTenantId(), e.getMessage(), e.current().orElse(null));
         }
     }
 

@@ -133,8 +133,8 @@ final class ResourceWrites<R> {
 
     /** {@code id} is a valid id ({@link #validId}); {@code expected} is the client's {@code If-Match}. */
     Accepted<R> update(String tenant, String id, JsonNode body, IfMatch expected, String path) throws InterruptedException {
-        Placement placement = writer.requirePrimary(tenant, path, false);
         return write(tenant, List.of(id), () -> {
+            Placement placement = writer.requirePrimary(tenant, path, false);
             ResourceChanges.Change<R> change = changes.update(tenant, id, body, expected, placement);
             return new Staged<>(List.of(change.resource()), List.of(change.entry()), placement);
         });
@@ -142,21 +142,22 @@ final class ResourceWrites<R> {
 
     /** {@code id} is a valid id ({@link #validId}); {@code expected} is the client's {@code If-Match}. */
     Accepted<R> delete(String tenant, String id, IfMatch expected, String path) throws InterruptedException {
-        Placement placement = writer.requirePrimary(tenant, path, false);
         return write(tenant, List.of(id), () -> {
+            Placement placement = writer.requirePrimary(tenant, path, false);
             ResourceChanges.Change<R> change = changes.delete(tenant, id, expected, placement);
             return new Staged<>(List.of(), List.of(change.entry()), placement);
         });
     }
 
     /**
-     * Builds the write and appends it while holding {@code ids}; the wait for replicas comes after, since
-     * the entries are in the log by then and later writes may build on them.
+     * Builds the write (its placement check included) and appends it while holding {@code ids} and the
+     * tenant's gate; the wait for replicas comes after, since the entries are in the log by then and later
+     * writes may build on them.
      */
     private Accepted<R> write(String tenant, List<String> ids, Stage<R> stage) throws InterruptedException {
         Staged<R> staged;
         List<PositionToken> positions;
-        try (ResourceLocks.Held held = locks.hold(tenant, kind().type(), ids)) {
+        try (TenantGates.Held gate = writer.enter(tenant); ResourceLocks.Held held = locks.hold(tenant, kind().type(), ids)) {
             staged = stage.build();
             positions = writer.append(staged.entries());
         }

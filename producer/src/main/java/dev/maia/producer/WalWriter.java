@@ -30,6 +30,7 @@ final class WalWriter {
     private final OwnWrites ownWrites;
     private final MeterRegistry registry;
     private final ReplicationWait replication;
+    private final TenantGates gates = new TenantGates();
 
     WalWriter(String region, PlacementSource placements, WalLog wal, OwnWrites ownWrites, MeterRegistry registry,
               ReplicationWait replication) {
@@ -41,6 +42,16 @@ final class WalWriter {
         this.replication = replication;
     }
 
+    /** Holds the tenant's gate for one write, from its placement check until its append is done. */
+    TenantGates.Held enter(String tenant) throws InterruptedException {
+        return gates.enter(tenant);
+    }
+
+    /** Returns once no write of the tenant that checked an earlier placement is still on its way to the log. */
+    void drain(String tenant) throws InterruptedException {
+        gates.drain(tenant);
+    }
+
     /**
      * The placement under which this region may write for the tenant; a 307 to the primary otherwise
      * ({@code path} is where the client sent the write). Only a create gives a tenant its default
@@ -49,6 +60,13 @@ final class WalWriter {
     Placement requirePrimary(String tenant, String path, boolean isCreate) throws InterruptedException {
         Placement p = isCreate ? placements.forWrite(tenant) : placements.get(tenant)
                 .orElseThrow(() -> ApiException.notFound("tenant " + tenant + " has no data"));
+        if (p.getMigration() != null) {
+            // Neither the old primary (draining) nor the new one (applying what the old one wrote) takes
+            // writes until the switch; a client retries and then follows the 307 to the new primary.
+            throw new ApiException(503, "MIGRATING", "tenant " + tenant + " is moving from " + p.getPrimaryRegion()
+                    + " to " + p.getMigration().getToRegion() + "; retry shortly",
+                    Map.of("retryable", true, "to_region", p.getMigration().getToRegion()), Map.of("Retry-After", "1"));
+        }
         if (!p.getPrimaryRegion().equals(region)) {
             Map<String, String> headers = new HashMap<>();
             headers.put(PRIMARY_HEADER, p.getPrimaryRegion());

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class WriteApi {
     private final ResourceWriteRoutes<?> memories;
     private final ResourceWriteRoutes<?> namespaces;
+    private final WalWriter writer;
 
     /**
      * {@code state} is the region's applied state; {@code ownWritesCapacity} bounds how many of the
@@ -20,13 +21,18 @@ final class WriteApi {
     WriteApi(String region, PlacementSource placements, WalLog wal, CurrentState state, HybridLogicalClock clock,
              ReplicationWait replication, MeterRegistry registry, WriteLimits limits, int ownWritesCapacity) {
         OwnWrites ownWrites = new OwnWrites(region, state, ownWritesCapacity);
-        WalWriter writer = new WalWriter(region, placements, wal, ownWrites, registry, replication);
+        this.writer = new WalWriter(region, placements, wal, ownWrites, registry, replication);
         ResourceLocks locks = new ResourceLocks();
         ResourceChanges<?> memoryChanges = new ResourceChanges<>(region, new MemoryRequests(limits), ownWrites, clock, limits);
         ResourceChanges<?> namespaceChanges = new ResourceChanges<>(region, new NamespaceRequests(limits), ownWrites, clock, limits);
         // MAIA's API has a batch create for memories only.
         this.memories = new ResourceWriteRoutes<>(new ResourceWrites<>(memoryChanges, writer, locks, limits.maxBatchItems()), true);
         this.namespaces = new ResourceWriteRoutes<>(new ResourceWrites<>(namespaceChanges, writer, locks, limits.maxBatchItems()), false);
+    }
+
+    /** The ends of every write, which a migration drains. */
+    WalWriter writer() {
+        return writer;
     }
 
     void mount(Routes router) {

@@ -26,6 +26,8 @@ public final class WriteService implements AutoCloseable {
     private final PlacementService placements;
     private final WriteApi writeApi;
     private final PlacementAdminRoutes adminRoutes;
+    private final LastEntries lastEntries;
+    private final MigrationDriver migrations;
     private final HybridLogicalClock clock;
     private final ClockFollower clockFollower;
 
@@ -42,7 +44,14 @@ public final class WriteService implements AutoCloseable {
         this.writeApi = new WriteApi(config.region(), placements, appender, state, clock,
                 new ReplicationWait(config.region(), positions::await, config, registry), registry, config.limits(),
                 OwnWrites.DEFAULT_CAPACITY);
-        this.adminRoutes = new PlacementAdminRoutes(placements);
+        this.lastEntries = new LastEntries(config.bootstrapServers());
+        this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
+        this.adminRoutes = new PlacementAdminRoutes(placements, migrations);
+    }
+
+    /** Starts this region's part in migrations; call once the placements and positions are being read. */
+    public void start() {
+        migrations.start();
     }
 
     public void mount(Routes router) {
@@ -65,6 +74,8 @@ public final class WriteService implements AutoCloseable {
 
     @Override
     public void close() {
+        migrations.close();
+        lastEntries.close();
         appender.close();
         placementLog.close();
         admin.close();

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
 
 /**
  * Every region's applied positions as one region's cluster sees them: its own {@code maia.positions}
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PositionsView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PositionsView.class);
 
-    private final Map<String, Long> applied = new ConcurrentHashMap<>();
+    private final Map<String, Position> applied = new ConcurrentHashMap<>();
     private final TopicTail tail;
 
     public PositionsView(String bootstrapServers, String region) {
@@ -38,7 +39,7 @@ public final class PositionsView implements AutoCloseable {
     private void accept(ConsumerRecord<String, byte[]> r) {
         try {
             Position p = Positions.decode(r.value());
-            applied.merge(Positions.key(p), p.getOffset(), Math::max);
+            applied.merge(Positions.key(p), p, (a, b) -> b.getOffset() > a.getOffset() ? b : a);
         } catch (Exception e) {
             log.warn("Ignoring an unreadable position at {}-{}@{}", r.topic(), r.partition(), r.offset());
         }
@@ -50,7 +51,19 @@ public final class PositionsView implements AutoCloseable {
 
     /** The highest offset of {@code origin}'s log that {@code region} has published as applied; -1 if none. */
     public long applied(String region, String origin, String tenant, int partition) {
-        return applied.getOrDefault(Positions.key(region, new PositionKey(origin, tenant, partition)), -1L);
+        Position p = applied.get(Positions.key(region, new PositionKey(origin, tenant, partition)));
+        return p == null ? -1L : p.getOffset();
+    }
+
+    /** Everything {@code region} has published as applied of the tenant's logs, by origin and partition. */
+    public Map<PositionKey, Long> appliedBy(String region, String tenant) {
+        Map<PositionKey, Long> out = new HashMap<>();
+        for (Position p : applied.values()) {
+            if (p.getRegion().equals(region) && p.getTenantId().equals(tenant)) {
+                out.put(new PositionKey(p.getOriginRegion(), p.getTenantId(), p.getPartition()), p.getOffset());
+            }
+        }
+        return out;
     }
 
     /**

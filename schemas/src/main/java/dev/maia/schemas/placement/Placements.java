@@ -1,5 +1,6 @@
 package dev.maia.schemas.placement;
 
+import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
@@ -9,6 +10,7 @@ import org.apache.avro.message.BinaryMessageEncoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,12 +32,31 @@ public final class Placements {
     private Placements() {
     }
 
-    /** Every region that holds the tenant's data: the primary first, then its replicas. */
+    /**
+     * Every region that holds the tenant's data: the primary first, then its replicas, then the region a
+     * migration moves the primary to (it must receive and apply the whole history before it switches).
+     */
     public static List<String> holders(Placement p) {
         List<String> out = new ArrayList<>();
         out.add(p.getPrimaryRegion());
-        p.getReplicas().stream().filter(r -> !r.equals(p.getPrimaryRegion())).forEach(out::add);
+        p.getReplicas().stream().filter(r -> !out.contains(r)).forEach(out::add);
+        if (p.getMigration() != null && !out.contains(p.getMigration().getToRegion())) {
+            out.add(p.getMigration().getToRegion());
+        }
         return out;
+    }
+
+    /** The next change of {@code p}: its epoch + 1, made in {@code region} now. */
+    public static Placement.Builder successor(Placement p, String region) {
+        return Placement.newBuilder(p).setEpoch(p.getEpoch() + 1).setUpdatedIn(region).setUpdatedAt(Instant.now());
+    }
+
+    /** The change that ends a migration: the target placement, primary in the new region, no migration. */
+    public static Placement switched(Placement migrating, String region) {
+        Migration m = migrating.getMigration();
+        return successor(migrating, region).setPrimaryRegion(m.getToRegion()).setMode(m.getMode())
+                .setReplicas(m.getReplicas()).setSyncMode(m.getSyncMode()).setMinSyncReplicas(m.getMinSyncReplicas())
+                .setMigration(null).build();
     }
 
     /**
@@ -71,6 +92,17 @@ public final class Placements {
         out.put("updated_at", p.getUpdatedAt().toString());
         out.put("sync_mode", p.getSyncMode() == null ? null : syncModeName(p.getSyncMode()));
         out.put("min_sync_replicas", p.getMinSyncReplicas());
+        Migration m = p.getMigration();
+        if (m != null) {
+            Map<String, Object> migration = new LinkedHashMap<>();
+            migration.put("to_region", m.getToRegion());
+            migration.put("mode", m.getMode().name());
+            migration.put("replicas", m.getReplicas());
+            migration.put("started_at", m.getStartedAt().toString());
+            migration.put("drained", m.getDrained() == null ? null : m.getDrained().stream().map(d -> Map.of(
+                    "origin_region", d.getOriginRegion(), "partition", d.getPartition(), "offset", d.getOffset())).toList());
+            out.put("migration", migration);
+        }
         return out;
     }
 
