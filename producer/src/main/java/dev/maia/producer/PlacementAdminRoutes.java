@@ -58,10 +58,15 @@ final class PlacementAdminRoutes {
         if (minSync != null && !minSync.isNull() && !minSync.canConvertToInt()) {
             throw ApiException.invalidInput("min_sync_replicas", "min_sync_replicas must be an integer");
         }
+        JsonNode strategy = body.get("conflict_strategy");
+        if (strategy != null && !strategy.isNull() && !strategy.isTextual()) {
+            throw ApiException.invalidInput("conflict_strategy", "conflict_strategy must be one of lww, merge");
+        }
         try {
             SyncMode syncMode = sync == null || sync.isNull() ? null : Placements.parseSyncMode(sync.asText());
             Placement p = placements.change(tenant, mode, primary.asText(), replicas, syncMode,
-                    minSync == null || minSync.isNull() ? 1 : minSync.asInt());
+                    minSync == null || minSync.isNull() ? 1 : minSync.asInt(),
+                    Placements.parseConflictStrategy(strategy == null || strategy.isNull() ? null : strategy.asText()));
             return HttpResponse.json(200, Placements.toJson(p));
         } catch (InvalidPlacementException e) {
             throw ApiException.invalidInput(e.field(), e.getMessage());

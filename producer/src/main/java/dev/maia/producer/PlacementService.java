@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
@@ -52,25 +53,27 @@ public final class PlacementService implements PlacementSource {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Placement created = publish(tenant, PlacementMode.single, region, List.of(), 1, null, 1);
+        Placement created = publish(tenant, PlacementMode.single, region, List.of(), 1, null, 1, ConflictStrategy.lww);
         log.info("Tenant {} had no placement: placed single in {}", tenant, region);
         return created;
     }
 
     /** Validates and publishes a change; the epoch moves past every epoch this region has seen. */
     public synchronized Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas,
-                                         SyncMode syncMode, int minSyncReplicas) throws InterruptedException {
+                                         SyncMode syncMode, int minSyncReplicas, ConflictStrategy strategy)
+            throws InterruptedException {
         List<String> canonical = Placements.canonicalReplicas(mode, primary, replicas, topology.regionNames());
         Placements.validateSync(syncMode, minSyncReplicas, canonical);
         long epoch = view.get(tenant).map(Placement::getEpoch).orElse(0L) + 1;
-        return publish(tenant, mode, primary, canonical, epoch, syncMode, minSyncReplicas);
+        return publish(tenant, mode, primary, canonical, epoch, syncMode, minSyncReplicas, strategy);
     }
 
     private Placement publish(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch,
-                              SyncMode syncMode, int minSyncReplicas) throws InterruptedException {
+                              SyncMode syncMode, int minSyncReplicas, ConflictStrategy strategy) throws InterruptedException {
         Placement p = Placement.newBuilder().setTenantId(tenant).setMode(mode).setPrimaryRegion(primary)
                 .setReplicas(replicas).setEpoch(epoch).setUpdatedIn(region).setUpdatedAt(Instant.now())
-                .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas).build();
+                .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas)
+                .setConflictStrategy(strategy).build();
         try {
             writer.write(p);
         } catch (ExecutionException | TimeoutException e) {
