@@ -1,19 +1,12 @@
 package dev.maia.apply.conflict;
 
-import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Relation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
-import dev.maia.schemas.wal.WalAncestry;
-import dev.maia.schemas.wal.WalCodec;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -33,24 +26,14 @@ import java.util.TreeSet;
  * the live versions are merged: an update nobody had seen the delete of revives the memory. Namespaces
  * are not merged: the greatest version stands, as under lww.
  *
- * <p>The merged entry exists only in stores, never in a log; it is the same bytes in every region: its
- * id is derived from the versions' ids (a ULID with the greatest's time part), its epoch, clock, time
- * and origin are the greatest's, and its lineage names every version it merges, so that a write built
- * on it supersedes them all.
+ * <p>The stored entry of the merge is built by {@link Resolution}, as for every strategy.
  */
 public final class MergeResolver implements ConflictResolver {
-    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-
-    private final WalCodec codec;
-
-    public MergeResolver(WalCodec codec) {
-        this.codec = codec;
-    }
 
     @Override
-    public Version resolve(List<Version> siblings) {
-        Version greatest = siblings.get(siblings.size() - 1);
-        if (greatest.entry().getOperation() == Operation.DELETE || greatest.entry().getResourceType() != ResourceType.memory) {
+    public WALEntry resolve(List<Version> siblings) {
+        WALEntry greatest = siblings.get(siblings.size() - 1).entry();
+        if (greatest.getOperation() == Operation.DELETE || greatest.getResourceType() != ResourceType.memory) {
             return greatest;
         }
         List<Version> live = siblings.stream().filter(v -> v.entry().getOperation() != Operation.DELETE).toList();
@@ -58,17 +41,7 @@ public final class MergeResolver implements ConflictResolver {
             return greatest;
         }
         Memory merged = merge(live.stream().map(v -> (Memory) v.entry().getData()).toList());
-        WALEntry g = greatest.entry();
-        WALEntry entry = WALEntry.newBuilder(g)
-                .setId(mergedId(siblings))
-                .setOperation(Operation.UPDATE)
-                .setNamespace(merged.getNamespace())
-                .setData(merged)
-                .setBasedOn(g.getId())
-                .setAncestors(lineage(siblings))
-                .setConflictStrategy(ConflictStrategy.merge)
-                .build();
-        return new Version(entry, codec.encode(entry));
+        return WALEntry.newBuilder(greatest).setOperation(Operation.UPDATE).setNamespace(merged.getNamespace()).setData(merged).build();
     }
 
     /** Memories sorted by the ordering rule, the greatest last. */
@@ -91,43 +64,5 @@ public final class MergeResolver implements ConflictResolver {
                 .setRelations(new ArrayList<>(relations.values()))
                 .setEmbedding(new ArrayList<>(greatest.getEmbedding()))
                 .build();
-    }
-
-    /** Every merged version, the greatest first (it is {@code based_on}), then their lineages, bounded. */
-    private static List<String> lineage(List<Version> siblings) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        for (int i = siblings.size() - 2; i >= 0; i--) {
-            ids.add(siblings.get(i).id());
-        }
-        for (int i = siblings.size() - 1; i >= 0; i--) {
-            ids.addAll(WalAncestry.lineage(siblings.get(i).entry()));
-        }
-        return WalAncestry.bounded(new ArrayList<>(ids), WalAncestry.DEPTH - 1);
-    }
-
-    /** A ULID: the greatest version's time part, then 80 bits of SHA-256 over the sorted ids of all. */
-    static String mergedId(List<Version> siblings) {
-        byte[] hash = sha256(String.join(",", new TreeSet<>(siblings.stream().map(Version::id).toList())));
-        StringBuilder id = new StringBuilder(siblings.get(siblings.size() - 1).id().substring(0, 10));
-        long bits = 0;
-        int available = 0;
-        int next = 0;
-        while (id.length() < 26) {
-            if (available < 5) {
-                bits = (bits << 8) | (hash[next++] & 0xFF);
-                available += 8;
-            }
-            id.append(CROCKFORD[(int) (bits >>> (available - 5)) & 31]);
-            available -= 5;
-        }
-        return id.toString();
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

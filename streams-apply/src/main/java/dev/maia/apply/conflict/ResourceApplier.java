@@ -22,7 +22,8 @@ import java.util.Optional;
  * changes nothing; one built on the stored state when that state resolves several heads replaces them
  * all. Otherwise the entry is concurrent with the heads that remain: each such pair is a conflict, and
  * the heads are resolved by the strategy of the greatest of them ({@link LwwResolver},
- * {@link MergeResolver}). Entries of writers older than lineage ({@link WalAncestry#knowsLineage}) are
+ * {@link MergeResolver}) into a {@link Resolution}, kept with the heads (the siblings) until a write built
+ * on it arrives. Entries of writers older than lineage ({@link WalAncestry#knowsLineage}) are
  * resolved by the ordering rule alone and never counted.
  */
 public final class ResourceApplier {
@@ -51,7 +52,7 @@ public final class ResourceApplier {
     public ResourceApplier(ReplicaStore store, WalCodec codec) {
         this.store = store;
         this.codec = codec;
-        this.merge = new MergeResolver(codec);
+        this.merge = new MergeResolver();
     }
 
     public Outcome apply(WALEntry incoming, byte[] encoded) {
@@ -99,7 +100,7 @@ public final class ResourceApplier {
     }
 
     private Version store(List<Version> siblings, ConflictStrategy strategy, Version replaced) {
-        Version resolved = resolver(strategy).resolve(siblings);
+        Version resolved = Resolution.of(siblings, resolver(strategy).resolve(siblings), strategy, codec);
         store.putResolved(resolved.entry(), resolved.encoded(), siblings.stream().map(Version::encoded).toList(),
                 replaced.entry());
         return resolved;
@@ -114,7 +115,7 @@ public final class ResourceApplier {
             List<Version> sorted = new ArrayList<>(heads);
             sorted.sort(ORDER);
             ConflictStrategy strategy = sorted.get(sorted.size() - 1).entry().getConflictStrategy();
-            if (!resolver(strategy).resolve(sorted).id().equals(state.id())) {
+            if (!Resolution.derivedId(sorted).equals(state.id())) {
                 store(sorted, strategy, state);
             }
         }
