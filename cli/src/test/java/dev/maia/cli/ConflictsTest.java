@@ -75,6 +75,21 @@ class ConflictsTest extends RegionsTest {
     }
 
     @Test
+    void aPlacementShowsItsConflictStrategyAndRefusesAnUnknownOne() throws Exception {
+        TestStack.Tenant t = TestStack.tenant();
+        JsonNode placed = TestStack.place(t.id(), "single", PRIMARY);
+        assertThat(placed.get("conflict_strategy").asText()).as("the default").isEqualTo("lww");
+
+        MaiaClient.Reply bad = TestStack.postPlacement(PRIMARY, t.id(),
+                Json.write(Map.of("mode", "single", "primary_region", PRIMARY, "conflict_strategy", "crdt")));
+
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().get("code").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(bad.body().get("details").get("field").asText()).isEqualTo("conflict_strategy");
+        assertThat(TestStack.placementIn(PRIMARY, t.id()).get("conflict_strategy").asText()).isEqualTo("lww");
+    }
+
+    @Test
     void lwwTenantConvergesByteForByteAndEveryRegionReportsTheSameConflict() throws Exception {
         TestStack.Tenant t = TestStack.tenant();
         Concurrent c = writeConcurrently(t, "lww");
