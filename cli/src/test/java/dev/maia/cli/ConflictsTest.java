@@ -166,10 +166,10 @@ class ConflictsTest extends RegionsTest {
         assertThat(placed.body().get("conflict_strategy").asText()).isEqualTo(strategy);
         String id = create(t, "{\"id\":\"m\",\"namespace\":\"ns\",\"content\":\"base\",\"tags\":[\"base\",\"from-ap\"],"
                 + "\"metadata\":{\"shared\":\"base\"}}");
-        WALEntry base = nodes.node(PRIMARY).apply().currentState().current(t.id(), ResourceType.memory, id).orElseThrow();
         for (String region : REGIONS) {
             TestStack.awaitGet(region, "/v1/memories/" + id, t.key(), 200);
         }
+        WALEntry base = nodes.node(PRIMARY).apply().currentState().current(t.id(), ResourceType.memory, id).orElseThrow();
 
         long now = System.currentTimeMillis();
         WALEntry primary = update(base, PRIMARY, base.getPlacementEpoch(), HybridLogicalClock.pack(now, 0),
