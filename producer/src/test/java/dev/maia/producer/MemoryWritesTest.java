@@ -87,7 +87,10 @@ class MemoryWritesTest {
         assertThat(log).hasSize(5).allSatisfy(e -> assertThat(e.getConflictStrategy()).isEqualTo(ConflictStrategy.merge));
         assertThat(log.get(0).getBasedOn()).as("the create of an id never seen").isNull();
         assertThat(log.get(1).getBasedOn()).isEqualTo(log.get(0).getId());
-        assertThat(WalAncestry.lineage(log.get(2))).containsExactly(log.get(1).getId(), log.get(0).getId());
+        assertThat(log.get(2).getBasedOn()).isEqualTo(log.get(1).getId());
+        assertThat(log.get(2).getSeen()).as("the clock of the latest entry of each origin it descends from")
+                .containsExactlyEntriesOf(java.util.Map.of(REGION, log.get(1).getHlc()));
+        assertThat(WalAncestry.isAncestor(log.get(0), log.get(2))).isTrue();
         assertThat(log.get(3).getBasedOn()).isEqualTo(log.get(2).getId());
         assertThat(log.get(4).getBasedOn()).as("a create after a delete is built on the tombstone").isEqualTo(log.get(3).getId());
     }

@@ -3,21 +3,23 @@ package dev.maia.schemas.wal;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.WALEntry;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The lineage of a resource's versions: which version a write was built on ({@code based_on}) and the
- * older versions before that ({@code ancestors}), carried in the entry itself so that every region
- * judges two entries alike whatever it has seen so far. Two writes of one resource conflict when
- * neither is in the other's lineage: neither writer had seen the other's write.
+ * The lineage of a resource's versions, carried in each entry so that every region judges two entries
+ * alike whatever it has received so far: {@code based_on}, the version the write was built on, and
+ * {@code seen}, per origin region the clock of the latest entry of that origin among all the versions
+ * the write descends from. Two writes of one resource conflict when neither is in the other's lineage:
+ * neither writer had seen the other's write.
  *
- * <p>The lineage is bounded to {@link #DEPTH} ids: an entry arriving more than that many versions late
- * behind a descendant it is an ancestor of looks concurrent (architecture §10).
+ * <p>{@code seen} is exact because one origin writes a resource in a line: its primary serializes the
+ * writes of a resource and builds each on the previous one (store plus its own unapplied writes), so an
+ * entry of origin O at or before the latest O-entry a write descends from is one of its ancestors, and an
+ * O-entry after it is one the writer had not seen. It is bounded by the number of regions, not by the
+ * length of the history: an ancestor arriving any number of versions late is still recognised.
  */
 public final class WalAncestry {
-    /** Ids of a lineage, {@code based_on} included. */
-    public static final int DEPTH = 8;
 
     private WalAncestry() {
     }
@@ -26,26 +28,30 @@ public final class WalAncestry {
     public static void builtOn(WALEntry entry, WALEntry builtOn) {
         if (builtOn == null) {
             entry.setBasedOn(null);
-            entry.setAncestors(new ArrayList<>());
+            entry.setSeen(new TreeMap<>());
             return;
         }
         entry.setBasedOn(builtOn.getId());
-        entry.setAncestors(bounded(lineage(builtOn), DEPTH - 1));
+        entry.setSeen(seenWith(new TreeMap<>(builtOn.getSeen()), builtOn));
     }
 
-    /** {@code based_on} then {@code ancestors}: nearest first. */
-    public static List<String> lineage(WALEntry entry) {
-        List<String> out = new ArrayList<>(DEPTH);
-        if (entry.getBasedOn() != null) {
-            out.add(entry.getBasedOn());
-            out.addAll(entry.getAncestors());
-        }
+    /**
+     * Adds {@code version} (its origin and clock) to a {@code seen} map, keeping the later clock of an
+     * origin. Sorted, so that the encoded bytes do not depend on the order entries were added in.
+     */
+    public static TreeMap<String, Long> seenWith(Map<String, Long> seen, WALEntry version) {
+        TreeMap<String, Long> out = new TreeMap<>(seen);
+        out.merge(version.getOriginRegion(), version.getHlc(), Math::max);
         return out;
     }
 
     /** True when {@code older} is in {@code newer}'s lineage: the writer of {@code newer} had seen it. */
     public static boolean isAncestor(WALEntry older, WALEntry newer) {
-        return lineage(newer).contains(older.getId());
+        if (older.getId().equals(newer.getBasedOn())) {
+            return true;
+        }
+        Long latest = newer.getSeen().get(older.getOriginRegion());
+        return latest != null && older.getHlc() <= latest;
     }
 
     /**
@@ -55,9 +61,5 @@ public final class WalAncestry {
      */
     public static boolean knowsLineage(WALEntry entry) {
         return entry.getOperation() == Operation.CREATE || entry.getBasedOn() != null;
-    }
-
-    public static List<String> bounded(List<String> ids, int max) {
-        return new ArrayList<>(ids.size() <= max ? ids : ids.subList(0, max));
     }
 }

@@ -85,7 +85,7 @@ class SchemaEvolutionTest {
 
         assertThat(read.getId()).isEqualTo(original.getId());
         assertThat(read.getBasedOn()).isNull();
-        assertThat(read.getAncestors()).isEmpty();
+        assertThat(read.getSeen()).isEmpty();
         assertThat(read.getConflictStrategy()).isEqualTo(ConflictStrategy.lww);
         assertThat(WalAncestry.knowsLineage(read)).as("an update without based_on: an old writer's").isFalse();
     }

@@ -2,22 +2,22 @@ package dev.maia.apply.conflict;
 
 import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.WALEntry;
-import dev.maia.schemas.wal.WalAncestry;
 import dev.maia.schemas.wal.WalCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The stored entry of a resource whose state resolves concurrent versions, under any strategy. It exists
  * only in stores, never in a log, and is the same bytes in every region: its id is derived from the
  * versions' ids (a ULID with the greatest's time part), its epoch, clock, time and origin are the
- * greatest's, and its lineage names every version it resolves, so that a write built on it (the next
+ * greatest's, and its lineage ({@code based_on} the greatest, {@code seen} covering them all) takes in
+ * every version it resolves, so that a write built on it (the next
  * write of the primary, which reads it) supersedes them all and ends the conflict. Were the stored
  * state the lww winner's own entry, a write built on it would name only the winner, and the losers would
  * be reported again against every later write.
@@ -37,22 +37,20 @@ final class Resolution {
                 .setNamespace(content.getNamespace())
                 .setData(content.getData())
                 .setBasedOn(greatest.id())
-                .setAncestors(lineage(siblings))
+                .setSeen(seen(siblings))
                 .setConflictStrategy(strategy)
                 .build();
         return new Version(entry, codec.encode(entry));
     }
 
-    /** Every resolved version, the greatest first (it is {@code based_on}), then their lineages, bounded. */
-    private static List<String> lineage(List<Version> siblings) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        for (int i = siblings.size() - 2; i >= 0; i--) {
-            ids.add(siblings.get(i).id());
+    /** The lineage of every resolved version, and the versions themselves. */
+    private static Map<String, Long> seen(List<Version> siblings) {
+        TreeMap<String, Long> seen = new TreeMap<>();
+        for (Version v : siblings) {
+            v.entry().getSeen().forEach((origin, hlc) -> seen.merge(origin, hlc, Math::max));
+            seen.merge(v.entry().getOriginRegion(), v.entry().getHlc(), Math::max);
         }
-        for (int i = siblings.size() - 1; i >= 0; i--) {
-            ids.addAll(WalAncestry.lineage(siblings.get(i).entry()));
-        }
-        return WalAncestry.bounded(new ArrayList<>(ids), WalAncestry.DEPTH - 1);
+        return seen;
     }
 
     /** A ULID: the greatest version's time part, then 80 bits of SHA-256 over the sorted ids of all. */

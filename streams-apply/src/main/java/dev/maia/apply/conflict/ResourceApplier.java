@@ -74,7 +74,9 @@ public final class ResourceApplier {
         if (WalAncestry.isAncestor(incoming, state.entry()) || heads.stream().anyMatch(h -> WalAncestry.isAncestor(incoming, h.entry()))) {
             return new Outcome(Result.SUPERSEDED, state, List.of());
         }
-        List<Version> concurrent = WalAncestry.isAncestor(state.entry(), incoming) ? List.of()
+        // Built on the stored state itself: exactly, by id. A resolution is no entry of its origin's line,
+        // so the per-origin clocks of a lineage say nothing about it; they do about every head it resolves.
+        List<Version> concurrent = state.id().equals(incoming.getBasedOn()) ? List.of()
                 : heads.stream().filter(h -> !WalAncestry.isAncestor(h.entry(), incoming)).toList();
         if (concurrent.isEmpty()) {
             store.putWinning(incoming, encoded, state.entry());
