@@ -8,6 +8,7 @@ import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
+import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalHeaders;
 import dev.maia.schemas.wal.WalTopics;
@@ -21,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import dev.maia.schemas.wal.HybridLogicalClock;
 import java.util.Optional;
 
 /**
@@ -129,7 +129,7 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
 
     private void reportConflict(ConflictPair pair) {
         WALEntry winner = pair.winner().entry();
-        log.info("Conflict on {}/{}/{}: {} and {} were written concurrently; {} resolved them (winner {})",
+        log.info("Conflict on {}/{}/{}: {} and {} were written without seeing each other; resolved by {}, {} ordered last",
                 winner.getTenantId(), winner.getResourceType(), winner.getResourceId(), pair.loser().id(), pair.winner().id(),
                 pair.strategy(), pair.winner().id());
         metrics.conflict(winner.getTenantId(), pair.strategy().name());
