@@ -76,8 +76,10 @@ public final class ConfigurationDoc {
             keys have no default. `-1` for a replication setting takes the Kafka cluster's own default.
 
             What every region must agree on is not here but in the topology file (`--topology`): the
-            regions with their Kafka and HTTP endpoints, and `wal_partitions` (default 3), the partition
-            count of every tenant's WAL topic, so that a resource maps to the same partition in every copy.
+            regions with their Kafka and HTTP endpoints, `wal_partitions` (default 3), the partition count
+            of every tenant's WAL topic, so that a resource maps to the same partition in every copy, and
+            `control_bootstrap_servers` (required), the control cluster stretched over the regions whose log
+            holds every tenant's placement (architecture.md, section 6).
             """;
 
     /** The command that rewrites the page; also in the failure of {@code ConfigurationDocTest}. */

@@ -5,6 +5,7 @@ import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.wal.PositionToken;
+import dev.maia.schemas.wal.WalAncestry;
 import dev.maia.schemas.wal.WalOrdering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ final class OwnWrites implements CurrentState {
     }
 
     /**
-     * The resource's entry: this region's own unapplied one if it orders after the applied one (as it will
+     * The resource's entry: this region's own unapplied one if it follows the applied one (as it will
      * once applied), the applied one otherwise. The overlay is looked at before the store, so an entry that
      * is applied in between is found in the store.
      */
@@ -64,10 +65,19 @@ final class OwnWrites implements CurrentState {
             return applied.current(tenantId, type, resourceId);
         }
         Optional<WALEntry> stored = applied.current(tenantId, type, resourceId);
-        if (own == null || stored.filter(s -> !WalOrdering.supersedes(own.entry(), s)).isPresent()) {
+        if (own == null || stored.filter(s -> !follows(own.entry(), s)).isPresent()) {
             return stored;
         }
         return Optional.of(own.entry());
+    }
+
+    /**
+     * Whether the own entry will be the state once applied: it was built on the stored one (after a
+     * merge of concurrent writes the stored state may order after it: lineage decides first), or it
+     * orders after it.
+     */
+    private static boolean follows(WALEntry own, WALEntry stored) {
+        return WalAncestry.isAncestor(stored, own) || WalOrdering.supersedes(own, stored);
     }
 
     @Override

@@ -108,10 +108,15 @@ final class PlacementAdminRoutes {
         if (force != null && !force.isBoolean()) {
             throw ApiException.invalidInput("force", "force must be true or false");
         }
+        JsonNode strategy = body.get("conflict_strategy");
+        if (strategy != null && !strategy.isNull() && !strategy.isTextual()) {
+            throw ApiException.invalidInput("conflict_strategy", "conflict_strategy must be one of lww, merge");
+        }
         try {
             SyncMode syncMode = sync == null || sync.isNull() ? null : Placements.parseSyncMode(sync.asText());
             Placement p = placements.change(tenant, mode, primary.asText(), replicas, syncMode,
                     minSync == null || minSync.isNull() ? 1 : minSync.asInt(),
+                    Placements.parseConflictStrategy(strategy == null || strategy.isNull() ? null : strategy.asText()),
                     expectedEpoch(body), force != null && force.asBoolean());
             return answer(p);
         } catch (InvalidPlacementException e) {

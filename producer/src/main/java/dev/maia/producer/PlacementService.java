@@ -4,6 +4,7 @@ import dev.maia.control.log.ControlLogUnavailableException;
 import dev.maia.control.placement.PlacementConflictException;
 import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
@@ -63,7 +64,7 @@ public final class PlacementService implements PlacementSource {
             return existing.get();
         }
         try {
-            Placement created = propose(placement(tenant, PlacementMode.single, region, List.of(), 1, null, 1));
+            Placement created = propose(placement(tenant, PlacementMode.single, region, List.of(), 1, null, 1, ConflictStrategy.lww));
             log.info("Tenant {} had no placement: placed single in {}", tenant, region);
             return created;
         } catch (PlacementConflictException e) {
@@ -82,7 +83,8 @@ public final class PlacementService implements PlacementSource {
      * be reached.
      */
     public Placement change(String tenant, PlacementMode mode, String primary, List<String> replicas,
-                            SyncMode syncMode, int minSyncReplicas, OptionalLong expectedEpoch, boolean force)
+                            SyncMode syncMode, int minSyncReplicas, ConflictStrategy strategy, OptionalLong expectedEpoch,
+                            boolean force)
             throws InterruptedException {
         List<String> canonical = Placements.canonicalReplicas(mode, primary, replicas, topology.regionNames());
         Placements.validateSync(syncMode, minSyncReplicas, canonical);
@@ -98,11 +100,11 @@ public final class PlacementService implements PlacementSource {
         }
         Placement next;
         if (current.isPresent() && !current.get().getPrimaryRegion().equals(primary) && !force) {
-            next = Placements.successor(current.get(), region).setMigration(Migration.newBuilder().setToRegion(primary)
+            next = Placements.successor(current.get(), region).setConflictStrategy(strategy).setMigration(Migration.newBuilder().setToRegion(primary)
                     .setMode(mode).setReplicas(canonical).setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas)
                     .setStartedAt(Instant.now()).setDrained(null).build()).build();
         } else {
-            next = placement(tenant, mode, primary, canonical, replaces + 1, syncMode, minSyncReplicas);
+            next = placement(tenant, mode, primary, canonical, replaces + 1, syncMode, minSyncReplicas, strategy);
         }
         return proposeOrConflict(next);
     }
@@ -122,7 +124,7 @@ public final class PlacementService implements PlacementSource {
             replicas.add(current.getPrimaryRegion());
         }
         return change(tenant, current.getMode(), to, current.getMode() == PlacementMode.replicated ? replicas : List.of(),
-                current.getSyncMode(), current.getMinSyncReplicas(), expectedEpoch, false);
+                current.getSyncMode(), current.getMinSyncReplicas(), current.getConflictStrategy(), expectedEpoch, false);
     }
 
     /** Ends a migration that has not switched yet: the old primary takes writes again. */
@@ -155,10 +157,10 @@ public final class PlacementService implements PlacementSource {
     }
 
     private Placement placement(String tenant, PlacementMode mode, String primary, List<String> replicas, long epoch,
-                                SyncMode syncMode, int minSyncReplicas) {
+                                SyncMode syncMode, int minSyncReplicas, ConflictStrategy strategy) {
         return Placement.newBuilder().setTenantId(tenant).setMode(mode).setPrimaryRegion(primary)
                 .setReplicas(replicas).setEpoch(epoch).setUpdatedIn(region).setUpdatedAt(Instant.now())
-                .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas).build();
+                .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas).setConflictStrategy(strategy).build();
     }
 
     private Placement propose(Placement p) throws PlacementConflictException, InterruptedException {

@@ -7,6 +7,7 @@ import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.wal.HybridLogicalClock;
+import dev.maia.schemas.wal.WalAncestry;
 
 import java.time.Instant;
 import java.util.Map;
@@ -45,13 +46,15 @@ public final class ResourceChanges<R> {
         private final String id;
         private final R resource;
         private final long hlc;
+        private final WALEntry tombstone;
 
-        private PreparedCreate(ResourceChanges<R> changes, String tenant, String id, R resource, long hlc) {
+        private PreparedCreate(ResourceChanges<R> changes, String tenant, String id, R resource, long hlc, WALEntry tombstone) {
             this.changes = changes;
             this.tenant = tenant;
             this.id = id;
             this.resource = resource;
             this.hlc = hlc;
+            this.tombstone = tombstone;
         }
 
         public String id() {
@@ -63,7 +66,8 @@ public final class ResourceChanges<R> {
         }
 
         public WALEntry entry(Placement placement) {
-            return changes.kind.entry(Operation.CREATE, tenant, id, resource, null, hlc, changes.region, placement.getEpoch());
+            WALEntry entry = changes.kind.entry(Operation.CREATE, tenant, id, resource, null, hlc, changes.region, placement.getEpoch());
+            return lineage(entry, tombstone, placement);
         }
     }
 
@@ -79,7 +83,7 @@ public final class ResourceChanges<R> {
         }
         // A create may follow a delete of the same id: it must order after that tombstone.
         long hlc = stamp(current.orElse(null));
-        return new PreparedCreate<>(this, tenant, id, kind.create(body, id, instant(hlc)), hlc);
+        return new PreparedCreate<>(this, tenant, id, kind.create(body, id, instant(hlc)), hlc, current.orElse(null));
     }
 
     /**
@@ -96,13 +100,25 @@ public final class ResourceChanges<R> {
         WALEntry current = live(tenant, id, expected);
         long hlc = stamp(current);
         R resource = kind.update(body, kind.data(current), instant(hlc));
-        return new Change<>(resource, kind.entry(Operation.UPDATE, tenant, id, resource, current, hlc, region, placement.getEpoch()));
+        return new Change<>(resource, lineage(kind.entry(Operation.UPDATE, tenant, id, resource, current, hlc, region,
+                placement.getEpoch()), current, placement));
     }
 
     Change<R> delete(String tenant, String id, IfMatch expected, Placement placement) {
         WALEntry current = live(tenant, id, expected);
         long hlc = stamp(current);
-        return new Change<>(null, kind.entry(Operation.DELETE, tenant, id, null, current, hlc, region, placement.getEpoch()));
+        return new Change<>(null, lineage(kind.entry(Operation.DELETE, tenant, id, null, current, hlc, region,
+                placement.getEpoch()), current, placement));
+    }
+
+    /**
+     * Says what the write was built on (the state read, a tombstone for a create after a delete), which
+     * is how every region tells an ordinary update from a conflict, and the tenant's conflict strategy.
+     */
+    private static WALEntry lineage(WALEntry entry, WALEntry builtOn, Placement placement) {
+        WalAncestry.builtOn(entry, builtOn);
+        entry.setConflictStrategy(placement.getConflictStrategy());
+        return entry;
     }
 
     /** A path's id, checked like a body's. */

@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
@@ -31,6 +32,11 @@ final class FakePlacements implements PlacementSource {
 
     void place(String tenant, String primary, long epoch) {
         place(tenant, primary, epoch, List.of(), null);
+    }
+
+    /** Changes the tenant's conflict strategy, nothing else. */
+    void strategy(String tenant, ConflictStrategy strategy) {
+        byTenant.computeIfPresent(tenant, (t, p) -> Placement.newBuilder(p).setConflictStrategy(strategy).build());
     }
 
     /** The tenants that were given the default placement by a write. */

@@ -1,6 +1,7 @@
 package dev.maia.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
@@ -9,6 +10,7 @@ import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.wal.HybridLogicalClock;
+import dev.maia.schemas.wal.WalAncestry;
 import dev.maia.schemas.wal.WalEntries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +71,28 @@ class MemoryWritesTest {
         assertThat(position.get("offset").asLong()).isZero();
         assertThat(body.has("replication")).isFalse();
         assertThat(response.headers()).containsEntry("X-MAIA-Position", REGION + ":" + position.get("partition").asInt() + ":0");
+    }
+
+    @Test
+    void everyWriteSaysWhatItWasBuiltOnAndCarriesTheTenantsConflictStrategy() throws Exception {
+        region.placements.place(TENANT, REGION, 1);
+        region.placements.strategy(TENANT, ConflictStrategy.merge);
+        region.json("POST", "/v1/memories", M1, 201);
+        region.json("PUT", "/v1/memories/m1", "{\"content\":\"v2\"}", 200);
+        region.json("PUT", "/v1/memories/m1", "{\"content\":\"v3\"}", 200);
+        region.call("DELETE", "/v1/memories/m1", null);
+        region.json("POST", "/v1/memories", M1, 201);
+
+        List<WALEntry> log = region.wal.entries();
+        assertThat(log).hasSize(5).allSatisfy(e -> assertThat(e.getConflictStrategy()).isEqualTo(ConflictStrategy.merge));
+        assertThat(log.get(0).getBasedOn()).as("the create of an id never seen").isNull();
+        assertThat(log.get(1).getBasedOn()).isEqualTo(log.get(0).getId());
+        assertThat(log.get(2).getBasedOn()).isEqualTo(log.get(1).getId());
+        assertThat(log.get(2).getSeen()).as("the clock of the latest entry of each origin it descends from")
+                .containsExactlyEntriesOf(java.util.Map.of(REGION, log.get(1).getHlc()));
+        assertThat(WalAncestry.isAncestor(log.get(0), log.get(2))).isTrue();
+        assertThat(log.get(3).getBasedOn()).isEqualTo(log.get(2).getId());
+        assertThat(log.get(4).getBasedOn()).as("a create after a delete is built on the tombstone").isEqualTo(log.get(3).getId());
     }
 
     @Test

@@ -25,8 +25,15 @@ final class ApplyMetrics {
         counter("maia.apply.not.held", tenant, origin).increment();
     }
 
-    void conflict(String tenant, String origin) {
-        counter("maia.conflicts.resolved", tenant, origin).increment();
+    /** An entry older than the state: an ancestor that arrived late, or a pre-lineage entry that lost. */
+    void superseded(String tenant, String origin) {
+        counter("maia.apply.superseded", tenant, origin).increment();
+    }
+
+    /** One pair of concurrent writes resolved ({@code maia_conflicts_resolved_total{tenant,strategy}}). */
+    void conflict(String tenant, String strategy) {
+        Counter.builder("maia.conflicts.resolved").tag("region", region).tag("tenant", tenant).tag("strategy", strategy)
+                .register(registry).increment();
     }
 
     void error(String tenant, String origin, String reason) {

@@ -1,10 +1,14 @@
 package dev.maia.apply;
 
+import dev.maia.apply.conflict.ConflictFeed;
+import dev.maia.apply.conflict.ConflictPair;
+import dev.maia.apply.conflict.ResourceApplier;
 import dev.maia.apply.store.EntryTooLargeException;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
+import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalHeaders;
 import dev.maia.schemas.wal.WalTopics;
@@ -22,8 +26,9 @@ import java.util.Optional;
 
 /**
  * The apply step for one WAL record: skip what this region already applied (by origin offset), verify
- * the checksum, resolve by the ordering rule, store, and advance the position. Corrupt entries go to
- * the DLQ, losers to the conflict feed; neither stops the stream.
+ * the checksum, apply by lineage and the tenant's conflict strategy ({@link ResourceApplier}), store, and
+ * advance the position. Corrupt entries go to the DLQ, conflicts (two writes of which neither had seen
+ * the other) to the conflict feed; neither stops the stream.
  */
 final class ApplyProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ApplyProcessor.class);
@@ -32,7 +37,7 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
     private final WalCodec codec;
     private final PositionTracker positions;
     private final TenantHolding holding;
-    private final LwwApplier applier;
+    private final ResourceApplier applier;
     private final ApplyMetrics metrics;
     private final ApplyListener listener;
     private ProcessorContext<String, byte[]> context;
@@ -43,7 +48,7 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         this.codec = codec;
         this.positions = positions;
         this.holding = holding;
-        this.applier = new LwwApplier(store);
+        this.applier = new ResourceApplier(store, codec);
         this.metrics = metrics;
         this.listener = listener;
     }
@@ -106,25 +111,31 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
     private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin) {
-        LwwApplier.Outcome outcome = applier.apply(entry, encoded);
+        ResourceApplier.Outcome outcome = applier.apply(entry, encoded);
         switch (outcome.result()) {
             case APPLIED -> {
                 metrics.applied(tenant, origin);
-                if (outcome.loser() != null) {
-                    metrics.conflict(tenant, origin);
-                }
                 listener.applied(region, entry);
             }
-            case LOST -> {
-                metrics.conflict(tenant, origin);
-                RecordHeaders headers = new RecordHeaders();
-                headers.add("maia.winner.id", outcome.winner().getId().getBytes(StandardCharsets.UTF_8));
-                headers.add("maia.region", region.getBytes(StandardCharsets.UTF_8));
-                context.forward(new Record<>(entry.getResourceId(), encoded, context.currentSystemTimeMs(), headers),
-                        ApplyTopology.CONFLICTS_SINK);
+            case RESOLVED -> {
+                metrics.applied(tenant, origin);
+                outcome.conflicts().forEach(this::reportConflict);
+                listener.applied(region, entry);
             }
+            case SUPERSEDED -> metrics.superseded(tenant, origin);
             case ALREADY_APPLIED -> metrics.duplicate(tenant, origin);
         }
+    }
+
+    private void reportConflict(ConflictPair pair) {
+        WALEntry winner = pair.winner().entry();
+        log.info("Conflict on {}/{}/{}: {} and {} were written without seeing each other; resolved by {}, {} ordered last",
+                winner.getTenantId(), winner.getResourceType(), winner.getResourceId(), pair.loser().id(), pair.winner().id(),
+                pair.strategy(), pair.winner().id());
+        metrics.conflict(winner.getTenantId(), pair.strategy().name());
+        // Timestamped by the winner's clock, not this region's: the record is the same in every region.
+        context.forward(new Record<>(ConflictFeed.key(pair), ConflictFeed.value(pair), HybridLogicalClock.millis(winner.getHlc())),
+                ApplyTopology.CONFLICTS_SINK);
     }
 
     private static long originOffset(Record<String, byte[]> record, RecordMetadata meta) {

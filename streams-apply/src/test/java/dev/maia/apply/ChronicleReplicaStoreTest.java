@@ -56,6 +56,26 @@ class ChronicleReplicaStoreTest {
     }
 
     @Test
+    void keepsTheSiblingsOfAResolvedStateAcrossReopenUntilAnOrdinaryWriteOrAPurge() {
+        StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
+        WALEntry a = entry("m1", 10);
+        WALEntry b = entry("m1", 20);
+        byte[] aBytes = codec.encode(a);
+        byte[] bBytes = codec.encode(b);
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            store.putResolved(b, bBytes, java.util.List.of(aBytes, bBytes), null);
+        }
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            assertThat(store.siblings("acme", ResourceType.memory, "m1")).containsExactly(aBytes, bBytes);
+            store.putWinning(a, aBytes, b);
+            assertThat(store.siblings("acme", ResourceType.memory, "m1")).isEmpty();
+            store.putResolved(b, bBytes, java.util.List.of(aBytes, bBytes), a);
+            store.purgeTenant("acme");
+            assertThat(store.siblings("acme", ResourceType.memory, "m1")).isEmpty();
+        }
+    }
+
+    @Test
     void aFullStoreFailsWithAnErrorThatNamesTheSetting() {
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(new StoreConfig(dir, 100, 64, 100))) {
             assertThatThrownBy(() -> {

@@ -1,6 +1,7 @@
 package dev.maia.apply;
 
 import dev.maia.apply.position.PositionTracker;
+import dev.maia.apply.conflict.ResourceApplier;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.StateDigest;
 import dev.maia.apply.store.StoreConfig;
@@ -66,7 +67,7 @@ class StateDigestTest {
     }
 
     private void applyAll(ChronicleReplicaStore store, List<WALEntry> entries) {
-        LwwApplier applier = new LwwApplier(store);
+        ResourceApplier applier = new ResourceApplier(store, codec);
         entries.forEach(e -> applier.apply(e, codec.encode(e)));
     }
 

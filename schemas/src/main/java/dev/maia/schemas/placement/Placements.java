@@ -1,5 +1,6 @@
 package dev.maia.schemas.placement;
 
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
@@ -92,6 +93,7 @@ public final class Placements {
         out.put("updated_at", p.getUpdatedAt().toString());
         out.put("sync_mode", p.getSyncMode() == null ? null : syncModeName(p.getSyncMode()));
         out.put("min_sync_replicas", p.getMinSyncReplicas());
+        out.put("conflict_strategy", p.getConflictStrategy().name());
         Migration m = p.getMigration();
         if (m != null) {
             Map<String, Object> migration = new LinkedHashMap<>();
@@ -104,6 +106,19 @@ public final class Placements {
             out.put("migration", migration);
         }
         return out;
+    }
+
+    /** A strategy by its API name ({@code lww}, {@code merge}); null means the default, lww. */
+    public static ConflictStrategy parseConflictStrategy(String name) {
+        if (name == null) {
+            return ConflictStrategy.lww;
+        }
+        for (ConflictStrategy s : ConflictStrategy.values()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new InvalidPlacementException("conflict_strategy", "must be one of lww, merge, got '" + name + "'");
     }
 
     /** The API's spelling of a sync mode: {@code async}, {@code semi-sync}, {@code sync}. */

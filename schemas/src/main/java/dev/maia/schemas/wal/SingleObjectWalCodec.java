@@ -39,6 +39,7 @@ public final class SingleObjectWalCodec implements WalCodec {
 
     public SingleObjectWalCodec(SchemaStore writerSchemas) {
         this.decoder = new BinaryMessageDecoder<>(SpecificData.getForSchema(WALEntry.SCHEMA$), WALEntry.SCHEMA$, writerSchemas);
+        WalSchemaHistory.previous().forEach(decoder::addSchema);
     }
 
     public void addWriterSchema(Schema writerSchema) {

@@ -1,5 +1,6 @@
 package dev.maia.schemas.wal;
 
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.WALEntry;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -63,6 +64,48 @@ class SchemaEvolutionTest {
         assertThat(read.get("id").toString()).isEqualTo(original.getId());
         assertThat(read.get("hlc")).isEqualTo(original.getHlc());
         assertThat(((GenericRecord) read.get("data")).get("content").toString()).isEqualTo("written by v1");
+    }
+
+    /** WALEntry as it was before lineage and conflict strategies (kept in the jar for the codec). */
+    private static Schema firstVersion() {
+        return WalSchemaHistory.previous().get(0);
+    }
+
+    @Test
+    void anEntryWrittenBeforeLineageIsReadWithNoBasedOnAndLww() throws Exception {
+        Schema v1 = firstVersion();
+        assertThat(v1.getField("based_on")).isNull();
+        WALEntry original = TestEntries.entry("written by v1", 11L << 16, "us-west", 2);
+        GenericRecord asV1 = toGeneric(original, v1);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(asV1).array();
+        WalChecksum.stamp(bytes, SingleObjectWalCodec.HEADER_SIZE);
+
+        // No addWriterSchema: the codec knows the earlier versions itself, so old logs are not dead-lettered.
+        WALEntry read = new SingleObjectWalCodec().decode(bytes);
+
+        assertThat(read.getId()).isEqualTo(original.getId());
+        assertThat(read.getBasedOn()).isNull();
+        assertThat(read.getSeen()).isEmpty();
+        assertThat(read.getConflictStrategy()).isEqualTo(ConflictStrategy.lww);
+        assertThat(WalAncestry.knowsLineage(read)).as("an update without based_on: an old writer's").isFalse();
+    }
+
+    @Test
+    void aReaderOfTheVersionBeforeLineageReadsAnEntryThatHasIt() throws Exception {
+        WALEntry base = TestEntries.entry("base", 12L << 16, "us-west", 2);
+        WALEntry original = TestEntries.entry("built on base", 13L << 16, "us-west", 2);
+        WalAncestry.builtOn(original, base);
+        original.setConflictStrategy(ConflictStrategy.merge);
+        byte[] bytes = new SingleObjectWalCodec().encode(original);
+
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(WALEntry.SCHEMA$);
+        GenericRecord read = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), firstVersion(), known).decode(bytes);
+
+        assertThat(read.get("id").toString()).isEqualTo(original.getId());
+        assertThat(read.get("placement_epoch")).isEqualTo(2L);
+        assertThat(((GenericRecord) read.get("data")).get("content").toString()).isEqualTo("built on base");
+        WalChecksum.verify(bytes, SingleObjectWalCodec.HEADER_SIZE);
     }
 
     private static GenericRecord toGeneric(WALEntry entry, Schema target) throws Exception {

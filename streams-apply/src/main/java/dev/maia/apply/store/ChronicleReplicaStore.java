@@ -39,14 +39,16 @@ public final class ChronicleReplicaStore implements ReplicaStore {
 
     private final ChronicleMap<String, byte[]> resources;
     private final ChronicleMap<String, Long> positions;
+    private final ChronicleMap<String, byte[]> siblings;
     private final Path resourcesFile;
     private final WalCodec codec;
     private final ListingIndex index = new ListingIndex();
 
     private ChronicleReplicaStore(ChronicleMap<String, byte[]> resources, ChronicleMap<String, Long> positions,
-                                  Path resourcesFile, WalCodec codec) {
+                                  ChronicleMap<String, byte[]> siblings, Path resourcesFile, WalCodec codec) {
         this.resources = resources;
         this.positions = positions;
+        this.siblings = siblings;
         this.resourcesFile = resourcesFile;
         this.codec = codec;
     }
@@ -67,8 +69,16 @@ public final class ChronicleReplicaStore implements ReplicaStore {
                     .entries(config.maxPositions())
                     .averageKeySize(48)
                     .createPersistedTo(positionsFile.toFile());
-            log.info("Opened replica store {} ({} resources, {} positions)", config.directory(), resources.size(), positions.size());
-            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, resourcesFile, codec);
+            // Siblings exist only while concurrent writes of a resource are unresolved by a later write: rare.
+            ChronicleMap<String, byte[]> siblings = ChronicleMapBuilder.of(String.class, byte[].class)
+                    .name("maia-siblings")
+                    .entries(Math.max(1_024, config.maxEntries() / 8))
+                    .averageKeySize(64)
+                    .averageValueSize(3.0 * config.averageValueBytes())
+                    .createPersistedTo(config.directory().resolve("siblings.cm3").toFile());
+            log.info("Opened replica store {} ({} resources, {} positions, {} with siblings)", config.directory(),
+                    resources.size(), positions.size(), siblings.size());
+            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, siblings, resourcesFile, codec);
             store.rebuildIndex();
             return store;
         } catch (IOException e) {
@@ -115,9 +125,22 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public void putWinning(WALEntry entry, byte[] encodedEntry, WALEntry replaced) {
+    public List<byte[]> siblings(String tenantId, ResourceType type, String resourceId) {
+        byte[] packed = siblings.get(key(tenantId, type, resourceId));
+        return packed == null ? List.of() : SiblingCodec.unpack(packed);
+    }
+
+    @Override
+    public void putResolved(WALEntry entry, byte[] encodedEntry, List<byte[]> concurrent, WALEntry replaced) {
         String key = key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId());
         try {
+            // Siblings first: a crash in between leaves them with the incoming entry among them, which
+            // its re-application (its position has not moved) recognises and resolves again.
+            if (concurrent.isEmpty()) {
+                siblings.remove(key);
+            } else {
+                siblings.put(key, SiblingCodec.pack(concurrent));
+            }
             resources.put(key, encodedEntry);
         } catch (IllegalArgumentException e) {
             throw new EntryTooLargeException("entry of " + encodedEntry.length + " bytes does not fit the store "
@@ -172,6 +195,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         List<String> doomed = new ArrayList<>();
         forEachEntry(tenantId, (type, id, bytes) -> doomed.add(key(tenantId, type, id)));
         doomed.forEach(resources::remove);
+        doomed.forEach(siblings::remove);
         index.forget(tenantId);
         List<String> positionKeys = new ArrayList<>();
         positions.forEach((k, v) -> {
@@ -192,6 +216,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     public void close() {
         resources.close();
         positions.close();
+        siblings.close();
     }
 
     private static String key(String tenantId, ResourceType type, String resourceId) {

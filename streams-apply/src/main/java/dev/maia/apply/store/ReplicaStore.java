@@ -30,7 +30,19 @@ public interface ReplicaStore extends AutoCloseable {
      * nothing is encoded or decoded twice). Callers decide by the ordering rule first and pass the
      * entry it replaces, or null.
      */
-    void putWinning(WALEntry entry, byte[] encodedEntry, WALEntry replaced);
+    default void putWinning(WALEntry entry, byte[] encodedEntry, WALEntry replaced) {
+        putResolved(entry, encodedEntry, List.of(), replaced);
+    }
+
+    /**
+     * Like {@link #putWinning}, for a resource whose state resolves concurrent versions (siblings: writes
+     * of which neither had seen the other, each encoded as it came off its log). {@code resolved} is one
+     * of them (lww) or their merge. An empty list forgets the siblings: the state is one line again.
+     */
+    void putResolved(WALEntry resolved, byte[] encodedResolved, List<byte[]> siblings, WALEntry replaced);
+
+    /** The concurrent versions the winning entry resolves; empty when it is simply the latest write. */
+    List<byte[]> siblings(String tenantId, ResourceType type, String resourceId);
 
     /** Highest origin offset applied of one partition of one origin's log of one tenant; -1 if none. */
     long appliedOffset(String originRegion, String tenantId, int partition);
