@@ -111,7 +111,7 @@ public final class LocalRegions implements AutoCloseable {
         /**
          * Starts the regional clusters in parallel (in one JVM the second and later ones take ~1 s, so
          * overlapping them saves a little even on two cores), then MM2, then waits for mirroring; the
-         * control cluster starts meanwhile on a thread of its own (MM2's start is mostly waiting). On any
+         * control cluster starts on a thread of its own while MM2 starts (which is mostly waiting). On any
          * failure everything already started is stopped before the exception propagates.
          */
         public LocalRegions start() {
@@ -130,22 +130,20 @@ public final class LocalRegions implements AutoCloseable {
         // Validates aliases before anything starts.
         new Topology(regionNames.stream().map(n -> new RegionSpec(n, "unused:0", null)).toList());
         long t0 = System.nanoTime();
+        LocalRegions regions = new LocalRegions(startClusters(regionNames, b.workDir), b.mirrorOptions);
+        // After the regional clusters, whose first starts are CPU-bound class loading that the control
+        // nodes would only slow down; beside MM2, whose start is mostly waiting.
         CompletableFuture<LocalControlCluster> controlStart = b.controlCluster
                 ? startControlCluster(regionNames, b.workDir.resolve(CONTROL_DIRECTORY))
                 : CompletableFuture.completedFuture(null);
-        LocalRegions regions = null;
         try {
-            Map<String, LocalKafkaCluster> started = startClusters(regionNames, b.workDir);
-            regions = new LocalRegions(started, b.mirrorOptions);
             regions.startMirror();
             LocalControlCluster control = awaitControlCluster(controlStart);
             synchronized (regions) {
                 regions.control = control;
             }
         } catch (RuntimeException | Error e) {
-            if (regions != null) {
-                regions.close();
-            }
+            regions.close();
             closeOnceStarted(controlStart);
             throw e;
         }
