@@ -29,29 +29,52 @@ import java.util.concurrent.Future;
  * a tenant's {@code maia.wal.<T>} flows only to the regions its placement (in {@code maia.placement})
  * names, and not at all until a placement is written. Write the placement first (the MAIA admin API does),
  * or start with {@code mirrorOptions().withPlacementFilter(false)} to mirror every WAL everywhere.
+ *
+ * <p>By default it also starts the regions' control cluster ({@link LocalControlCluster}: one Kafka
+ * cluster stretched over the regions, one node per region, where the control log lives), after the
+ * regional clusters and before MM2, whose placement filter reads it; {@link #controlBootstrapServers()} is
+ * its address (and the topology's {@code control_bootstrap_servers}). Its nodes live under
+ * {@code <workDir>/_control/} (no region alias can be {@code _control}). {@link #builder} can start without it; MM2's placement filter then needs turning off too.
  */
 public final class LocalRegions implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRegions.class);
     /** MM2 needs ~8 s to start and ~2 s more for the first records here; generous for a loaded machine. */
     public static final Duration MIRROR_READY_TIMEOUT = Duration.ofSeconds(120);
+    /** The control cluster's directory under the work directory; '_' is not allowed in a region alias. */
+    static final String CONTROL_DIRECTORY = "_control";
 
     private final Map<String, LocalKafkaCluster> clusters;
     private final Topology topology;
     private final MirrorOptions mirrorOptions;
     private MirrorRunner mirror;
+    /** Null when started without one. */
+    private final LocalControlCluster control;
     private boolean closed;
 
-    private LocalRegions(Map<String, LocalKafkaCluster> clusters, MirrorOptions mirrorOptions) {
+    private LocalRegions(Map<String, LocalKafkaCluster> clusters, LocalControlCluster control, MirrorOptions mirrorOptions) {
         this.clusters = clusters;
+        this.control = control;
         this.mirrorOptions = mirrorOptions;
         List<RegionSpec> specs = new ArrayList<>();
         clusters.forEach((name, c) -> specs.add(new RegionSpec(name, c.bootstrapServers(), null)));
-        this.topology = new Topology(specs);
+        Topology regions = new Topology(specs);
+        this.topology = control == null ? regions : regions.withControl(control.bootstrapServers());
     }
 
+    /** The regions with the default MM2 options and their control cluster. */
     public static LocalRegions start(List<String> regionNames, Path workDir) {
-        return start(regionNames, workDir, mirrorOptions());
+        return builder(regionNames, workDir).start();
+    }
+
+    /** The regions with these MM2 options and their control cluster. */
+    public static LocalRegions start(List<String> regionNames, Path workDir, MirrorOptions mirrorOptions) {
+        return builder(regionNames, workDir).mirrorOptions(mirrorOptions).start();
+    }
+
+    /** What to start: by default {@link #mirrorOptions()} and a control cluster. */
+    public static Builder builder(List<String> regionNames, Path workDir) {
+        return new Builder(regionNames, workDir);
     }
 
     /**
@@ -63,12 +86,42 @@ public final class LocalRegions implements AutoCloseable {
         return MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
     }
 
-    /**
-     * Starts the clusters in parallel (in one JVM the second and later ones take ~1 s, so overlapping
-     * them saves a little even on two cores), then MM2, then waits for mirroring. On any failure
-     * everything already started is stopped before the exception propagates.
-     */
-    public static LocalRegions start(List<String> regionNames, Path workDir, MirrorOptions mirrorOptions) {
+    /** The options of {@link LocalRegions#builder}; {@link #start()} starts them. */
+    public static final class Builder {
+        private final List<String> regionNames;
+        private final Path workDir;
+        private MirrorOptions mirrorOptions = LocalRegions.mirrorOptions();
+        private boolean controlCluster = true;
+
+        private Builder(List<String> regionNames, Path workDir) {
+            this.regionNames = regionNames;
+            this.workDir = workDir;
+        }
+
+        public Builder mirrorOptions(MirrorOptions options) {
+            this.mirrorOptions = options;
+            return this;
+        }
+
+        /** Whether to start the regions' control cluster too (default: yes). */
+        public Builder controlCluster(boolean start) {
+            this.controlCluster = start;
+            return this;
+        }
+
+        /**
+         * Starts the regional clusters in parallel (in one JVM the second and later ones take ~1 s, so
+         * overlapping them saves a little even on two cores), then the control cluster, then MM2, then
+         * waits for mirroring. On any failure everything already started is stopped before the exception
+         * propagates.
+         */
+        public LocalRegions start() {
+            return LocalRegions.start(this);
+        }
+    }
+
+    private static LocalRegions start(Builder b) {
+        List<String> regionNames = b.regionNames;
         if (regionNames == null || regionNames.isEmpty()) {
             throw new IllegalArgumentException("at least one region is required");
         }
@@ -78,15 +131,28 @@ public final class LocalRegions implements AutoCloseable {
         // Validates aliases before anything starts.
         new Topology(regionNames.stream().map(n -> new RegionSpec(n, "unused:0", null)).toList());
         long t0 = System.nanoTime();
-        Map<String, LocalKafkaCluster> started = startClusters(regionNames, workDir);
-        LocalRegions regions = new LocalRegions(started, mirrorOptions);
+        Map<String, LocalKafkaCluster> clusters = startClusters(regionNames, b.workDir);
+        // After the regional clusters, whose first starts are CPU-bound class loading that the control
+        // nodes would only slow down; before MM2, whose placement filter reads the control log.
+        LocalControlCluster control = null;
+        if (b.controlCluster) {
+            try {
+                control = LocalControlCluster.start(regionNames, b.workDir.resolve(CONTROL_DIRECTORY));
+            } catch (RuntimeException | Error e) {
+                clusters.values().forEach(LocalKafkaCluster::close);
+                throw e;
+            }
+        }
+        LocalRegions regions = new LocalRegions(clusters, control, b.mirrorOptions);
         try {
             regions.startMirror();
         } catch (RuntimeException | Error e) {
             regions.close();
             throw e;
         }
-        log.info("regions {} up and mirroring in {} ms", regionNames, (System.nanoTime() - t0) / 1_000_000);
+        log.info("regions {} up and mirroring{} in {} ms", regionNames,
+                control != null ? ", control cluster at " + control.bootstrapServers() : "",
+                (System.nanoTime() - t0) / 1_000_000);
         return regions;
     }
 
@@ -151,6 +217,27 @@ public final class LocalRegions implements AutoCloseable {
         return cluster(region).bootstrapServers();
     }
 
+    public boolean hasControlCluster() {
+        return control != null;
+    }
+
+    /**
+     * The regions' control cluster.
+     *
+     * @throws IllegalStateException if these regions were started without one
+     */
+    public LocalControlCluster controlCluster() {
+        if (control == null) {
+            throw new IllegalStateException("these regions were started without a control cluster");
+        }
+        return control;
+    }
+
+    /** Every control node's {@code 127.0.0.1:<port>}, comma-separated: where the control log lives. */
+    public String controlBootstrapServers() {
+        return controlCluster().bootstrapServers();
+    }
+
     /** The MM2 configuration in use (for logs, or to write a {@code .properties} file). */
     public Map<String, String> mirrorConfig() {
         return MirrorConfig.generate(topology, mirrorOptions);
@@ -202,27 +289,58 @@ public final class LocalRegions implements AutoCloseable {
         }
     }
 
-    /** Stops MM2, then every cluster. Never throws; safe on a partly started or already closed instance. */
+    /**
+     * Stops MM2, then every regional cluster, then the control cluster. Never throws; safe on a partly
+     * started or already closed instance.
+     */
     @Override
     public void close() {
+        LocalControlCluster c;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            c = control;
+        }
+        // The control cluster's last node waits out Kafka's 5 s Raft shutdown (no quorum is left to hand
+        // over to), MM2 its 8-12 s: side by side, neither waits for the other.
+        Thread controlStop = null;
+        if (c != null) {
+            controlStop = new Thread(c::close, "maia-control-cluster-stop");
+            controlStop.setDaemon(true);
+            controlStop.start();
         }
         try {
             stopMirror();
         } catch (RuntimeException e) {
             log.warn("error stopping MirrorMaker 2", e);
         }
-        for (LocalKafkaCluster c : clusters.values()) {
+        for (LocalKafkaCluster k : clusters.values()) {
             try {
-                c.close();
+                k.close();
             } catch (RuntimeException e) {
-                log.warn("error stopping cluster {}", c.name(), e);
+                log.warn("error stopping cluster {}", k.name(), e);
             }
         }
+        if (controlStop != null) {
+            joinUninterruptibly(controlStop);
+        }
         log.info("regions {} stopped", clusters.keySet());
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One JVM-wide {@link LocalRegions} of the three demo regions, started on first use and stopped by a
- * shutdown hook, so that every test class in a surefire JVM shares one stack (starting it costs
- * ~10-20 s, mostly MM2).
+ * One JVM-wide {@link LocalRegions} of the three demo regions and their control cluster
+ * ({@link LocalRegions#controlBootstrapServers()}), started on first use and stopped by a shutdown hook, so
+ * that every test class in a surefire JVM shares one stack (starting it costs ~10-20 s, mostly MM2).
  *
  * <p>Its work directory is {@code target/local-regions/<pid>} when the current directory has a
  * {@code target/} (surefire runs in the module's base directory), else a fresh temporary directory;
@@ -22,7 +22,9 @@ import java.util.List;
  * {@code PlacementWriter}, or through the MAIA admin API) before expecting its WAL to reach other regions.
  *
  * <p>Tests that share it must not break it for the others: use unique topic names, and if you call
- * {@link LocalRegions#stopMirror()}, call {@link LocalRegions#startMirror()} before returning.
+ * {@link LocalRegions#stopMirror()}, call {@link LocalRegions#startMirror()} before returning. A test that
+ * stops control nodes starts a {@link LocalControlCluster} of its own: a stopped majority would fail
+ * every other test's control writes.
  */
 public final class SharedRegions {
 
