@@ -66,7 +66,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         positions.start();
-        apply.start(placements, topology, (region, entry) -> {
+        apply.start(placements, positions::applied, topology, (region, entry) -> {
             writes.observeApplied(entry);
             listener.applied(region, entry);
         }, Duration.ofSeconds(60));

@@ -4,12 +4,19 @@ import dev.maia.control.ControlTopics;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +32,21 @@ import java.util.concurrent.TimeoutException;
  * every WAL topic must have the same number of partitions so a resource maps to the same partition
  * everywhere. Broker auto-creation would use the broker's default instead. Public because tools that
  * append straight to Kafka ({@code maia produce --via kafka}) must create the log the same way.
+ *
+ * <p>A tenant's log is never expired by time or size: an entry some holding region has not applied must
+ * not go. It is compacted by key (the resource) instead, and only below what every holder has applied:
+ * the log is created with compaction held off entirely ({@code min.compaction.lag.ms} at its maximum),
+ * and the region's {@code WalTruncator} lowers that gate to the age of the oldest entry a holder still
+ * lacks (docs/architecture.md, "WAL lifecycle"). A log created before that rule is brought to it here.
  */
 public final class WalTopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(WalTopicProvisioner.class);
+
+    /** Compaction held off entirely: the gate a log starts with, until the truncator measures the holders. */
+    public static final String GATE_CLOSED = Long.toString(Long.MAX_VALUE);
+
+    /** The settings every tenant log must have, whenever it was created. */
+    static final Map<String, String> LIFECYCLE = lifecycle();
 
     private final Admin admin;
     private final int partitions;
@@ -49,10 +68,13 @@ public final class WalTopicProvisioner {
         if (known.contains(topic)) {
             return;
         }
-        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), Map.of()))) {
+        Map<String, String> configs = new HashMap<>(LIFECYCLE);
+        configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, GATE_CLOSED);
+        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), configs))) {
             log.info("Created {} with {} partitions", topic, partitions);
         } else {
             verifyPartitions(topic);
+            upgradeLifecycle(topic);
         }
         awaitLeaders(topic);
         known.add(topic);
@@ -80,6 +102,48 @@ public final class WalTopicProvisioner {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** The deployment's partition count of every tenant log. */
+    public int partitions() {
+        return partitions;
+    }
+
+    private static Map<String, String> lifecycle() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+    }
+
+    /**
+     * A log created before the WAL lifecycle (Kafka's default: deleted after 7 days, applied or not) gets
+     * the lifecycle's settings. One that was not compacted before also gets the closed gate, in the same
+     * change: compaction must not start before the truncator has measured what the holders applied.
+     */
+    private void upgradeLifecycle(String topic) throws InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config current = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            Collection<AlterConfigOp> ops = new ArrayList<>();
+            LIFECYCLE.forEach((key, value) -> {
+                ConfigEntry e = current.get(key);
+                if (e == null || !value.equals(e.value())) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+                }
+            });
+            ConfigEntry policy = current.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy == null || !TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy.value())) {
+                ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, GATE_CLOSED), AlterConfigOp.OpType.SET));
+            }
+            if (ops.isEmpty()) {
+                return;
+            }
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+            log.info("{} was created before the WAL lifecycle: set {}", topic,
+                    ops.stream().map(o -> o.configEntry().name() + "=" + o.configEntry().value()).toList());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot bring the settings of " + topic + " to the WAL lifecycle", e);
         }
     }
 
