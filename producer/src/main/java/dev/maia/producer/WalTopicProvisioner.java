@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Creates a tenant's log before its first append, with the deployment's partition count: every copy of
@@ -44,6 +46,8 @@ public final class WalTopicProvisioner {
 
     /** Compaction held off entirely: the gate a log starts with, until the truncator measures the holders. */
     public static final String GATE_CLOSED = Long.toString(Long.MAX_VALUE);
+
+    static final String CLEANUP_POLICY = TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE;
 
     /** The settings every tenant log must have, whenever it was created. */
     static final Map<String, String> LIFECYCLE = lifecycle();
@@ -110,8 +114,13 @@ public final class WalTopicProvisioner {
         return partitions;
     }
 
+    /**
+     * Compacted, and also "delete" with no time or size limit: nothing expires, but Kafka accepts
+     * {@code deleteRecords} only on a log whose policy includes delete, and MirrorMaker copies the policy to
+     * the mirrored copies, which the truncator truncates that way.
+     */
     private static Map<String, String> lifecycle() {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, CLEANUP_POLICY,
                 TopicConfig.RETENTION_MS_CONFIG, "-1",
                 TopicConfig.RETENTION_BYTES_CONFIG, "-1");
     }
@@ -128,12 +137,12 @@ public final class WalTopicProvisioner {
             Collection<AlterConfigOp> ops = new ArrayList<>();
             LIFECYCLE.forEach((key, value) -> {
                 ConfigEntry e = current.get(key);
-                if (e == null || !value.equals(e.value())) {
+                if (e == null || !policies(value).equals(policies(e.value()))) {
                     ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
                 }
             });
             ConfigEntry policy = current.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            if (policy == null || !TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy.value())) {
+            if (policy == null || !policies(policy.value()).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, GATE_CLOSED), AlterConfigOp.OpType.SET));
             }
             if (ops.isEmpty()) {
@@ -145,6 +154,11 @@ public final class WalTopicProvisioner {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot bring the settings of " + topic + " to the WAL lifecycle", e);
         }
+    }
+
+    /** A setting's value as a set of its comma-separated parts ("compact,delete" equals "delete, compact"). */
+    private static Set<String> policies(String value) {
+        return value == null ? Set.of() : Arrays.stream(value.split(",")).map(String::trim).collect(Collectors.toSet());
     }
 
     private void verifyPartitions(String topic) throws InterruptedException {
