@@ -12,12 +12,17 @@ import java.nio.charset.StandardCharsets;
  * the newer of the two. The partition stays the one Kafka's default partitioner gives the id, as before
  * the key named the type: every change of one resource, old or new, stays in one partition.
  */
-final class WalRecordKey {
+public final class WalRecordKey {
     private WalRecordKey() {
     }
 
-    static String key(WALEntry entry) {
+    public static String key(WALEntry entry) {
         return entry.getResourceType().name() + "/" + entry.getResourceId();
+    }
+
+    /** The resource id a key names ({@code memory/abc} names {@code abc}); a key without a type is the id itself. */
+    public static String resourceId(String key) {
+        return key.substring(key.indexOf('/') + 1);
     }
 
     /** The default partitioner's choice for the id as a key (murmur2 of its UTF-8 bytes). */
