@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -102,6 +103,10 @@ class WalLifecycleTest extends RegionsTest {
                     }
                 });
             });
+            Config c = config(region, copy);
+            assertThat(c.get(TopicConfig.RETENTION_MS_CONFIG).value()).as("a copy's time retention, as its origin's").isEqualTo("-1");
+            assertThat(c.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).source()).as("a copy's compaction gate: its origin's, copied")
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
         }
     }
 
@@ -142,6 +147,29 @@ class WalLifecycleTest extends RegionsTest {
                 .as("the deleted memory in %s", OTHER).isEqualTo(404);
     }
 
+    @Test
+    void aLogCreatedBeforeTheLifecycleIsBroughtToItByItsFirstWrite() throws Exception {
+        TestStack.Tenant t = TestStack.tenant();
+        String log = WalTopics.wal(t.id());
+        try (Admin admin = TestStack.admin(PRIMARY)) {
+            // As every tenant log was created before: Kafka's defaults, deleted after 7 days whoever applied it.
+            admin.createTopics(List.of(new NewTopic(log, nodes.topology().walPartitions(), (short) 1))).all().get(10, TimeUnit.SECONDS);
+        }
+        TestStack.place(t.id(), "single", PRIMARY);
+        TestStack.writeMemories(PRIMARY, t.key(), 1, "v");
+
+        try (Admin admin = TestStack.admin(PRIMARY)) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, log);
+            Config c = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
+            assertThat(c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact,delete");
+            assertThat(c.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+            assertThat(c.get(TopicConfig.RETENTION_BYTES_CONFIG).value()).isEqualTo("-1");
+            assertThat(c.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).source())
+                    .as("the compaction gate: closed by the provisioner, or set by the truncator since, never the broker's 0")
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        }
+    }
+
     /** {@code count} updates of one memory, content "v 1" to "v count", a little apart so that segments roll. */
     private void update(TestStack.Tenant t, String id, int count) throws Exception {
         for (int i = 1; i <= count; i++) {
@@ -167,10 +195,13 @@ class WalLifecycleTest extends RegionsTest {
     }
 
     private static long gateMs(String region, String topic) throws Exception {
+        return Long.parseLong(config(region, topic).get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value());
+    }
+
+    private static Config config(String region, String topic) throws Exception {
         try (Admin admin = TestStack.admin(region)) {
             ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config c = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
-            return Long.parseLong(c.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value());
+            return admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
         }
     }
 

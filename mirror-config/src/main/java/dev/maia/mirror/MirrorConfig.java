@@ -71,20 +71,6 @@ public final class MirrorConfig {
             "status.storage.replication.factor",
             "config.storage.replication.factor");
 
-    /**
-     * Topic settings MM2 does not copy to mirrored topics: its own defaults
-     * ({@code DefaultConfigPropertyFilter.CONFIG_PROPERTIES_EXCLUDE_DEFAULT} in 4.3.1), plus the compaction
-     * gate of a tenant log. The origin's gate is set by the origin region from what every holder applied; a
-     * mirrored copy is only needed until its own region applied it, and that region's truncator keeps the
-     * copy's gate closed and deletes below what it applied (docs/architecture.md, "WAL lifecycle"). Copied,
-     * the origin's gate would overwrite it at every config sync.
-     */
-    public static final String CONFIG_PROPERTIES_EXCLUDE = "follower\\.replication\\.throttled\\.replicas, "
-            + "leader\\.replication\\.throttled\\.replicas, message\\.timestamp\\.difference\\.max\\.ms, "
-            + "log\\.message\\.timestamp\\.before\\.max\\.ms, log\\.message\\.timestamp\\.after\\.max\\.ms, "
-            + "message\\.timestamp\\.type, unclean\\.leader\\.election\\.enable, min\\.insync\\.replicas, "
-            + "min\\.compaction\\.lag\\.ms";
-
     private MirrorConfig() {
     }
 
@@ -109,7 +95,6 @@ public final class MirrorConfig {
         c.put("refresh.topics.interval.seconds", Long.toString(options.refreshTopicsIntervalSeconds()));
         c.put("sync.topic.configs.enabled", "true");
         c.put("sync.topic.configs.interval.seconds", Long.toString(options.syncTopicConfigsIntervalSeconds()));
-        c.put("config.properties.exclude", CONFIG_PROPERTIES_EXCLUDE);
         c.put("emit.heartbeats.enabled", "true");
         c.put("emit.heartbeats.interval.seconds", Long.toString(options.emitHeartbeatsIntervalSeconds()));
         // Consumer groups are never failed over between regions: the apply side keeps its own positions.

@@ -53,8 +53,8 @@ import java.util.function.Function;
  *       tenant without a known placement, keeps the whole log;</li>
  *   <li>a mirrored copy ({@code <origin>.maia.wal.<tenant>}) of a tenant this region holds is only needed
  *       until this region applied it: it is truncated ({@code deleteRecords}) below the apply path's
- *       committed offset, never below its last record, and never compacted (its gate stays closed). This
- *       is what Kafka Streams does with its own repartition topics.</li>
+ *       committed offset, never below its last record (what Kafka Streams does with its own repartition
+ *       topics). Its compaction gate is its origin's, which MirrorMaker copies with the other settings.</li>
  * </ul>
  * Nothing is expired by time or size (the logs are created so). Metrics: {@code maia_wal_compaction_gate_seconds},
  * {@code maia_wal_low_watermark}, {@code maia_wal_truncated_records_total}, {@code maia_wal_log_bytes}.
@@ -127,10 +127,11 @@ public final class WalTruncator implements AutoCloseable {
             return;
         }
         List<String> names = wals.stream().map(Wal::topic).toList();
+        List<String> origins = wals.stream().filter(Wal::local).map(Wal::topic).toList();
         Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, Long> starts = offsets(described, OffsetSpec.earliest());
         Map<TopicPartition, Long> ends = offsets(described, OffsetSpec.latest());
-        Map<String, Long> gates = gates(names);
+        Map<String, Long> gates = gates(origins);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applyGroup)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -143,35 +144,17 @@ public final class WalTruncator implements AutoCloseable {
             if (d == null) {
                 continue;
             }
-            long gate;
             if (w.local()) {
-                gate = originGate(w, d, starts, ends, now);
-            } else {
-                if (!heldHere(w.tenant())) {
-                    continue; // the locality purge's business
+                long gate = originGate(w, d, starts, ends, now);
+                if (gates.getOrDefault(w.topic(), -1L) != gate) {
+                    alter.put(new ConfigResource(ConfigResource.Type.TOPIC, w.topic()), List.of(new AlterConfigOp(
+                            new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(gate)), AlterConfigOp.OpType.SET)));
                 }
-                gate = CompactionGate.CLOSED;
-                long records = 0;
-                for (var p : d.partitions()) {
-                    TopicPartition tp = new TopicPartition(w.topic(), p.partition());
-                    OffsetAndMetadata c = committed.get(tp);
-                    long start = starts.getOrDefault(tp, 0L);
-                    if (c == null) {
-                        continue; // nothing applied here yet
-                    }
-                    long to = CompactionGate.copyTruncation(c.offset(), start, ends.getOrDefault(tp, 0L));
-                    if (to > start) {
-                        delete.put(tp, RecordsToDelete.beforeOffset(to));
-                        records += to - start;
-                    }
-                }
+            } else if (heldHere(w.tenant())) { // a copy of a tenant held no more is the locality purge's business
+                long records = truncation(w, d, committed, starts, ends, delete);
                 if (records > 0) {
                     deleting.put(w, records);
                 }
-            }
-            if (gates.getOrDefault(w.topic(), -1L) != gate) {
-                alter.put(new ConfigResource(ConfigResource.Type.TOPIC, w.topic()), List.of(new AlterConfigOp(
-                        new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(gate)), AlterConfigOp.OpType.SET)));
             }
         }
         if (!alter.isEmpty()) {
@@ -185,6 +168,30 @@ public final class WalTruncator implements AutoCloseable {
             });
         }
         measureSizes(wals);
+    }
+
+    /**
+     * Adds a held copy's applied records to {@code delete}; answers how many. A copy's compaction gate is
+     * not set here: it is its origin's, which MirrorMaker copies with the other settings every few seconds,
+     * and which already counts this region's position.
+     */
+    private static long truncation(Wal w, TopicDescription d, Map<TopicPartition, OffsetAndMetadata> committed,
+                                   Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Map<TopicPartition, RecordsToDelete> delete) {
+        long records = 0;
+        for (var p : d.partitions()) {
+            TopicPartition tp = new TopicPartition(w.topic(), p.partition());
+            OffsetAndMetadata c = committed.get(tp);
+            if (c == null) {
+                continue; // nothing applied here yet
+            }
+            long start = starts.getOrDefault(tp, 0L);
+            long to = CompactionGate.copyTruncation(c.offset(), start, ends.getOrDefault(tp, 0L));
+            if (to > start) {
+                delete.put(tp, RecordsToDelete.beforeOffset(to));
+                records += to - start;
+            }
+        }
+        return records;
     }
 
     /** The gate of a log this region wrote: the age of the oldest entry some holder of the tenant lacks. */
