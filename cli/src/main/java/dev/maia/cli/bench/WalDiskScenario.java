@@ -1,7 +1,6 @@
 package dev.maia.cli.bench;
 
 import dev.maia.apply.ApplyConfig;
-import dev.maia.apply.retention.LogSizes;
 import dev.maia.cli.MaiaClient;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
@@ -107,8 +106,8 @@ record WalDiskScenario(BenchStack stack, double seconds, double rate, int resour
         Map<String, Object> lastSample = samples.get(samples.size() - 1);
         for (String region : REGIONS) {
             long max = samples.stream().mapToLong(s -> (Long) s.get(region)).max().orElse(0);
-            report.row("wal", String.format("%s %s bytes at end (max), %d updates, lifecycle %s", region,
-                    region.equals(PRIMARY) ? "log" : "copy", writes, truncation ? "on" : "off"),
+            report.row("wal", String.format("%s %s bytes, end (max), %s", region, region.equals(PRIMARY) ? "log" : "copy",
+                    truncation ? "on" : "off"),
                     String.format("%d (%d)", (Long) lastSample.get(region), max), null, null, null, null);
         }
     }
@@ -131,7 +130,12 @@ record WalDiskScenario(BenchStack stack, double seconds, double rate, int resour
     private long bytes(String region, String topic) throws Exception {
         try (Admin admin = admin(region)) {
             List<Integer> brokers = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream().map(Node::id).toList();
-            return LogSizes.byTopic(admin.describeLogDirs(brokers).allDescriptions().get(10, TimeUnit.SECONDS)).getOrDefault(topic, 0L);
+            // Every replica of every partition, as the region's maia_wal_log_bytes counts it.
+            return admin.describeLogDirs(brokers).allDescriptions().get(10, TimeUnit.SECONDS).values().stream()
+                    .flatMap(dirs -> dirs.values().stream())
+                    .flatMap(dir -> dir.replicaInfos().entrySet().stream())
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue().size()).sum();
         }
     }
 
