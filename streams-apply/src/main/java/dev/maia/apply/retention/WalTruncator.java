@@ -109,15 +109,15 @@ public final class WalTruncator implements AutoCloseable {
     private void runQuietly() {
         try {
             round();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt(); // closing
         } catch (Exception e) {
             log.warn("WAL truncation round of {} failed; retrying in {} ms", region, intervalMs, e);
         }
     }
 
-    /** One round over every WAL topic of this region's cluster; public so that a test can run one now. */
-    public synchronized void round() throws InterruptedException, ExecutionException, TimeoutException {
+    /** One round over every WAL topic of this region's cluster. */
+    synchronized void round() throws InterruptedException, ExecutionException, TimeoutException {
         List<Wal> wals = new ArrayList<>();
         for (String name : admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             WalTopics.parse(name, region).ifPresent(w ->
