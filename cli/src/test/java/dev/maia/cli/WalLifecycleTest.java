@@ -170,6 +170,24 @@ class WalLifecycleTest extends RegionsTest {
         }
     }
 
+    @Test
+    void aLogCreatedBeforeTheLifecycleThatNoOneWritesIsBroughtToItByTheTruncator() throws Exception {
+        TestStack.Tenant t = TestStack.tenant();
+        String log = WalTopics.wal(t.id());
+        try (Admin admin = TestStack.admin(PRIMARY)) {
+            // A former primary's log, say: nothing appends to it any more, so no write provisions it.
+            admin.createTopics(List.of(new NewTopic(log, nodes.topology().walPartitions(), (short) 1))).all().get(10, TimeUnit.SECONDS);
+        }
+        TestStack.place(t.id(), "single", PRIMARY);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Config c = config(PRIMARY, log);
+            assertThat(c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact,delete");
+            assertThat(c.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+            assertThat(c.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        });
+    }
+
     /** {@code count} updates of one memory, content "v 1" to "v count", a little apart so that segments roll. */
     private void update(TestStack.Tenant t, String id, int count) throws Exception {
         for (int i = 1; i <= count; i++) {

@@ -1,23 +1,19 @@
 package dev.maia.producer;
 
 import dev.maia.control.ControlTopics;
+import dev.maia.control.WalLogSettings;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Creates a tenant's log before its first append, with the deployment's partition count: every copy of
@@ -43,14 +38,6 @@ import java.util.stream.Collectors;
  */
 public final class WalTopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(WalTopicProvisioner.class);
-
-    /** Compaction held off entirely: the gate a log starts with, until the truncator measures the holders. */
-    public static final String GATE_CLOSED = Long.toString(Long.MAX_VALUE);
-
-    static final String CLEANUP_POLICY = TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE;
-
-    /** The settings every tenant log must have, whenever it was created. */
-    static final Map<String, String> LIFECYCLE = lifecycle();
 
     private final Admin admin;
     private final int partitions;
@@ -72,9 +59,7 @@ public final class WalTopicProvisioner {
         if (known.contains(topic)) {
             return;
         }
-        Map<String, String> configs = new HashMap<>(LIFECYCLE);
-        configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, GATE_CLOSED);
-        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), configs))) {
+        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), WalLogSettings.forNewLog()))) {
             log.info("Created {} with {} partitions", topic, partitions);
         } else {
             verifyPartitions(topic);
@@ -114,51 +99,20 @@ public final class WalTopicProvisioner {
         return partitions;
     }
 
-    /**
-     * Compacted, and also "delete" with no time or size limit: nothing expires, but Kafka accepts
-     * {@code deleteRecords} only on a log whose policy includes delete, and MirrorMaker copies the policy to
-     * the mirrored copies, which the truncator truncates that way.
-     */
-    private static Map<String, String> lifecycle() {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, CLEANUP_POLICY,
-                TopicConfig.RETENTION_MS_CONFIG, "-1",
-                TopicConfig.RETENTION_BYTES_CONFIG, "-1");
-    }
-
-    /**
-     * A log created before the WAL lifecycle (Kafka's default: deleted after 7 days, applied or not) gets
-     * the lifecycle's settings. One that was not compacted before also gets the closed gate, in the same
-     * change: compaction must not start before the truncator has measured what the holders applied.
-     */
+    /** A log created before the WAL lifecycle gets its settings ({@link WalLogSettings#upgrade}). */
     private void upgradeLifecycle(String topic) throws InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             Config current = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-            Collection<AlterConfigOp> ops = new ArrayList<>();
-            LIFECYCLE.forEach((key, value) -> {
-                ConfigEntry e = current.get(key);
-                if (e == null || !policies(value).equals(policies(e.value()))) {
-                    ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
-                }
-            });
-            ConfigEntry policy = current.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            if (policy == null || !policies(policy.value()).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-                ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, GATE_CLOSED), AlterConfigOp.OpType.SET));
-            }
+            List<AlterConfigOp> ops = WalLogSettings.upgrade(current);
             if (ops.isEmpty()) {
                 return;
             }
             admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
-            log.info("{} was created before the WAL lifecycle: set {}", topic,
-                    ops.stream().map(o -> o.configEntry().name() + "=" + o.configEntry().value()).toList());
+            log.info("{} was created before the WAL lifecycle: set {}", topic, WalLogSettings.describe(ops));
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot bring the settings of " + topic + " to the WAL lifecycle", e);
         }
-    }
-
-    /** A setting's value as a set of its comma-separated parts ("compact,delete" equals "delete, compact"). */
-    private static Set<String> policies(String value) {
-        return value == null ? Set.of() : Arrays.stream(value.split(",")).map(String::trim).collect(Collectors.toSet());
     }
 
     private void verifyPartitions(String topic) throws InterruptedException {

@@ -1,6 +1,7 @@
 package dev.maia.apply.retention;
 
 import dev.maia.apply.BackgroundTask;
+import dev.maia.control.WalLogSettings;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
@@ -56,7 +57,8 @@ import java.util.function.Function;
  *       committed offset, never below its last record (what Kafka Streams does with its own repartition
  *       topics). Its compaction gate is its origin's, which MirrorMaker copies with the other settings.</li>
  * </ul>
- * Nothing is expired by time or size (the logs are created so). Metrics: {@code maia_wal_compaction_gate_seconds},
+ * Nothing is expired by time or size: the logs are created so, and a log created before the lifecycle is
+ * given its settings here too ({@link WalLogSettings}), if no process has written it since. Metrics: {@code maia_wal_compaction_gate_seconds},
  * {@code maia_wal_low_watermark}, {@code maia_wal_truncated_records_total}, {@code maia_wal_log_bytes}.
  */
 public final class WalTruncator implements AutoCloseable {
@@ -131,7 +133,7 @@ public final class WalTruncator implements AutoCloseable {
         Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, Long> starts = offsets(described, OffsetSpec.earliest());
         Map<TopicPartition, Long> ends = offsets(described, OffsetSpec.latest());
-        Map<String, Long> gates = gates(origins);
+        Map<String, Config> configs = configs(origins);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applyGroup)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -145,8 +147,16 @@ public final class WalTruncator implements AutoCloseable {
                 continue;
             }
             if (w.local()) {
+                Config current = configs.get(w.topic());
+                List<AlterConfigOp> upgrade = current == null ? List.of() : WalLogSettings.upgrade(current);
+                if (!upgrade.isEmpty()) {
+                    // A log no process has written since the lifecycle: brought to it here, gated from the next round.
+                    alter.put(new ConfigResource(ConfigResource.Type.TOPIC, w.topic()), upgrade);
+                    log.info("{} was created before the WAL lifecycle: set {}", w.topic(), WalLogSettings.describe(upgrade));
+                    continue;
+                }
                 long gate = originGate(w, d, starts, ends, now);
-                if (gates.getOrDefault(w.topic(), -1L) != gate) {
+                if (gate(current) != gate) {
                     alter.put(new ConfigResource(ConfigResource.Type.TOPIC, w.topic()), List.of(new AlterConfigOp(
                             new ConfigEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(gate)), AlterConfigOp.OpType.SET)));
                 }
@@ -269,16 +279,20 @@ public final class WalTruncator implements AutoCloseable {
         return out;
     }
 
-    /** Each topic's current gate; -1 when it has none of its own (the broker's default). */
-    private Map<String, Long> gates(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+    private Map<String, Config> configs(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Long> out = new HashMap<>();
-        configs.forEach((r, c) -> {
-            ConfigEntry e = c.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
-            out.put(r.name(), e == null || e.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG ? -1L : Long.parseLong(e.value()));
-        });
+        Map<String, Config> out = new HashMap<>();
+        admin.describeConfigs(resources).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((r, c) -> out.put(r.name(), c));
         return out;
+    }
+
+    /** A log's current gate; -1 when it has none of its own (the broker's default). */
+    private static long gate(Config current) {
+        ConfigEntry e = current == null ? null : current.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+        return e == null || e.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG ? -1L : Long.parseLong(e.value());
     }
 
     /** Disk per tenant log in this region, all replicas of all partitions: {@code maia_wal_log_bytes}. */
