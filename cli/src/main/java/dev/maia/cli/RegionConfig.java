@@ -55,6 +55,8 @@ public final class RegionConfig extends ServiceConfig {
      * file for this many entries, and three regions share one disk.
      */
     static final long LOCAL_STORE_MAX_ENTRIES = 300_000;
+    static final long LOCAL_WAL_TRUNCATE_INTERVAL_MS = 5_000;
+    static final long LOCAL_WAL_COMPACTION_MARGIN_MS = 2_000;
 
     private final WriteConfig write;
     private final ApplyConfig apply;
@@ -82,6 +84,9 @@ public final class RegionConfig extends ServiceConfig {
         values.put(HTTP_PORT, httpPort);
         values.put(ApplyConfig.WORK_DIR, workDir.toString());
         values.put(ApplyConfig.STORE_MAX_ENTRIES, LOCAL_STORE_MAX_ENTRIES);
+        // One clock for the brokers and the truncator, and short runs: rounds every few seconds, a small margin.
+        values.put(ApplyConfig.WAL_TRUNCATE_INTERVAL_MS, LOCAL_WAL_TRUNCATE_INTERVAL_MS);
+        values.put(ApplyConfig.WAL_COMPACTION_MARGIN_MS, LOCAL_WAL_COMPACTION_MARGIN_MS);
         // One broker per local cluster.
         values.put(WAL_REPLICATION_FACTOR, 1);
         values.put(WAL_MIN_INSYNC_REPLICAS, 1);

@@ -80,7 +80,7 @@ public final class RegionNode implements AutoCloseable {
         placements.start(Duration.ofSeconds(60));
         positions.start();
         writes.start();
-        apply.start(placements, topology, (region, entry) -> {
+        apply.start(placements, positions::applied, topology, (region, entry) -> {
             writes.observeApplied(entry);
             listener.applied(region, entry);
         }, Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package dev.maia.cli;
 
+import dev.maia.producer.WalRecordKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.wal.WalTopics;
@@ -65,7 +66,7 @@ class ProduceCommandTest extends RegionsTest {
     }
 
     private static Set<String> loggedIds(String region, String tenant) {
-        return TestStack.readAll(region, WalTopics.wal(tenant)).stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+        return TestStack.readAll(region, WalTopics.wal(tenant)).stream().map(r -> WalRecordKey.resourceId(r.key())).collect(Collectors.toSet());
     }
 
     @Test
@@ -94,7 +95,7 @@ class ProduceCommandTest extends RegionsTest {
         assertThat(log).hasSize(10_000);
         assertThat(log.stream().map(ConsumerRecord::partition).distinct()).as("the deployment's 3 partitions")
                 .containsExactlyInAnyOrder(0, 1, 2);
-        Set<String> ids = log.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+        Set<String> ids = log.stream().map(r -> WalRecordKey.resourceId(r.key())).collect(Collectors.toSet());
         assertThat(ids).hasSize(10_000);
         TestStack.awaitLive("us-west", t.id(), ids);
         for (String id : ids.stream().limit(3).toList()) {

@@ -48,7 +48,7 @@ class UniqueCreatesTest extends RegionsTest {
                 .forEach(r -> assertThat(r.body().get("code").asText()).isEqualTo("ALREADY_EXISTS"));
         MaiaClient.Reply created = replies.get(statuses.indexOf(201));
         String content = created.body().get("content").asText();
-        assertThat(TestStack.readAll(PRIMARY, WalTopics.wal(t.id()))).filteredOn(r -> "dup".equals(r.key())).hasSize(1);
+        assertThat(TestStack.readAll(PRIMARY, WalTopics.wal(t.id()))).filteredOn(r -> "memory/dup".equals(r.key())).hasSize(1);
         for (String region : List.of(PRIMARY, REPLICA)) {
             MaiaClient.Reply stored = TestStack.awaitGet(region, "/v1/memories/dup", t.key(), 200);
             assertThat(stored.body().get("content").asText()).as("the memory in %s", region).isEqualTo(content);

@@ -21,8 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
- * Appends WAL entries to the tenant's log: idempotent producer, {@code acks=all}, key = resource id so
- * that every change of one resource stays in one partition, in order. An append is acknowledged only
+ * Appends WAL entries to the tenant's log: idempotent producer, {@code acks=all}, key = resource type and
+ * id, partition chosen by the id ({@link WalRecordKey}) so that every change of one resource stays in one
+ * partition, in order. An append is acknowledged only
  * when Kafka has it on every in-sync replica. Batches go through a second, transactional producer so
  * that readers (read_committed) see all of a batch or none of it. A tenant's log is created by
  * {@link WalTopicProvisioner}, never by the broker's auto-creation.
@@ -117,7 +118,8 @@ public final class WalAppender implements WalLog, AutoCloseable {
     }
 
     private ProducerRecord<String, byte[]> record(WALEntry entry) {
-        return new ProducerRecord<>(WalTopics.wal(entry.getTenantId()), entry.getResourceId(), codec.encode(entry));
+        return new ProducerRecord<>(WalTopics.wal(entry.getTenantId()),
+                WalRecordKey.partition(entry.getResourceId(), topics.partitions()), WalRecordKey.key(entry), codec.encode(entry));
     }
 
     private PositionToken position(WALEntry entry, RecordMetadata meta) {

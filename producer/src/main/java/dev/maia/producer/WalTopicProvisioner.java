@@ -1,12 +1,16 @@
 package dev.maia.producer;
 
 import dev.maia.control.ControlTopics;
+import dev.maia.control.WalLogSettings;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,12 @@ import java.util.concurrent.TimeoutException;
  * every WAL topic must have the same number of partitions so a resource maps to the same partition
  * everywhere. Broker auto-creation would use the broker's default instead. Public because tools that
  * append straight to Kafka ({@code maia produce --via kafka}) must create the log the same way.
+ *
+ * <p>A tenant's log is never expired by time or size: an entry some holding region has not applied must
+ * not go. It is compacted by key (the resource) instead, and only below what every holder has applied:
+ * the log is created with compaction held off entirely ({@code min.compaction.lag.ms} at its maximum),
+ * and the region's {@code WalTruncator} lowers that gate to the age of the oldest entry a holder still
+ * lacks (docs/architecture.md, "WAL lifecycle"). A log created before that rule is brought to it here.
  */
 public final class WalTopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(WalTopicProvisioner.class);
@@ -49,10 +59,11 @@ public final class WalTopicProvisioner {
         if (known.contains(topic)) {
             return;
         }
-        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), Map.of()))) {
+        if (ControlTopics.ensure(admin, replication.newTopic(topic, Optional.of(partitions), WalLogSettings.forNewLog()))) {
             log.info("Created {} with {} partitions", topic, partitions);
         } else {
             verifyPartitions(topic);
+            upgradeLifecycle(topic);
         }
         awaitLeaders(topic);
         known.add(topic);
@@ -80,6 +91,27 @@ public final class WalTopicProvisioner {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** The deployment's partition count of every tenant log. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** A log created before the WAL lifecycle gets its settings ({@link WalLogSettings#upgrade}). */
+    private void upgradeLifecycle(String topic) throws InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config current = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            List<AlterConfigOp> ops = WalLogSettings.upgrade(current);
+            if (ops.isEmpty()) {
+                return;
+            }
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+            log.info("{} was created before the WAL lifecycle: set {}", topic, WalLogSettings.describe(ops));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot bring the settings of " + topic + " to the WAL lifecycle", e);
         }
     }
 

@@ -23,6 +23,8 @@ public final class ApplyConfig extends ServiceConfig {
     public static final String APPLY_STREAM_THREADS = "apply_stream_threads";
     public static final String READ_WAIT_MS = "read_wait_ms";
     public static final String ON_READ_TIMEOUT = "on_read_timeout";
+    public static final String WAL_TRUNCATE_INTERVAL_MS = "wal_truncate_interval_ms";
+    public static final String WAL_COMPACTION_MARGIN_MS = "wal_compaction_margin_ms";
 
     /** Not a key: Streams' offset commits; restarts are exact through the store's positions, not through commits. */
     private static final long COMMIT_INTERVAL_MS = 100;
@@ -45,7 +47,15 @@ public final class ApplyConfig extends ServiceConfig {
             .define(READ_WAIT_MS, Type.LONG, 5_000L, Validators.atLeast(0), Importance.MEDIUM,
                     "How long a read that carries a position waits until this region has applied it (read-your-writes).")
             .define(ON_READ_TIMEOUT, Type.STRING, "fail", Validators.oneOf(List.of("fail", "redirect")), Importance.MEDIUM,
-                    "A read whose position was not applied in time: 504 (fail) or a redirect to the tenant's primary (redirect).");
+                    "A read whose position was not applied in time: 504 (fail) or a redirect to the tenant's primary (redirect).")
+            .define(WAL_TRUNCATE_INTERVAL_MS, Type.LONG, 60_000L, Validators.atLeast(0), Importance.MEDIUM,
+                    "How often this region's WAL truncator lets its tenant logs be compacted below what every holder "
+                            + "applied, and truncates its mirrored copies below what it applied itself. 0 turns it off: "
+                            + "nothing is ever removed from the logs or copies (they grow with every write).")
+            .define(WAL_COMPACTION_MARGIN_MS, Type.LONG, 300_000L, Validators.atLeast(0), Importance.LOW,
+                    "Added to the age of the oldest entry some holder has not applied when the truncator sets a tenant "
+                            + "log's min.compaction.lag.ms: covers clock differences between this process and the brokers, "
+                            + "and rounds that come late.");
 
     public ApplyConfig(Map<String, ?> values) {
         super(CONFIG_DEF, values, false);
@@ -84,6 +94,14 @@ public final class ApplyConfig extends ServiceConfig {
     /** Whether a read that waited in vain is sent to the tenant's primary (else: 504). */
     public boolean redirectReadsOnTimeout() {
         return getString(ON_READ_TIMEOUT).equals("redirect");
+    }
+
+    public long walTruncateIntervalMs() {
+        return getLong(WAL_TRUNCATE_INTERVAL_MS);
+    }
+
+    public long walCompactionMarginMs() {
+        return getLong(WAL_COMPACTION_MARGIN_MS);
     }
 
     private Path workDir() {

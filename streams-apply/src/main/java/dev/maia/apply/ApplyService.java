@@ -8,6 +8,8 @@ import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.read.AppliedState;
 import dev.maia.apply.read.DigestRoutes;
 import dev.maia.apply.read.ReadRoutes;
+import dev.maia.apply.retention.HolderPositions;
+import dev.maia.apply.retention.WalTruncator;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.control.placement.PlacementView;
@@ -74,9 +76,9 @@ public final class ApplyService implements AutoCloseable {
     /**
      * Starts applying and the background work, and waits until Streams runs. Placements decide which
      * tenants this region holds; the topology names every region's Kafka (for lag) and endpoint (for
-     * reads sent to the primary).
+     * reads sent to the primary); every region's published positions bound what the WAL truncator removes.
      */
-    public void start(PlacementView placements, Topology topology, ApplyListener listener, Duration timeout)
+    public void start(PlacementView placements, HolderPositions published, Topology topology, ApplyListener listener, Duration timeout)
             throws InterruptedException, TimeoutException {
         String region = config.region();
         streams = new ApplyStreams(config, codec, store, positions, TenantHolding.byPlacement(region, placements::get),
@@ -87,6 +89,8 @@ public final class ApplyService implements AutoCloseable {
                 BACKGROUND_INTERVAL_MS, PURGE_QUIET_MS));
         lag = new LagMonitor(region, new LagProbe(topology), placements::all, positions, registry, BACKGROUND_INTERVAL_MS);
         started.push(lag);
+        started.push(new WalTruncator(region, config.bootstrapServers(), config.applicationId(), placements::get, published,
+                config.walTruncateIntervalMs(), config.walCompactionMarginMs(), registry));
         ReadRoutes.PrimaryLocator primaries = tenant -> config.redirectReadsOnTimeout()
                 ? placements.get(tenant).flatMap(p -> topology.region(p.getPrimaryRegion())).map(RegionSpec::endpoint)
                 : Optional.empty();

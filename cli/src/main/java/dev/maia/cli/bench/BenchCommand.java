@@ -33,11 +33,12 @@ import java.util.concurrent.ExecutionException;
                 "  apply     entries applied per second from a backlog vs ConsumerPerformance on the same topic",
                 "  lag       write acknowledged in us-west to readable in eu-central at --rate, vs the raw MirrorMaker 2 record latency of the same writes",
                 "  sync      HTTP write latency per sync mode (if the placement API has sync modes)",
-                "  catchup   eu-central misses N entries (its process stopped), then applies them: time to catch up"})
+                "  catchup   eu-central misses N entries (its process stopped), then applies them: time to catch up",
+                "  wal       steady updates of a few resources: disk of the tenant's log and mirrored copies over time (WAL lifecycle on or off)"})
 public final class BenchCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
-    static final List<String> PARTS = List.of("producer", "apply", "lag", "sync", "catchup");
+    static final List<String> PARTS = List.of("producer", "apply", "lag", "sync", "catchup", "wal");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,7 +74,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--catchup-records", paramLabel = "N", description = "entries eu-central misses in the catch-up part (default: --records)")
     Long catchupRecords;
 
-    @Option(names = "--only", split = ",", paramLabel = "PART", description = "run only these parts: producer,apply,lag,sync,catchup (default: all)")
+    @Option(names = "--wal-seconds", defaultValue = "120", paramLabel = "S", description = "how long the wal part updates (default: ${DEFAULT-VALUE})")
+    double walSeconds;
+
+    @Option(names = "--wal-rate", defaultValue = "100", paramLabel = "R", description = "updates per second in the wal part (default: ${DEFAULT-VALUE})")
+    double walRate;
+
+    @Option(names = "--wal-resources", defaultValue = "20", paramLabel = "N", description = "resources the wal part updates in turn (default: ${DEFAULT-VALUE})")
+    int walResources;
+
+    @Option(names = "--wal-truncation", defaultValue = "on", paramLabel = "on|off",
+            description = "wal part: the WAL lifecycle on, or off (regions restarted with wal_truncate_interval_ms: 0) (default: ${DEFAULT-VALUE})")
+    String walTruncation;
+
+    @Option(names = "--only", split = ",", paramLabel = "PART", description = "run only these parts: producer,apply,lag,sync,catchup,wal (default: all)")
     List<String> only;
 
     @Option(names = "--json", description = "print the results as one JSON object on stdout; progress goes to stderr")
@@ -159,6 +173,10 @@ public final class BenchCommand implements Callable<Integer> {
         require(syncWrites >= 1, "--sync-writes must be >= 1");
         require(syncRate > 0, "--sync-rate must be > 0");
         require(catchupRecords == null || catchupRecords >= 1, "--catchup-records must be >= 1");
+        require(walSeconds > 0, "--wal-seconds must be > 0");
+        require(walRate > 0 && Double.isFinite(walRate), "--wal-rate must be > 0");
+        require(walResources >= 1, "--wal-resources must be >= 1");
+        require(walTruncation.equals("on") || walTruncation.equals("off"), "--wal-truncation must be on or off");
         Set<String> parts = new LinkedHashSet<>(only == null ? PARTS : only);
         for (String p : parts) {
             require(PARTS.contains(p), "--only: unknown part '" + p + "' (parts: " + String.join(",", PARTS) + ")");
@@ -196,6 +214,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (parts.contains("catchup")) {
             new CatchupScenario(stack, catchupRecords(), contentSize).run(report);
         }
+        if (parts.contains("wal")) {
+            new WalDiskScenario(stack, walSeconds, walRate, walResources, walTruncation.equals("on"), contentSize).run(report);
+        }
         report.section("seconds_total", BenchReport.round(stack.secondsSinceStart(), 1));
         progress.say("bench: done in %.0f s; tearing down", stack.secondsSinceStart());
         return report;
@@ -216,6 +237,10 @@ public final class BenchCommand implements Callable<Integer> {
         config.put("sync_writes", syncWrites);
         config.put("sync_rate", syncRate);
         config.put("catchup_records", catchupRecords());
+        config.put("wal_seconds", walSeconds);
+        config.put("wal_rate", walRate);
+        config.put("wal_resources", walResources);
+        config.put("wal_truncation", walTruncation);
         config.put("producer_props", LibraryWriteScenario.producerProps());
         return config;
     }

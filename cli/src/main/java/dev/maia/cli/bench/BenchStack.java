@@ -45,6 +45,8 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
     static final String T_LAG = "bench-lag";
     /** global, primary us-west: the catch-up part. */
     static final String T_CATCHUP = "bench-catchup";
+    /** global, primary us-west: the WAL-disk part. */
+    static final String T_WAL = "bench-wal";
 
     /** The sync part's tenant for one sync mode; placed by that part, which is how it learns whether modes exist. */
     static String syncTenant(String mode) {
@@ -66,7 +68,7 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
         progress.say("bench: starting %d KRaft clusters and MirrorMaker 2 under %s (load average %s) ...", REGIONS.size(), work, loadAtStart);
         LocalRegions regions = teardown.add(LocalRegions.start(REGIONS, work.resolve("kafka")));
         Map<String, String> keys = new TreeMap<>();
-        for (String t : List.of(T_PRODUCE, T_HTTP, T_LAG, T_CATCHUP)) {
+        for (String t : List.of(T_PRODUCE, T_HTTP, T_LAG, T_CATCHUP, T_WAL)) {
             keys.put(t, ApiKeyring.newKey());
         }
         SYNC_MODES.forEach(m -> keys.put(syncTenant(m), ApiKeyring.newKey()));
@@ -80,6 +82,7 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
         stack.place(T_HTTP, "single", Map.of());
         stack.place(T_LAG, "global", Map.of());
         stack.place(T_CATCHUP, "global", Map.of());
+        stack.place(T_WAL, "global", Map.of());
         return stack;
     }
 

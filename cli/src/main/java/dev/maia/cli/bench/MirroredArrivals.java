@@ -1,5 +1,6 @@
 package dev.maia.cli.bench;
 
+import dev.maia.producer.WalRecordKey;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,7 +70,7 @@ final class MirroredArrivals implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     long now = System.nanoTime();
                     if (r.key() != null) {
-                        arrivals.putIfAbsent(r.key(), now);
+                        arrivals.putIfAbsent(WalRecordKey.resourceId(r.key()), now);
                     }
                 }
             }

@@ -30,7 +30,7 @@ class BenchCommandTest {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute("--records", "2000", "--http-records", "200", "--rate", "200", "--lag-seconds", "2",
-                "--sync-writes", "20", "--sync-rate", "20", "--json", "--work-dir", work.resolve("bench").toString());
+                "--sync-writes", "20", "--sync-rate", "20", "--wal-seconds", "12", "--wal-rate", "50", "--json", "--work-dir", work.resolve("bench").toString());
         assertThat(exit).as("exit; stderr:\n%s", err).isZero();
         JsonNode r = Json.MAPPER.readTree(out.toString());
 
@@ -80,6 +80,12 @@ class BenchCommandTest {
         assertThat(catchup.path("records").asLong()).isEqualTo(2000);
         assertThat(catchup.path("seconds_to_caught_up").asDouble()).isPositive();
         assertThat(catchup.path("records_per_second").asDouble()).isPositive();
+
+        JsonNode wal = r.path("wal");
+        assertThat(wal.path("updates").asLong()).isPositive();
+        assertThat(wal.path("samples").size()).isGreaterThanOrEqualTo(2);
+        wal.path("samples").forEach(s -> assertThat(s.path(BenchStack.PRIMARY).asLong()).as("log bytes").isPositive());
+        assertThat(wal.path("latest_version_read_in")).hasSize(3);
 
         assertThat(r.path("targets")).hasSize(3);
         r.path("targets").forEach(t -> assertThat(t.path("ratio").asDouble()).isPositive());
