@@ -224,6 +224,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** How long a write waits out a migration of its tenant's primary. */
+    private static final Duration MIGRATION_WAIT = Duration.ofSeconds(60);
+
     /** Seven in ten writes go to acme (global), two to globex (replicated), one to initech (single). */
     private static void writeOne(MaiaClient client, RegionNodes nodes, DemoRun run, int n) throws Exception {
         DemoTenant tenant = TENANTS.get(n % 10 < 7 ? 0 : n % 10 < 9 ? 1 : 2);
@@ -234,8 +237,23 @@ final class DemoCommand implements Callable<Integer> {
         body.put("tags", List.of("demo", region));
         body.put("metadata", Map.of("n", n));
         long at = System.nanoTime();
-        MaiaClient.Reply reply = client.send("POST", nodes.node(region).endpoint() + "/v1/memories",
-                nodes.topology().tenantKeys().get(tenant.id()), Json.write(body));
+        long deadline = at + MIGRATION_WAIT.toNanos();
+        MaiaClient.Reply reply;
+        while (true) {
+            reply = client.send("POST", nodes.node(region).endpoint() + "/v1/memories",
+                    nodes.topology().tenantKeys().get(tenant.id()), Json.write(body));
+            // A placement changed from another terminal (maia migrate): follow the primary, wait out the move.
+            boolean moved = reply.status() == 307 && reply.header("X-MAIA-Primary-Region") != null;
+            boolean migrating = reply.status() == 503 && "MIGRATING".equals(reply.body().path("code").asText());
+            if (!(moved || migrating) || System.nanoTime() > deadline) {
+                break;
+            }
+            if (moved) {
+                region = reply.header("X-MAIA-Primary-Region");
+            } else {
+                Thread.sleep(200);
+            }
+        }
         if (reply.status() != 201) {
             throw new IllegalStateException("write " + n + " to " + region + " answered " + reply.status() + ": " + reply.body());
         }

@@ -20,7 +20,7 @@ class ServiceConfigTest {
         ConfigDef apply = new ConfigDef(ServiceConfig.CONFIG_DEF).define("b", Type.INT, 1, Importance.LOW, "b");
 
         assertThat(ServiceConfig.combine(write, apply).names())
-                .containsExactly("region", "bootstrap_servers", "wal_replication_factor", "wal_min_insync_replicas", "a", "b");
+                .containsExactly("region", "bootstrap_servers", "wal_replication_factor", "wal_min_insync_replicas", "control_timeout_ms", "a", "b");
         ConfigDef again = new ConfigDef().define("a", Type.INT, 2, Importance.LOW, "a, declared again");
         assertThatThrownBy(() -> ServiceConfig.combine(write, again)).hasMessage("a is declared twice");
     }
