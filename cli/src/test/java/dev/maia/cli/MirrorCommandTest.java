@@ -119,7 +119,7 @@ class MirrorCommandTest {
     void propertiesOutCarriesTheMirrorConfig() throws Exception {
         Path topology = dir.resolve("topology.yaml");
         new Topology(List.of(new RegionSpec("us-west", "127.0.0.1:9001", null),
-                new RegionSpec("eu-central", "127.0.0.1:9002", null))).write(topology);
+                new RegionSpec("eu-central", "127.0.0.1:9002", null))).withControl("127.0.0.1:9100").write(topology);
         Path out = dir.resolve("mm2.properties");
 
         int exit = maia("mirror", "--topology", topology.toString(), "--mirror-config", yaml(EVERY_KEY).toString(),
@@ -133,12 +133,13 @@ class MirrorCommandTest {
         MirrorConfig.REPLICATION_FACTOR_KEYS.forEach(k -> assertThat(written.getProperty(k)).as(k).isEqualTo("3"));
         assertThat(written.getProperty("refresh.topics.interval.seconds")).isEqualTo("7");
         assertThat(written.getProperty("eu-central.offset.flush.interval.ms")).isEqualTo("15000");
+        assertThat(written.getProperty("us-west->eu-central.maia.control.bootstrap.servers")).isEqualTo("127.0.0.1:9100");
     }
 
     @Test
     void theTopologyIsStillTakenAsTheHiddenConfigOfTheCommandTable() throws Exception {
         Path topology = dir.resolve("topology.yaml");
-        new Topology(List.of(new RegionSpec("a", "127.0.0.1:1", null), new RegionSpec("b", "127.0.0.1:2", null))).write(topology);
+        new Topology(List.of(new RegionSpec("a", "127.0.0.1:1", null), new RegionSpec("b", "127.0.0.1:2", null))).withControl("127.0.0.1:3").write(topology);
         Path out = dir.resolve("mm2.properties");
 
         assertThat(maia("mirror", "--config", topology.toString(), "--properties-out", out.toString())).isZero();

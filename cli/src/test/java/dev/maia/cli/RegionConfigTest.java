@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.time.Duration;
 
 /** The region YAML of maia serve: loaded, overridden from the environment, refused by key name. */
 class RegionConfigTest {
@@ -63,6 +64,7 @@ class RegionConfigTest {
         every.put("bootstrap_servers", "k1:9092,k2:9092");
         every.put("wal_replication_factor", "3");
         every.put("wal_min_insync_replicas", "2");
+        every.put("control_timeout_ms", "4000");
         every.put("max_clock_skew_ms", "2000");
         every.put("sync_mode", "sync");
         every.put("sync_timeout_ms", "750");
@@ -74,6 +76,8 @@ class RegionConfigTest {
         every.put("apply_stream_threads", "3");
         every.put("read_wait_ms", "0");
         every.put("on_read_timeout", "redirect");
+        every.put("wal_truncate_interval_ms", "30000");
+        every.put("wal_compaction_margin_ms", "120000");
         every.put("http_host", "0.0.0.0");
         every.put("http_port", "9443");
         every.put("schema_registry_url", "http://registry:8080/apis/registry/v2");
@@ -90,6 +94,7 @@ class RegionConfigTest {
         assertThat(write.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(write.topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
         assertThat(write.maxClockSkewMs()).isEqualTo(2000);
+        assertThat(write.controlTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(write.syncMode()).isEqualTo(SyncMode.sync);
         assertThat(write.syncTimeoutMs()).isEqualTo(750);
         assertThat(write.degradeOnSyncTimeout()).isTrue();
@@ -103,6 +108,8 @@ class RegionConfigTest {
         assertThat(apply.streamThreads()).isEqualTo(3);
         assertThat(apply.readWaitMs()).isZero();
         assertThat(apply.redirectReadsOnTimeout()).isTrue();
+        assertThat(apply.walTruncateIntervalMs()).isEqualTo(30_000);
+        assertThat(apply.walCompactionMarginMs()).isEqualTo(120_000);
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9443);
         assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8080/apis/registry/v2");
