@@ -43,7 +43,11 @@ import java.util.stream.Collectors;
  * the survivors have no controller quorum and no in-sync majority: an {@code acks=all} write is refused
  * ({@code NotEnoughReplicasException}) and nothing changes in the metadata until a majority runs again; a
  * restarted node rejoins the quorum as soon as it and the survivors are a majority. A start that cannot
- * reach a majority is refused up front rather than left to hang.
+ * reach a majority is refused up front rather than left to hang. Mind producers: a broker hands out
+ * producer ids in blocks it gets from the controller, so an idempotent (or transactional) producer created
+ * while no quorum exists may wait for its id with no bound ({@code delivery.timeout.ms} does not cover it;
+ * seen here: a {@code send().get()} blocked for 15 minutes); keep a producer from a healthy moment, and
+ * bound every wait on a send.
  *
  * <p>Measured here (Kafka 4.3.1, Java 17, 2 shared cores with a load average of 5-7, surefire's
  * {@code -Xmx2g}; 2026-12-03; times are ranges):
