@@ -43,7 +43,11 @@ import java.util.stream.Collectors;
  * the survivors have no controller quorum and no in-sync majority: an {@code acks=all} write is refused
  * ({@code NotEnoughReplicasException}) and nothing changes in the metadata until a majority runs again; a
  * restarted node rejoins the quorum as soon as it and the survivors are a majority. A start that cannot
- * reach a majority is refused up front rather than left to hang.
+ * reach a majority is refused up front rather than left to hang. Mind producers: a broker hands out
+ * producer ids in blocks it gets from the controller, so an idempotent (or transactional) producer created
+ * while no quorum exists may wait for its id with no bound ({@code delivery.timeout.ms} does not cover it;
+ * seen here: a {@code send().get()} blocked for 15 minutes); keep a producer from a healthy moment, and
+ * bound every wait on a send.
  *
  * <p>Measured here (Kafka 4.3.1, Java 17, 2 shared cores with a load average of 5-7, surefire's
  * {@code -Xmx2g}; 2026-12-03; times are ranges):
@@ -51,8 +55,10 @@ import java.util.stream.Collectors;
  *   <li>start of three nodes, the first Kafka in the JVM: 3.5-4.5 s (class loading included);</li>
  *   <li>start with three regional {@link LocalKafkaCluster}s already running: 2.7-3.0 s. {@link LocalRegions}
  *       starts it while MM2 starts: three regions up and mirroring took 10.1-13.3 s with it and
- *       11.6-13.9 s without it (five runs, load average 10-13), so no measurable cost; closing took
- *       8-11 s either way (MM2's stop dominates, the control cluster closes beside it);</li>
+ *       11.6-13.9 s without it (five runs, load average 10-13), no measurable cost; closing took 8-11 s
+ *       either way (MM2's stop dominates, the control cluster closes beside it). In the whole demo, whose
+ *       MAIA processes start right after, it added 2-6 s to "regions up" and 0.15-0.4 GB of RSS
+ *       ({@code docs/architecture.md} §9);</li>
  *   <li>memory of three nodes: +46 to +62 MB of heap after GC, +141 to +261 MB of RSS (alone in a JVM:
  *       67 MB heap, 312 MB RSS for the whole JVM); ~68 threads per node, as many as a regional cluster
  *       (same settings, {@link KraftSettings});</li>

@@ -9,11 +9,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.Map;
 import static dev.maia.localcluster.SharedRegionsHelpers.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link LocalRegions} starts the regions' control cluster with them (the shared stack of this JVM is
@@ -46,11 +49,13 @@ class LocalRegionsControlClusterTest {
             assertThat(admin.describeCluster().nodes().get()).hasSize(3).extracting(Node::host).containsOnly("127.0.0.1");
             // The cluster's defaults: a topic created without settings is on every node, a majority in sync.
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1))).all().get();
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            assertThat(d.partitions().get(0).replicas()).hasSize(3);
-            assertThat(admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic))).all().get().values()
-                    .iterator().next().get("min.insync.replicas").value()).isEqualTo("2");
+            // The broker asked may learn of the new topic a moment after the controller created it.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                assertThat(d.partitions().get(0).replicas()).hasSize(3);
+                assertThat(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
+                        .all().get().values().iterator().next().get("min.insync.replicas").value()).isEqualTo("2");
+            });
         }
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.controlBootstrapServers(),
