@@ -4,6 +4,7 @@ import dev.maia.apply.ApplyListener;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +59,15 @@ final class DemoRun implements ApplyListener {
         return writes.get(id);
     }
 
-    /** Per region: how many of the demo's writes it holds (by its store) and the age of the oldest it lacks. */
+    /**
+     * Per region: how many of the demo's writes it holds (by its store) and the age of the oldest it lacks.
+     * Which regions should hold a write is the tenant's placement now, so a tenant moved from another
+     * terminal ({@code maia migrate}) is counted where it lives.
+     */
     Map<String, RegionStatus> status(RegionNodes nodes) {
         Map<String, RegionStatus> out = new LinkedHashMap<>();
         long now = System.nanoTime();
+        Map<String, List<String>> holders = new HashMap<>();
         for (String region : regions) {
             int applied = 0;
             int expected = 0;
@@ -69,7 +75,11 @@ final class DemoRun implements ApplyListener {
             long oldestMissing = Long.MAX_VALUE;
             for (Write w : writes.values()) {
                 boolean held = nodes.node(region).apply().currentState().live(w.tenant(), ResourceType.memory, w.id()).isPresent();
-                if (!w.holders().contains(region)) {
+                List<String> holdersNow = holders.computeIfAbsent(w.tenant(), t -> {
+                    List<String> placed = nodes.node(region).holders(t);
+                    return placed.isEmpty() ? w.holders() : placed;
+                });
+                if (!holdersNow.contains(region)) {
                     leaked += held ? 1 : 0;
                     continue;
                 }

@@ -8,6 +8,7 @@ import dev.maia.schemas.http.HttpResponse;
 import dev.maia.control.log.ControlLogTopics;
 import dev.maia.control.log.ControlQuorumProbe;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.cli.server.RegionHttpServer;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +41,7 @@ public final class RegionNode implements AutoCloseable {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private ApplyService apply;
     private ControlQuorumProbe probe;
+    private WriteService writes;
     private RegionHttpServer server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -75,7 +78,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(positions);
         apply = ApplyService.open(config.applyConfig(), codec, registry);
         toClose.push(apply);
-        WriteService writes = new WriteService(config.writeConfig(), topology, codec, apply.currentState(), placements, positions, registry);
+        writes = new WriteService(config.writeConfig(), topology, codec, apply.currentState(), placements, positions, registry);
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         positions.start();
@@ -118,6 +121,11 @@ public final class RegionNode implements AutoCloseable {
 
     public String endpoint() {
         return server.endpoint();
+    }
+
+    /** The regions that hold the tenant's data by the placement in effect here; empty while it has none. */
+    public List<String> holders(String tenant) {
+        return writes.placements().get(tenant).map(Placements::holders).orElse(List.of());
     }
 
     public ApplyService apply() {
