@@ -182,26 +182,7 @@ public final class LocalControlCluster implements AutoCloseable {
         try {
             Map<KraftNode, Future<?>> futures = new LinkedHashMap<>();
             toStart.forEach(n -> futures.put(n, pool.submit(n::start)));
-            Throwable failure = null;
-            boolean interrupted = false;
-            for (Map.Entry<KraftNode, Future<?>> e : futures.entrySet()) {
-                while (true) {
-                    try {
-                        e.getValue().get();
-                        break;
-                    } catch (ExecutionException ex) {
-                        failure = failure == null ? ex.getCause() : failure;
-                        break;
-                    } catch (InterruptedException ex) {
-                        // Keep waiting (a start is bounded by KraftSettings.MAX_STARTUP).
-                        interrupted = true;
-                        failure = failure == null ? ex : failure;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Throwable failure = ParallelStarts.awaitAll(futures).failure();
             if (failure != null) {
                 throw new IllegalStateException("could not start control nodes " + toStart, failure);
             }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,28 +164,9 @@ public final class LocalRegions implements AutoCloseable {
         Map<String, Future<LocalKafkaCluster>> futures = new LinkedHashMap<>();
         try {
             names.forEach(n -> futures.put(n, pool.submit(() -> LocalKafkaCluster.start(n, workDir))));
-            Map<String, LocalKafkaCluster> started = new LinkedHashMap<>();
-            Throwable failure = null;
-            // Wait for every start, even after a failure, so none is left running unowned.
-            boolean interrupted = false;
-            for (Map.Entry<String, Future<LocalKafkaCluster>> e : futures.entrySet()) {
-                while (true) {
-                    try {
-                        started.put(e.getKey(), e.getValue().get());
-                        break;
-                    } catch (ExecutionException ex) {
-                        failure = failure == null ? ex.getCause() : failure;
-                        break;
-                    } catch (InterruptedException ex) {
-                        // Keep waiting (a start is bounded): an abandoned start would leave a broker running.
-                        interrupted = true;
-                        failure = failure == null ? ex : failure;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            ParallelStarts.Outcome<String, LocalKafkaCluster> outcome = ParallelStarts.awaitAll(futures);
+            Map<String, LocalKafkaCluster> started = outcome.started();
+            Throwable failure = outcome.failure();
             if (failure != null) {
                 started.values().forEach(LocalKafkaCluster::close);
                 throw new IllegalStateException("could not start clusters " + names, failure);

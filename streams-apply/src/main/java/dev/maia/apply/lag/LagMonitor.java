@@ -3,8 +3,8 @@ package dev.maia.apply.lag;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.avro.Placement;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.maia.apply.SettableGauges;
 import io.micrometer.core.instrument.Tags;
 import dev.maia.apply.BackgroundTask;
 import org.slf4j.Logger;
@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +26,7 @@ public final class LagMonitor implements AutoCloseable {
     private final LagProbe probe;
     private final Supplier<Map<String, Placement>> placements;
     private final PositionTracker positions;
-    private final MeterRegistry registry;
-    private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
+    private final SettableGauges gauges;
     private final BackgroundTask schedule;
     private volatile List<TenantLag> latest = List.of();
 
@@ -39,7 +36,7 @@ public final class LagMonitor implements AutoCloseable {
         this.probe = probe;
         this.placements = placements;
         this.positions = positions;
-        this.registry = registry;
+        this.gauges = new SettableGauges(registry);
         this.schedule = BackgroundTask.every("lag-" + region, 0, intervalMs, this::refresh);
     }
 
@@ -72,11 +69,7 @@ public final class LagMonitor implements AutoCloseable {
     }
 
     private void set(String name, Tags tags, double value) {
-        values.computeIfAbsent(name + tags, k -> {
-            AtomicReference<Double> holder = new AtomicReference<>(0.0);
-            Gauge.builder(name, holder, AtomicReference::get).tags(tags).register(registry);
-            return holder;
-        }).set(value);
+        gauges.set(name, tags, value);
     }
 
     @Override

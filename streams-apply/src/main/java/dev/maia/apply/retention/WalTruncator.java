@@ -8,6 +8,7 @@ import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.maia.apply.SettableGauges;
 import io.micrometer.core.instrument.Tags;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,7 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -74,7 +74,7 @@ public final class WalTruncator implements AutoCloseable {
     private final MeterRegistry registry;
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> reader;
-    private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+    private final SettableGauges gauges;
     /** Per origin log: whether its gate was closed last round, to log only the changes. */
     private final Map<String, Boolean> closed = new ConcurrentHashMap<>();
     private final BackgroundTask schedule;
@@ -91,6 +91,7 @@ public final class WalTruncator implements AutoCloseable {
         this.intervalMs = intervalMs;
         this.marginMs = marginMs;
         this.registry = registry;
+        this.gauges = new SettableGauges(registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
         // Uncommitted records too: an open transaction's entries are not applied by anyone yet either.
@@ -309,11 +310,7 @@ public final class WalTruncator implements AutoCloseable {
     }
 
     private void set(String name, Tags tags, double value) {
-        gauges.computeIfAbsent(name + tags, k -> {
-            AtomicReference<Double> holder = new AtomicReference<>(0.0);
-            Gauge.builder(name, holder, AtomicReference::get).tags(tags).register(registry);
-            return holder;
-        }).set(value);
+        gauges.set(name, tags, value);
     }
 
     @Override
