@@ -6,7 +6,9 @@ import dev.maia.producer.WriteService;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.control.log.ControlLogTopics;
+import dev.maia.control.log.ControlProducer;
 import dev.maia.control.log.ControlQuorumProbe;
+import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsView;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +72,10 @@ public final class RegionNode implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, control))) {
             ControlLogTopics.ensure(admin);
         }
-        probe = new ControlQuorumProbe(control, config.region(), config.controlTimeout());
+        KafkaProducer<String, byte[]> controlProducer = ControlProducer.create(control, "maia-control-" + config.region(),
+                config.controlTimeout());
+        toClose.push(() -> controlProducer.close(Duration.ofSeconds(1)));
+        probe = new ControlQuorumProbe(controlProducer, config.region(), config.controlTimeout());
         toClose.push(probe);
         probe.start();
         PlacementView placements = new PlacementView(control, config.region());
@@ -78,7 +84,8 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(positions);
         apply = ApplyService.open(config.applyConfig(), codec, registry);
         toClose.push(apply);
-        writes = new WriteService(config.writeConfig(), topology, codec, apply.currentState(), placements, positions, registry);
+        writes = new WriteService(config.writeConfig(), topology, codec, apply.currentState(), placements,
+                new PlacementLog(controlProducer, placements, config.controlTimeout()), positions, registry);
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         positions.start();

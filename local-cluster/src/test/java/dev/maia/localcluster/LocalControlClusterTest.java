@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import java.util.Objects;
+import org.apache.kafka.clients.admin.ReplicaInfo;
 
 /**
  * Real brokers: a three-node control cluster of its own (not the shared regions': this test stops nodes),
@@ -311,8 +313,8 @@ class LocalControlClusterTest {
                     .findFirst().orElseThrow().id();
             return admin.describeLogDirs(List.of(nodeId)).allDescriptions().get().get(nodeId).values().stream()
                     .map(d -> d.replicaInfos().get(new TopicPartition(TOPIC, 0)))
-                    .filter(java.util.Objects::nonNull)
-                    .mapToLong(org.apache.kafka.clients.admin.ReplicaInfo::size)
+                    .filter(Objects::nonNull)
+                    .mapToLong(ReplicaInfo::size)
                     .sum();
         }
     }

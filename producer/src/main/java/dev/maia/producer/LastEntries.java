@@ -1,7 +1,7 @@
 package dev.maia.producer;
 
+import dev.maia.control.PartitionScan;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -18,7 +18,6 @@ import java.util.Map;
  * and no position ever reaches.
  */
 final class LastEntries implements AutoCloseable {
-    private static final int FIRST_LOOK_BACK = 16;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     LastEntries(String bootstrapServers) {
@@ -38,38 +37,10 @@ final class LastEntries implements AutoCloseable {
             return out;
         }
         for (PartitionInfo info : partitions) {
-            TopicPartition tp = new TopicPartition(topic, info.partition());
-            long last = lastRecord(tp, timeout);
-            if (last >= 0) {
-                out.put(tp.partition(), last);
-            }
+            PartitionScan.last(consumer, new TopicPartition(topic, info.partition()), timeout)
+                    .ifPresent(r -> out.put(info.partition(), r.offset()));
         }
         return out;
-    }
-
-    /** Looks back from the end in growing steps until a record is found or the log's beginning is reached. */
-    private long lastRecord(TopicPartition tp, Duration timeout) {
-        List<TopicPartition> one = List.of(tp);
-        long begin = consumer.beginningOffsets(one, timeout).get(tp);
-        long end = consumer.endOffsets(one, timeout).get(tp);
-        consumer.assign(one);
-        for (long back = FIRST_LOOK_BACK; ; back *= 4) {
-            long from = Math.max(begin, end - back);
-            consumer.seek(tp, from);
-            long last = -1;
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(tp) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + tp + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    last = Math.max(last, r.offset());
-                }
-            }
-            if (last >= 0 || from == begin) {
-                return last;
-            }
-        }
     }
 
     @Override

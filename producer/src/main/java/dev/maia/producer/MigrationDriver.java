@@ -63,10 +63,7 @@ final class MigrationDriver implements AutoCloseable {
 
     private void run() {
         while (running) {
-            for (Placement p : placements.all()) {
-                if (p.getMigration() == null) {
-                    continue;
-                }
+            for (Placement p : placements.migrating()) {
                 try {
                     step(p);
                 } catch (InterruptedException e) {

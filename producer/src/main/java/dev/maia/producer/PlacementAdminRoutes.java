@@ -48,8 +48,8 @@ final class PlacementAdminRoutes {
         String tenant = tenantId(request);
         JsonNode body = Json.parseObject(request.body());
         JsonNode to = body.get("to_region");
-        if (to == null || !to.isTextual() || !placementRegions().contains(to.asText())) {
-            throw ApiException.invalidInput("to_region", "to_region must be one of the deployment's regions " + placementRegions());
+        if (to == null || !to.isTextual() || !placements.regions().contains(to.asText())) {
+            throw ApiException.invalidInput("to_region", "to_region must be one of the deployment's regions " + placements.regions());
         }
         return answer(placements.migrate(tenant, to.asText(), expectedEpoch(body)));
     }
@@ -61,10 +61,6 @@ final class PlacementAdminRoutes {
 
     private HttpResponse abort(HttpRequest request) throws InterruptedException {
         return HttpResponse.json(200, Placements.toJson(placements.abortMigration(tenantId(request))));
-    }
-
-    private List<String> placementRegions() {
-        return placements.regions();
     }
 
     private static OptionalLong expectedEpoch(JsonNode body) {

@@ -53,6 +53,11 @@ public final class PlacementService implements PlacementSource {
         return topology.regionNames();
     }
 
+    /** The tenants whose primary is moving (unsorted: asked every tick of {@link MigrationDriver}). */
+    List<Placement> migrating() {
+        return view.values().stream().filter(p -> p.getMigration() != null).toList();
+    }
+
     public List<Placement> all() {
         return view.all().values().stream().sorted(Comparator.comparing(Placement::getTenantId)).toList();
     }

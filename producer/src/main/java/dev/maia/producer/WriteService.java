@@ -22,7 +22,6 @@ import java.util.Map;
 public final class WriteService implements AutoCloseable {
     private final Admin admin;
     private final WalAppender appender;
-    private final PlacementLog placementLog;
     private final PlacementService placements;
     private final WriteApi writeApi;
     private final PlacementAdminRoutes adminRoutes;
@@ -32,12 +31,12 @@ public final class WriteService implements AutoCloseable {
     private final ClockFollower clockFollower;
 
     public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
-                        PlacementView view, PositionsView positions, MeterRegistry registry) throws InterruptedException {
+                        PlacementView view, PlacementLog placementLog, PositionsView positions, MeterRegistry registry)
+            throws InterruptedException {
         topology.requireRegion(config.region());
         this.clock = new HybridLogicalClock();
         this.clockFollower = new ClockFollower(clock, config.maxClockSkewMs(), System::currentTimeMillis, config.region(), registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
-        this.placementLog = new PlacementLog(topology.requireControl(), config.region(), view, config.controlTimeout());
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec,
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
         this.placements = new PlacementService(config.region(), topology, view, placementLog);
@@ -77,7 +76,6 @@ public final class WriteService implements AutoCloseable {
         migrations.close();
         lastEntries.close();
         appender.close();
-        placementLog.close();
         admin.close();
     }
 }

@@ -24,6 +24,7 @@ import static dev.maia.producer.TestRegion.REGION;
 import static dev.maia.producer.TestRegion.TENANT;
 import static dev.maia.producer.TestRegion.details;
 import static org.assertj.core.api.Assertions.assertThat;
+import java.util.Map;
 
 /** The memory write routes on an in-memory WAL: what a client sees, and what reached the log. */
 class MemoryWritesTest {
@@ -89,7 +90,7 @@ class MemoryWritesTest {
         assertThat(log.get(1).getBasedOn()).isEqualTo(log.get(0).getId());
         assertThat(log.get(2).getBasedOn()).isEqualTo(log.get(1).getId());
         assertThat(log.get(2).getSeen()).as("the clock of the latest entry of each origin it descends from")
-                .containsExactlyEntriesOf(java.util.Map.of(REGION, log.get(1).getHlc()));
+                .containsExactlyEntriesOf(Map.of(REGION, log.get(1).getHlc()));
         assertThat(WalAncestry.isAncestor(log.get(0), log.get(2))).isTrue();
         assertThat(log.get(3).getBasedOn()).isEqualTo(log.get(2).getId());
         assertThat(log.get(4).getBasedOn()).as("a create after a delete is built on the tombstone").isEqualTo(log.get(3).getId());

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.maia.apply.position.PositionTracker;
 
 /** The apply step in isolation (TopologyTestDriver, a real Chronicle store); the real-Kafka path is tested in cli. */
 class ApplyTopologyTest {
@@ -56,7 +57,7 @@ class ApplyTopologyTest {
     void start() {
         store = ChronicleReplicaStore.open(new StoreConfig(dir.resolve("store"), 10_000, 512, 1_000), codec);
         driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store,
-                        new dev.maia.apply.position.PositionTracker(store), tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e)),
+                        new PositionTracker(store), tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e)),
                 ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
         dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         conflicts = driver.createOutputTopic(WalTopics.CONFLICTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());

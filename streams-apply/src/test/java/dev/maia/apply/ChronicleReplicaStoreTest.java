@@ -18,10 +18,13 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.maia.schemas.wal.AvroClasses;
+import java.time.Instant;
+import java.util.List;
 
 class ChronicleReplicaStoreTest {
     static {
-        dev.maia.schemas.wal.AvroClasses.trust();
+        AvroClasses.trust();
     }
 
     private final SingleObjectWalCodec codec = new SingleObjectWalCodec();
@@ -29,7 +32,7 @@ class ChronicleReplicaStoreTest {
     Path dir;
 
     private static WALEntry entry(String id, int contentBytes) {
-        java.time.Instant t = java.time.Instant.EPOCH;
+        Instant t = Instant.EPOCH;
         Memory m = Memory.newBuilder().setId(id).setNamespace("ns").setContent("x".repeat(contentBytes)).setCreatedAt(t).setUpdatedAt(t).build();
         return WalEntries.memoryChange(Operation.CREATE, "acme", id, "ns", m, 1L << 16, "us-west", 0);
     }
@@ -63,13 +66,13 @@ class ChronicleReplicaStoreTest {
         byte[] aBytes = codec.encode(a);
         byte[] bBytes = codec.encode(b);
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
-            store.putResolved(b, bBytes, java.util.List.of(aBytes, bBytes), null);
+            store.putResolved(b, bBytes, List.of(aBytes, bBytes), null);
         }
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
             assertThat(store.siblings("acme", ResourceType.memory, "m1")).containsExactly(aBytes, bBytes);
             store.putWinning(a, aBytes, b);
             assertThat(store.siblings("acme", ResourceType.memory, "m1")).isEmpty();
-            store.putResolved(b, bBytes, java.util.List.of(aBytes, bBytes), a);
+            store.putResolved(b, bBytes, List.of(aBytes, bBytes), a);
             store.purgeTenant("acme");
             assertThat(store.siblings("acme", ResourceType.memory, "m1")).isEmpty();
         }

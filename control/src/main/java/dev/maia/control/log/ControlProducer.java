@@ -8,7 +8,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.time.Duration;
 import java.util.Map;
 
-/** The one producer setting for the control cluster: acknowledged by a majority, or failed within the timeout. */
+/**
+ * The producer a region writes the control cluster with: acknowledged by a majority, or failed within the
+ * timeout. One per region, created at start and kept: without a controller quorum a new idempotent
+ * producer waits for its producer id without bound, so one made while the quorum is away could hang.
+ */
 public final class ControlProducer {
     private ControlProducer() {
     }

@@ -34,10 +34,14 @@ public final class ControlQuorumProbe implements AutoCloseable {
     private volatile Status status = new Status(false, Instant.EPOCH, "not probed yet");
     private volatile boolean running = true;
 
-    public ControlQuorumProbe(String controlBootstrapServers, String region, Duration timeout) {
+    /**
+     * {@code producer} is the region's one control-cluster producer ({@link ControlProducer}), the one its
+     * placement changes use too, so the probe tests the very path they take; its owner closes it.
+     */
+    public ControlQuorumProbe(KafkaProducer<String, byte[]> producer, String region, Duration timeout) {
         this.region = region;
         this.timeout = timeout;
-        this.producer = ControlProducer.create(controlBootstrapServers, "maia-control-probe-" + region, timeout);
+        this.producer = producer;
         this.thread = new Thread(this::run, "maia-control-probe-" + region);
         this.thread.setDaemon(true);
     }
@@ -95,6 +99,5 @@ public final class ControlQuorumProbe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(1));
     }
 }

@@ -1,7 +1,6 @@
 package dev.maia.control.placement;
 
 import dev.maia.control.log.ControlLogUnavailableException;
-import dev.maia.control.log.ControlProducer;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
@@ -20,15 +19,16 @@ import org.apache.kafka.common.KafkaException;
  * through the region's {@link PlacementView}, which applies the same rule as every other reader. Only then
  * is its outcome known: it took effect, or another change of the same epoch came first.
  */
-public final class PlacementLog implements AutoCloseable {
+public final class PlacementLog {
     private final PlacementView view;
     private final Duration timeout;
     private final KafkaProducer<String, byte[]> producer;
 
-    public PlacementLog(String controlBootstrapServers, String region, PlacementView view, Duration timeout) {
+    /** {@code producer} is the region's one control-cluster producer ({@link dev.maia.control.log.ControlProducer}); its owner closes it. */
+    public PlacementLog(KafkaProducer<String, byte[]> producer, PlacementView view, Duration timeout) {
+        this.producer = producer;
         this.view = view;
         this.timeout = timeout;
-        this.producer = ControlProducer.create(controlBootstrapServers, "maia-placement-log-" + region, timeout);
     }
 
     /**
@@ -57,10 +57,5 @@ public final class PlacementLog implements AutoCloseable {
             throw new PlacementConflictException(change.getTenantId(), change.getEpoch(), view.get(change.getTenantId()).orElse(null));
         }
         return change;
-    }
-
-    @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(1));
     }
 }

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +100,11 @@ public final class PlacementView implements AutoCloseable {
 
     public Optional<Placement> get(String tenantId) {
         return Optional.ofNullable(byTenant.get(tenantId));
+    }
+
+    /** The placements in effect, live (no copy): for a scan that runs often. */
+    public Collection<Placement> values() {
+        return Collections.unmodifiableCollection(byTenant.values());
     }
 
     public Map<String, Placement> all() {

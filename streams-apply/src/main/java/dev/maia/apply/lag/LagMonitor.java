@@ -48,14 +48,14 @@ public final class LagMonitor implements AutoCloseable {
                     continue;
                 }
                 Tags tags = Tags.of("region", region, "tenant", t.tenant(), "origin_region", t.origin());
-                set("maia.replication.lag.seconds", tags, t.lag().secondsBehind());
-                set("maia.replication.lag.records", tags, t.lag().recordsBehind());
-                set("maia.replication.stage.lag.records", tags.and("stage", "mirror"), t.lag().mirrorRecords());
-                set("maia.replication.stage.lag.records", tags.and("stage", "apply"), t.lag().applyRecords());
+                gauges.set("maia.replication.lag.seconds", tags, t.lag().secondsBehind());
+                gauges.set("maia.replication.lag.records", tags, t.lag().recordsBehind());
+                gauges.set("maia.replication.stage.lag.records", tags.and("stage", "mirror"), t.lag().mirrorRecords());
+                gauges.set("maia.replication.stage.lag.records", tags.and("stage", "apply"), t.lag().applyRecords());
             }
             for (Map.Entry<PositionKey, PositionTracker.Applied> e : positions.snapshot().entrySet()) {
                 PositionKey k = e.getKey();
-                set("maia.replication.position", Tags.of("region", region, "tenant", k.tenant(), "origin_region", k.origin(),
+                gauges.set("maia.replication.position", Tags.of("region", region, "tenant", k.tenant(), "origin_region", k.origin(),
                         "partition", Integer.toString(k.partition())), e.getValue().offset());
             }
         } catch (RuntimeException e) {
@@ -66,10 +66,6 @@ public final class LagMonitor implements AutoCloseable {
     /** The last probe's rows. */
     public List<TenantLag> latest() {
         return latest;
-    }
-
-    private void set(String name, Tags tags, double value) {
-        gauges.set(name, tags, value);
     }
 
     @Override

@@ -11,11 +11,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import dev.maia.control.PartitionScan;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,50 +114,19 @@ public final class LagProbe implements AutoCloseable {
 
     /** The first committed record at or after {@code offset}, or null if there is none before {@code end}. */
     private ConsumerRecord<byte[], byte[]> firstAtOrAfter(String region, TopicPartition tp, long offset, long end) {
-        if (offset >= end) {
-            return null;
-        }
-        KafkaConsumer<byte[], byte[]> c = consumer(region);
-        c.assign(List.of(tp));
-        c.seek(tp, offset);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (c.position(tp) < end && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                if (r.offset() >= offset) {
-                    return r;
-                }
-            }
-        }
-        return null;
+        return PartitionScan.firstAtOrAfter(consumer(region), tp, offset, end, TIMEOUT).orElse(null);
     }
 
     /** The origin offset carried by the last record of a mirrored partition, -1 if it has none. */
     private long lastMirroredOriginOffset(String region, TopicPartition tp) {
-        KafkaConsumer<byte[], byte[]> c = consumer(region);
-        Map<TopicPartition, Long> ends;
         try {
-            ends = c.endOffsets(List.of(tp), TIMEOUT);
-        } catch (Exception e) {
-            return -1; // the mirrored topic does not exist (yet)
+            return PartitionScan.last(consumer(region), tp, TIMEOUT)
+                    .map(r -> r.headers().lastHeader(WalHeaders.ORIGIN_OFFSET))
+                    .map(h -> WalHeaders.decodeLong(h.value()))
+                    .orElse(-1L);
+        } catch (RuntimeException e) {
+            return -1; // the mirrored topic does not exist (yet), or could not be read now
         }
-        long end = ends.getOrDefault(tp, 0L);
-        if (end == 0) {
-            return -1;
-        }
-        c.assign(List.of(tp));
-        // The last few offsets may be transaction markers: look back a little and keep the last record.
-        c.seek(tp, Math.max(0, end - 16));
-        long last = -1;
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (c.position(tp) < end && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                Header h = r.headers().lastHeader(WalHeaders.ORIGIN_OFFSET);
-                if (h != null) {
-                    last = WalHeaders.decodeLong(h.value());
-                }
-            }
-        }
-        return last;
     }
 
     private Admin admin(String region) {

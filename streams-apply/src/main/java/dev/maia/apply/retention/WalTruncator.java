@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.maia.apply.SettableGauges;
 import io.micrometer.core.instrument.Tags;
+import dev.maia.control.PartitionScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -43,6 +44,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * The WAL lifecycle of one region (RFD 0005 {@code WAL.Truncate}; docs/architecture.md, "WAL lifecycle"),
@@ -112,7 +114,7 @@ public final class WalTruncator implements AutoCloseable {
     private void runQuietly() {
         try {
             round();
-        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt(); // closing
         } catch (Exception e) {
             log.warn("WAL truncation round of {} failed; retrying in {} ms", region, intervalMs, e);
@@ -210,7 +212,7 @@ public final class WalTruncator implements AutoCloseable {
         Optional<Placement> placement = placements.apply(w.tenant());
         if (placement.isEmpty()) {
             noteClosed(w, true, "no placement of the tenant is known");
-            set("maia.wal.compaction.gate.seconds", Tags.of("region", region, "tenant", w.tenant()), Double.POSITIVE_INFINITY);
+            gauges.set("maia.wal.compaction.gate.seconds", Tags.of("region", region, "tenant", w.tenant()), Double.POSITIVE_INFINITY);
             return CompactionGate.CLOSED;
         }
         List<String> holders = Placements.holders(placement.get());
@@ -222,7 +224,7 @@ public final class WalTruncator implements AutoCloseable {
             long start = starts.getOrDefault(tp, 0L);
             long end = ends.getOrDefault(tp, 0L);
             long first = CompactionGate.firstUnapplied(applied, start);
-            set("maia.wal.low.watermark", Tags.of("region", region, "tenant", w.tenant(), "partition", Integer.toString(p.partition())), first - 1);
+            gauges.set("maia.wal.low.watermark", Tags.of("region", region, "tenant", w.tenant(), "partition", Integer.toString(p.partition())), first - 1);
             if (first >= end) {
                 continue;
             }
@@ -233,7 +235,7 @@ public final class WalTruncator implements AutoCloseable {
             }
         }
         long gate = CompactionGate.gateMs(now, oldest, intervalMs, marginMs);
-        set("maia.wal.compaction.gate.seconds", Tags.of("region", region, "tenant", w.tenant()),
+        gauges.set("maia.wal.compaction.gate.seconds", Tags.of("region", region, "tenant", w.tenant()),
                 gate == CompactionGate.CLOSED ? Double.POSITIVE_INFINITY : gate / 1000.0);
         noteClosed(w, false, behind == null ? "every holder applied every entry"
                 : "compacting only entries older than " + gate + " ms: " + behind + " has not applied the newer ones");
@@ -253,15 +255,9 @@ public final class WalTruncator implements AutoCloseable {
 
     /** The timestamp of the first record at or after {@code offset}; empty when there are only markers up to {@code end}. */
     private OptionalLong timestampAtOrAfter(TopicPartition tp, long offset, long end) {
-        reader.assign(List.of(tp));
-        reader.seek(tp, offset);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (reader.position(tp) < end && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
-                if (r.offset() >= offset) {
-                    return OptionalLong.of(r.timestamp());
-                }
-            }
+        Optional<ConsumerRecord<byte[], byte[]>> first = PartitionScan.firstAtOrAfter(reader, tp, offset, end, TIMEOUT);
+        if (first.isPresent()) {
+            return OptionalLong.of(first.get().timestamp());
         }
         if (reader.position(tp) < end) {
             // Not read in time: assume the entry is as old as it can be, so the gate keeps everything.
@@ -301,16 +297,12 @@ public final class WalTruncator implements AutoCloseable {
         List<Integer> brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream().map(Node::id).toList();
         Map<String, Long> bytes = LogSizes.byTopic(admin.describeLogDirs(brokers).allDescriptions().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         for (Wal w : wals) {
-            set("maia.wal.log.bytes", tags(w), bytes.getOrDefault(w.topic(), 0L));
+            gauges.set("maia.wal.log.bytes", tags(w), bytes.getOrDefault(w.topic(), 0L));
         }
     }
 
     private Tags tags(Wal w) {
         return Tags.of("region", region, "tenant", w.tenant(), "origin_region", w.origin());
-    }
-
-    private void set(String name, Tags tags, double value) {
-        gauges.set(name, tags, value);
     }
 
     @Override

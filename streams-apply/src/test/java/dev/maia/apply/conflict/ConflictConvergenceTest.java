@@ -25,6 +25,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * Every region applies the same entries in its own order; the stored bytes (the {@code maia verify}
@@ -66,7 +68,7 @@ class ConflictConvergenceTest {
         Set<String> conflicts = new TreeSet<>();
         for (WALEntry e : order) {
             applier.apply(e, codec.encode(e)).conflicts().forEach(p ->
-                    conflicts.add(ConflictFeed.key(p) + " " + p.strategy() + " " + java.util.Arrays.hashCode(ConflictFeed.value(p))));
+                    conflicts.add(ConflictFeed.key(p) + " " + p.strategy() + " " + Arrays.hashCode(ConflictFeed.value(p))));
         }
         return new Run(StateDigest.of(store, "acme").digest(), conflicts, store.current("acme", ResourceType.memory, "m").orElseThrow());
     }
@@ -83,9 +85,9 @@ class ConflictConvergenceTest {
             return;
         }
         for (int i = k; i < h.size(); i++) {
-            java.util.Collections.swap(h, k, i);
+            Collections.swap(h, k, i);
             permute(h, k + 1, runs);
-            java.util.Collections.swap(h, k, i);
+            Collections.swap(h, k, i);
         }
     }
 
