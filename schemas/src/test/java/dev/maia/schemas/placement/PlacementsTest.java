@@ -4,6 +4,7 @@ import dev.maia.schemas.avro.DrainedOffset;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
+import dev.maia.schemas.wal.AvroClasses;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,6 +14,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PlacementsTest {
+    static {
+        AvroClasses.trust();
+    }
 
     private static Placement placement(String primary, long epoch, String... replicas) {
         return Placement.newBuilder().setTenantId("t").setPrimaryRegion(primary).setReplicas(List.of(replicas))
