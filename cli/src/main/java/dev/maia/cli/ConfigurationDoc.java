@@ -49,7 +49,7 @@ public final class ConfigurationDoc {
     private static final String INTRO = """
             # Configuration
 
-            <!-- Rendered from the ConfigDef declarations by ConfigurationDoc: do not edit by hand.
+            <!-- Rendered from the ConfigDef declarations by dev.maia.cli.ConfigurationDoc: do not edit by hand.
                  Regenerate: %s -->
 
             `maia serve --config region.yaml --topology topology.yaml` runs one region's process from a YAML
