@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static dev.maia.localcluster.SharedRegionsHelpers.createTopic;
+import static dev.maia.localcluster.SharedRegionsHelpers.failure;
 import static dev.maia.localcluster.SharedRegionsHelpers.placement;
 import static dev.maia.localcluster.SharedRegionsHelpers.producer;
 import static dev.maia.localcluster.SharedRegionsHelpers.readRecords;
@@ -181,7 +182,7 @@ class LocalRegionsMirroringTest {
                 sent.add(new Sent(key, value, md.partition(), md.offset()));
             }
         } catch (Exception e) {
-            throw new AssertionError("cannot produce to " + topic, e);
+            throw failure("cannot produce to " + topic, e);
         }
         return sent;
     }

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static dev.maia.localcluster.SharedRegionsHelpers.createTopic;
+import static dev.maia.localcluster.SharedRegionsHelpers.failure;
 import static dev.maia.localcluster.SharedRegionsHelpers.placement;
 import static dev.maia.localcluster.SharedRegionsHelpers.producer;
 import static dev.maia.localcluster.SharedRegionsHelpers.readRecords;
@@ -200,7 +201,7 @@ class PlacementFilterMirroringTest {
                 f.get();
             }
         } catch (Exception e) {
-            throw new AssertionError("cannot produce to " + topic, e);
+            throw failure("cannot produce to " + topic, e);
         }
     }
 

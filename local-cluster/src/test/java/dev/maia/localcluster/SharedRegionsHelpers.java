@@ -131,6 +131,18 @@ final class SharedRegionsHelpers {
         return out;
     }
 
+    /**
+     * A test failure whose message names the root cause: the build summary prints only the message, and a
+     * failure seen once in CI must say what Kafka answered.
+     */
+    static AssertionError failure(String what, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new AssertionError(what + ": " + root, e);
+    }
+
     static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
