@@ -13,6 +13,7 @@ import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.topology.Topology;
+import dev.maia.cli.server.NotServedRoutes;
 import dev.maia.cli.server.RegionHttpServer;
 import dev.maia.schemas.wal.WalCodecs;
 import dev.maia.schemas.wal.WalCodec;
@@ -99,6 +100,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(server);
         writes.mount(server);
         apply.mount(server);
+        NotServedRoutes.mount(server);
         server.add("GET", "/metrics", Access.PUBLIC, r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
         server.add("GET", "/health", Access.PUBLIC, r -> health());
         server.start();

@@ -72,16 +72,17 @@ class ReadYourWritesTest extends RegionsTest {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         com.fasterxml.jackson.databind.JsonNode page = dev.maia.schemas.http.Json.MAPPER.readTree(first.body());
         assertThat(page.get("total").asInt()).isEqualTo(5);
-        assertThat(page.get("memories")).hasSize(2);
-        assertThat(page.get("memories").get(0).get("id").asText()).isEqualTo(ids.get(0));
-        assertThat(page.get("memories").get(1).get("id").asText()).isEqualTo(ids.get(1));
+        assertThat(page.get("count").asInt()).isEqualTo(2);
+        assertThat(page.get("data")).hasSize(2);
+        assertThat(page.get("data").get(0).get("id").asText()).isEqualTo(ids.get(0));
+        assertThat(page.get("data").get(1).get("id").asText()).isEqualTo(ids.get(1));
         com.fasterxml.jackson.databind.JsonNode last = dev.maia.schemas.http.Json.MAPPER.readTree(
                 get(eu + "/v1/namespaces/" + nsId + "/memories?limit=2&offset=4", t.key(), token).body());
-        assertThat(last.get("memories")).hasSize(1);
-        assertThat(last.get("memories").get(0).get("content").asText()).isEqualTo("m4");
+        assertThat(last.get("data")).hasSize(1);
+        assertThat(last.get("data").get(0).get("content").asText()).isEqualTo("m4");
         com.fasterxml.jackson.databind.JsonNode all = dev.maia.schemas.http.Json.MAPPER.readTree(
                 get(eu + "/v1/namespaces", t.key(), token).body());
-        assertThat(all.get("namespaces").get(0).get("name").asText()).isEqualTo("agents/alpha");
+        assertThat(all.get("data").get(0).get("name").asText()).isEqualTo("agents/alpha");
         assertThat(get(eu + "/v1/namespaces/" + nsId + "/memories?limit=0", t.key(), token).statusCode()).isEqualTo(400);
     }
 

@@ -1,15 +1,18 @@
 package dev.maia.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.MemorySource;
 import dev.maia.schemas.avro.MemoryType;
+import dev.maia.schemas.avro.Namespace;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Relation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.json.MemoryJson;
+import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalEntries;
 
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Memories as the write sequence sees them: MAIA's JSON write bodies become {@link Memory} records,
@@ -30,6 +34,8 @@ public final class MemoryRequests extends ResourceKind<Memory> {
     static {
         AvroClasses.trust();
     }
+
+    private static final Set<String> RESERVED_IDS = Set.of("search");
 
     private final WriteLimits limits;
     private final ResourceIds ids;
@@ -78,6 +84,31 @@ public final class MemoryRequests extends ResourceKind<Memory> {
     @Override
     public Map<String, Object> toJson(Memory resource) {
         return MemoryJson.toJson(resource);
+    }
+
+    /** {@code GET|PUT|DELETE /v1/memories/search} is MAIA's search (not served here: 501), never a memory. */
+    @Override
+    Set<String> reservedIds() {
+        return RESERVED_IDS;
+    }
+
+    /**
+     * A memory names its namespace as MAIA's clients do, by id or by name; what it stores is the name
+     * (MAIA lists a namespace's memories by its name). A value that is a live namespace's id stores that
+     * namespace's name; any other value is stored as it is: MAIA lets a memory name a namespace that was
+     * never created ({@code "default"}).
+     */
+    @Override
+    JsonNode canonical(JsonNode body, CurrentState state, String tenant) {
+        JsonNode namespace = body.get("namespace");
+        if (namespace == null || !namespace.isTextual()) {
+            return body;
+        }
+        return state.live(tenant, ResourceType.namespace, namespace.asText())
+                .map(ns -> ((Namespace) ns.getData()).getName())
+                .filter(name -> !name.equals(namespace.asText()))
+                .<JsonNode>map(name -> ((ObjectNode) body.deepCopy()).put("namespace", name))
+                .orElse(body);
     }
 
     private void applyOptional(JsonNode body, Memory.Builder m) {

@@ -8,12 +8,16 @@ import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.json.NamespaceJson;
+import dev.maia.schemas.read.CurrentState;
+import dev.maia.schemas.read.NamespaceLookup;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalEntries;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Namespaces as the write sequence sees them: MAIA's namespace write bodies become {@link Namespace}
@@ -59,6 +63,40 @@ final class NamespaceRequests extends ResourceKind<Namespace> {
     @Override
     public Map<String, Object> toJson(Namespace resource) {
         return NamespaceJson.toJson(resource);
+    }
+
+    /**
+     * A tenant's namespace names are unique, as in MAIA (its store refuses a second namespace of one name
+     * with ALREADY_EXISTS): a name is how clients name a namespace, and how a memory names it. The primary
+     * checks it on create and rename while it holds the name ({@link #uniqueKeys}).
+     */
+    @Override
+    void checkUnique(CurrentState state, String tenant, String id, Namespace resource) {
+        for (String other : state.namespacesNamed(tenant, resource.getName())) {
+            boolean bearsIt = !other.equals(id) && state.live(tenant, ResourceType.namespace, other)
+                    .filter(e -> resource.getName().equals(((Namespace) e.getData()).getName())).isPresent();
+            if (bearsIt) {
+                throw new ApiException(409, "ALREADY_EXISTS", "a namespace named " + resource.getName() + " already exists (id "
+                        + other + ")", Map.of("field", "name", "id", other));
+            }
+        }
+    }
+
+    /** ':' is never in an id, so a name's key meets no resource's. */
+    @Override
+    List<String> uniqueKeys(JsonNode body) {
+        JsonNode name = body.get("name");
+        return name != null && name.isTextual() ? List.of("name:" + name.asText()) : List.of();
+    }
+
+    @Override
+    boolean namedByName() {
+        return true;
+    }
+
+    @Override
+    Optional<String> find(CurrentState state, String tenant, String idOrName) {
+        return NamespaceLookup.find(state, tenant, idOrName).map(WALEntry::getResourceId);
     }
 
     private void applyOptional(JsonNode body, Namespace.Builder n) {

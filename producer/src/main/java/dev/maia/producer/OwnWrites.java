@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
@@ -10,8 +11,10 @@ import dev.maia.schemas.wal.WalOrdering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -78,6 +81,20 @@ final class OwnWrites implements CurrentState {
      */
     private static boolean follows(WALEntry own, WALEntry stored) {
         return WalAncestry.isAncestor(stored, own) || WalOrdering.supersedes(own, stored);
+    }
+
+    /**
+     * The applied namespaces of that name and this region's own unapplied ones, each as it is with the
+     * overlay (a pending rename or delete takes a namespace out, a pending create or rename puts it in).
+     * Scans the overlay, which holds at most what the apply path has yet to reach.
+     */
+    @Override
+    public List<String> namespacesNamed(String tenantId, String name) {
+        TreeSet<String> candidates = new TreeSet<>(applied.namespacesNamed(tenantId, name));
+        pending.keySet().stream().filter(k -> k.type() == ResourceType.namespace && k.tenant().equals(tenantId))
+                .forEach(k -> candidates.add(k.id()));
+        return candidates.stream().filter(id -> current(tenantId, ResourceType.namespace, id)
+                .filter(e -> e.getOperation() != Operation.DELETE && name.equals(e.getNamespace())).isPresent()).toList();
     }
 
     @Override

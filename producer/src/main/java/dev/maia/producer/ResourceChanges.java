@@ -10,6 +10,8 @@ import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalAncestry;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -77,29 +79,60 @@ public final class ResourceChanges<R> {
 
     public PreparedCreate<R> prepareCreate(String tenant, JsonNode body) {
         String id = ids.idFor(body);
+        if (kind.reservedIds().contains(id)) {
+            throw ApiException.invalidInput("id", "id " + id + " is reserved: /v1/" + kind.plural() + "/" + id + " is an endpoint of its own");
+        }
         Optional<WALEntry> current = state.current(tenant, kind.type(), id);
         if (current.filter(ResourceChanges::isLive).isPresent()) {
             throw new ApiException(409, "ALREADY_EXISTS", kind.type() + " " + id + " already exists", Map.of("field", "id"));
         }
         // A create may follow a delete of the same id: it must order after that tombstone.
         long hlc = stamp(current.orElse(null));
-        return new PreparedCreate<>(this, tenant, id, kind.create(body, id, instant(hlc)), hlc, current.orElse(null));
+        R resource = kind.create(kind.canonical(body, state, tenant), id, instant(hlc));
+        kind.checkUnique(state, tenant, id, resource);
+        return new PreparedCreate<>(this, tenant, id, resource, hlc, current.orElse(null));
     }
 
     /**
-     * The id a create body chooses, which the caller must hold while the create runs; empty when the body
-     * names none (a new ULID collides with nothing) or one that {@link #prepareCreate} will refuse.
+     * What the caller must hold while a write of this body runs: the id a create body chooses (none when
+     * it names none: a new ULID collides with nothing), and what the kind keeps unique (a namespace's name).
      */
-    Optional<String> chosenId(JsonNode body) {
+    List<String> heldKeys(JsonNode body) {
+        List<String> keys = new ArrayList<>(kind.uniqueKeys(body));
         JsonNode id = body.get("id");
-        return id != null && id.isTextual() ? Optional.of(id.asText()) : Optional.empty();
+        if (id != null && id.isTextual()) {
+            keys.add(id.asText());
+        }
+        return keys;
+    }
+
+    /**
+     * The id of the resource a path names: the path's id, or for a kind named by name as well
+     * (namespaces) the id of the live one it names by id or by name ({@code NOT_FOUND} if none).
+     */
+    String target(String tenant, String idOrName) {
+        if (!kind.namedByName()) {
+            return ids.validate(idOrName);
+        }
+        return kind.find(state, tenant, idOrName).orElseThrow(() -> ApiException.notFound(kind.type() + " " + idOrName + " not found"));
+    }
+
+    /**
+     * Once the caller holds {@code id}: that {@code idOrName} names it still (a rename or delete may have
+     * come in between {@link #target} and the hold); {@code NOT_FOUND} otherwise, as it would be now.
+     */
+    void checkTarget(String tenant, String id, String idOrName) {
+        if (!id.equals(idOrName) && !kind.find(state, tenant, idOrName).filter(id::equals).isPresent()) {
+            throw ApiException.notFound(kind.type() + " " + idOrName + " not found");
+        }
     }
 
     /** Only the fields the body gives change; the rest is the current resource's. */
     Change<R> update(String tenant, String id, JsonNode body, IfMatch expected, Placement placement) {
         WALEntry current = live(tenant, id, expected);
         long hlc = stamp(current);
-        R resource = kind.update(body, kind.data(current), instant(hlc));
+        R resource = kind.update(kind.canonical(body, state, tenant), kind.data(current), instant(hlc));
+        kind.checkUnique(state, tenant, id, resource);
         return new Change<>(resource, lineage(kind.entry(Operation.UPDATE, tenant, id, resource, current, hlc, region,
                 placement.getEpoch()), current, placement));
     }
@@ -119,11 +152,6 @@ public final class ResourceChanges<R> {
         WalAncestry.builtOn(entry, builtOn);
         entry.setConflictStrategy(placement.getConflictStrategy());
         return entry;
-    }
-
-    /** A path's id, checked like a body's. */
-    String validId(String id) {
-        return ids.validate(id);
     }
 
     ResourceKind<R> kind() {

@@ -5,8 +5,13 @@ import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 
+import dev.maia.schemas.read.CurrentState;
+
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the write sequence ({@link ResourceChanges}, {@link ResourceWrites}) needs to know of one kind of
@@ -55,4 +60,39 @@ public abstract class ResourceKind<R> {
                                    long epoch);
 
     public abstract Map<String, Object> toJson(R resource);
+
+    /** Ids a create may not choose, because a path of the collection has that name ({@code /v1/memories/search}). */
+    Set<String> reservedIds() {
+        return Set.of();
+    }
+
+    /**
+     * The write body as it is to be stored, read in {@code state}: a memory whose {@code namespace} names a
+     * namespace by id stores its name. Called by the primary while it holds the resource.
+     */
+    JsonNode canonical(JsonNode body, CurrentState state, String tenant) {
+        return body;
+    }
+
+    /** Refuses (409) a resource that another live one of the tenant already is by a rule of the kind (a namespace's name). */
+    void checkUnique(CurrentState state, String tenant, String id, R resource) {
+    }
+
+    /**
+     * What a write of this body must hold besides its id, so that a uniqueness check and the append that
+     * relies on it are not interleaved with another write's: a namespace's name. Never a valid id.
+     */
+    List<String> uniqueKeys(JsonNode body) {
+        return List.of();
+    }
+
+    /** Whether a path may name a resource of this kind by its name as well as by its id (a namespace). */
+    boolean namedByName() {
+        return false;
+    }
+
+    /** The id of the live resource {@code idOrName} names (by id, or by name for a kind {@link #namedByName}). */
+    Optional<String> find(CurrentState state, String tenant, String idOrName) {
+        return state.live(tenant, type, idOrName).map(e -> idOrName);
+    }
 }

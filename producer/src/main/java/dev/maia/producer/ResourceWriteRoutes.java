@@ -72,16 +72,14 @@ final class ResourceWriteRoutes<R> {
 
     private HttpResponse update(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
-        String id = writes.validId(request.pathParam("id"));
         JsonNode body = Json.parseObject(request.body());
-        ResourceWrites.Accepted<R> accepted = writes.update(tenant, id, body, ifMatch(request), request.path());
+        ResourceWrites.Accepted<R> accepted = writes.update(tenant, request.pathParam("id"), body, ifMatch(request), request.path());
         return answer(200, kind.toJson(accepted.resource()), accepted);
     }
 
     private HttpResponse delete(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
-        String id = writes.validId(request.pathParam("id"));
-        ResourceWrites.Accepted<R> accepted = writes.delete(tenant, id, ifMatch(request), request.path());
+        ResourceWrites.Accepted<R> accepted = writes.delete(tenant, request.pathParam("id"), ifMatch(request), request.path());
         return answer(200, Map.of("deleted", true), accepted);
     }
 

@@ -69,14 +69,9 @@ final class ResourceWrites<R> {
         return changes.kind();
     }
 
-    /** A path's id, checked like a body's. */
-    String validId(String id) {
-        return changes.validId(id);
-    }
-
     /** {@code path} is where the client sent the write, for a redirect's {@code Location}. */
     Accepted<R> create(String tenant, JsonNode body, String path) throws InterruptedException {
-        return write(tenant, changes.chosenId(body).stream().toList(), () -> {
+        return write(tenant, changes.heldKeys(body), () -> {
             ResourceChanges.PreparedCreate<R> prepared = changes.prepareCreate(tenant, body);
             Placement placement = writer.requirePrimary(tenant, path, true);
             return new Staged<>(List.of(prepared.resource()), List.of(prepared.entry(placement)), placement);
@@ -98,7 +93,7 @@ final class ResourceWrites<R> {
             throw ApiException.invalidInput(field, "at most " + maxBatchItems + " " + field + " per batch");
         }
         List<String> chosen = new ArrayList<>();
-        items.forEach(item -> changes.chosenId(item).ifPresent(chosen::add));
+        items.forEach(item -> chosen.addAll(changes.heldKeys(item)));
         return write(tenant, chosen, () -> stageAll(tenant, items, path));
     }
 
@@ -131,22 +126,42 @@ final class ResourceWrites<R> {
                 prepared.stream().map(p -> p.entry(placement)).toList(), placement);
     }
 
-    /** {@code id} is a valid id ({@link #validId}); {@code expected} is the client's {@code If-Match}. */
-    Accepted<R> update(String tenant, String id, JsonNode body, IfMatch expected, String path) throws InterruptedException {
-        return write(tenant, List.of(id), () -> {
+    /**
+     * {@code idOrName} is what the path names (a namespace's id or name, a memory's id); {@code expected}
+     * is the client's {@code If-Match}.
+     */
+    Accepted<R> update(String tenant, String idOrName, JsonNode body, IfMatch expected, String path) throws InterruptedException {
+        String id = target(tenant, idOrName, path);
+        List<String> held = new ArrayList<>(kind().uniqueKeys(body));
+        held.add(id);
+        return write(tenant, held, () -> {
             Placement placement = writer.requirePrimary(tenant, path, false);
+            changes.checkTarget(tenant, id, idOrName);
             ResourceChanges.Change<R> change = changes.update(tenant, id, body, expected, placement);
             return new Staged<>(List.of(change.resource()), List.of(change.entry()), placement);
         });
     }
 
-    /** {@code id} is a valid id ({@link #validId}); {@code expected} is the client's {@code If-Match}. */
-    Accepted<R> delete(String tenant, String id, IfMatch expected, String path) throws InterruptedException {
+    /** {@code idOrName} as for {@link #update}; {@code expected} is the client's {@code If-Match}. */
+    Accepted<R> delete(String tenant, String idOrName, IfMatch expected, String path) throws InterruptedException {
+        String id = target(tenant, idOrName, path);
         return write(tenant, List.of(id), () -> {
             Placement placement = writer.requirePrimary(tenant, path, false);
+            changes.checkTarget(tenant, id, idOrName);
             ResourceChanges.Change<R> change = changes.delete(tenant, id, expected, placement);
             return new Staged<>(List.of(), List.of(change.entry()), placement);
         });
+    }
+
+    /**
+     * The id of the resource a path names. A name is looked up in this region's state, which only the
+     * primary is sure to hold: another region answers 307 first, as for any update or delete.
+     */
+    private String target(String tenant, String idOrName, String path) throws InterruptedException {
+        if (kind().namedByName()) {
+            writer.requirePrimary(tenant, path, false);
+        }
+        return changes.target(tenant, idOrName);
     }
 
     /**

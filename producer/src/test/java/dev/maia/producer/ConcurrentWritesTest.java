@@ -48,6 +48,18 @@ class ConcurrentWritesTest {
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
     }
 
+    /** Each client its own id, one name: the name is held like an id, so exactly one namespace bears it. */
+    @ParameterizedTest(name = "apply lags: {0}")
+    @ValueSource(booleans = {false, true})
+    void concurrentCreatesOfOneNamespaceNameAreOne201AndTheRest409(boolean applyLags) throws Exception {
+        start(applyLags);
+
+        List<Integer> statuses = atOnce("POST", "/v1/namespaces", i -> "{\"id\":\"n" + i + "\",\"name\":\"shared\"}");
+
+        assertOneCreated(statuses);
+        assertThat(region.wal.entries()).hasSize(1);
+    }
+
     @ParameterizedTest(name = "apply lags: {0}")
     @ValueSource(booleans = {false, true})
     void concurrentCreatesOfOneMemoryIdAreOne201AndTheRest409(boolean applyLags) throws Exception {

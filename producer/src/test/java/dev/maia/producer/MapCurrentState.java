@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.read.CurrentState;
@@ -42,6 +43,12 @@ final class MapCurrentState implements CurrentState {
     @Override
     public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
         return Optional.ofNullable(entries.get(key(tenantId, type, resourceId)));
+    }
+
+    @Override
+    public List<String> namespacesNamed(String tenantId, String name) {
+        return entries.values().stream().filter(e -> e.getTenantId().equals(tenantId) && e.getResourceType() == ResourceType.namespace
+                && e.getOperation() != Operation.DELETE && name.equals(e.getNamespace())).map(WALEntry::getResourceId).sorted().toList();
     }
 
     @Override

@@ -72,4 +72,69 @@ class NamespaceWritesTest {
         assertThat(region.routes.mounted()).contains("POST /v1/memories/batch").doesNotContain("POST /v1/namespaces/batch")
                 .contains("POST /v1/namespaces", "PUT /v1/namespaces/{id}", "DELETE /v1/namespaces/{id}");
     }
+
+    @Test
+    void aNameIsUniqueInTheTenantEvenBeforeTheFirstCreateIsApplied() throws Exception {
+        region.state.lag();
+        region.json("POST", "/v1/namespaces", N1, 201);
+        ApiException taken = region.refusal("POST", "/v1/namespaces", "{\"name\":\"projects\"}");
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.code()).isEqualTo("ALREADY_EXISTS");
+        assertThat(details(taken).get("field").asText()).isEqualTo("name");
+        assertThat(details(taken).get("id").asText()).isEqualTo("n1");
+
+        region.json("POST", "/v1/namespaces", "{\"id\":\"n2\",\"name\":\"notes\"}", 201);
+        assertThat(region.refusal("PUT", "/v1/namespaces/n2", "{\"name\":\"projects\"}").status()).isEqualTo(409);
+        // A namespace keeps its own name; a name freed by a rename or a delete is free.
+        region.json("PUT", "/v1/namespaces/n1", "{\"name\":\"projects\",\"template\":\"t\"}", 200);
+        region.json("PUT", "/v1/namespaces/n1", "{\"name\":\"archive\"}", 200);
+        region.json("PUT", "/v1/namespaces/n2", "{\"name\":\"projects\"}", 200);
+        region.json("DELETE", "/v1/namespaces/n2", null, 200);
+        region.state.catchUp();
+        region.json("POST", "/v1/namespaces", "{\"id\":\"n3\",\"name\":\"projects\"}", 201);
+        assertThat(region.wal.entries()).hasSize(7);
+    }
+
+    @Test
+    void aPathNamesANamespaceByIdFirstThenByName() throws Exception {
+        region.json("POST", "/v1/namespaces", N1, 201);
+        // A namespace whose name is the other's id: the id wins, the name names nothing else.
+        region.json("POST", "/v1/namespaces", "{\"id\":\"n2\",\"name\":\"n1\"}", 201);
+
+        JsonNode byName = region.json("PUT", "/v1/namespaces/projects", "{\"template\":\"by-name\"}", 200);
+        assertThat(byName.get("id").asText()).isEqualTo("n1");
+        JsonNode byId = region.json("PUT", "/v1/namespaces/n1", "{\"template\":\"by-id\"}", 200);
+        assertThat(byId.get("id").asText()).isEqualTo("n1");
+        assertThat(((Namespace) region.stored(ResourceType.namespace, "n2")).getTemplate()).isNull();
+
+        ApiException unknown = region.refusal("PUT", "/v1/namespaces/no such name", "{\"config\":{}}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("NOT_FOUND");
+        assertThat(region.json("DELETE", "/v1/namespaces/projects", null, 200).get("deleted").asBoolean()).isTrue();
+        assertThat(region.stored(ResourceType.namespace, "n1")).isNull();
+        assertThat(region.refusal("DELETE", "/v1/namespaces/projects", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aMemoryNamingItsNamespaceByIdStoresTheName() throws Exception {
+        region.json("POST", "/v1/namespaces", N1, 201);
+        JsonNode byId = region.json("POST", "/v1/memories", "{\"id\":\"m1\",\"namespace\":\"n1\",\"content\":\"c\"}", 201);
+        assertThat(byId.get("namespace").asText()).isEqualTo("projects");
+        assertThat(region.wal.entries().get(1).getNamespace()).isEqualTo("projects");
+        // Any other value is a name, declared or not (MAIA's "default" need not be created).
+        JsonNode undeclared = region.json("POST", "/v1/memories", "{\"namespace\":\"default\",\"content\":\"c\"}", 201);
+        assertThat(undeclared.get("namespace").asText()).isEqualTo("default");
+        JsonNode moved = region.json("PUT", "/v1/memories/m1", "{\"namespace\":\"n1\",\"content\":\"d\"}", 200);
+        assertThat(moved.get("namespace").asText()).isEqualTo("projects");
+        JsonNode batch = region.json("POST", "/v1/memories/batch", "{\"memories\":[{\"namespace\":\"n1\",\"content\":\"e\"}]}", 201);
+        assertThat(batch.get("results").get(0).get("memory").get("namespace").asText()).isEqualTo("projects");
+    }
+
+    @Test
+    void theMemoryIdSearchIsReservedForMaiasSearchEndpoint() {
+        ApiException reserved = region.refusal("POST", "/v1/memories", "{\"id\":\"search\",\"namespace\":\"n\",\"content\":\"c\"}");
+        assertThat(reserved.status()).isEqualTo(400);
+        assertThat(details(reserved).get("field").asText()).isEqualTo("id");
+        assertThat(region.wal.entries()).isEmpty();
+    }
 }

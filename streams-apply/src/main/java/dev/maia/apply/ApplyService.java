@@ -94,7 +94,7 @@ public final class ApplyService implements AutoCloseable {
         ReadRoutes.PrimaryLocator primaries = tenant -> config.redirectReadsOnTimeout()
                 ? placements.get(tenant).flatMap(p -> topology.region(p.getPrimaryRegion())).map(RegionSpec::endpoint)
                 : Optional.empty();
-        reads = new ReadRoutes(store, positions, config.readWaitMs(), primaries);
+        reads = new ReadRoutes(region, store, positions, config.readWaitMs(), primaries);
         log.info("Apply path of region {} started", region);
     }
 

@@ -4,6 +4,7 @@ import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.apply.store.StoreFullException;
 import dev.maia.schemas.avro.Memory;
+import dev.maia.schemas.avro.Namespace;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
@@ -107,5 +108,54 @@ class ChronicleReplicaStoreTest {
         Map<String, Object> all = new HashMap<>(values);
         all.put(key, value);
         return all;
+    }
+
+    private static WALEntry namespace(Operation op, String id, String name) {
+        Instant t = Instant.EPOCH;
+        Namespace n = op == Operation.DELETE ? null : Namespace.newBuilder().setId(id).setName(name).setCreatedAt(t).setUpdatedAt(t).build();
+        WALEntry e = WalEntries.namespaceChange(op, "acme", id, n, 1L << 16, "us-west", 0);
+        e.setNamespace(name);
+        return e;
+    }
+
+    private static WALEntry memory(Operation op, String id, String namespace) {
+        Instant t = Instant.EPOCH;
+        Memory m = op == Operation.DELETE ? null
+                : Memory.newBuilder().setId(id).setNamespace(namespace).setContent("c").setCreatedAt(t).setUpdatedAt(t).build();
+        return WalEntries.memoryChange(op, "acme", id, namespace, m, 1L << 16, "us-west", 0);
+    }
+
+    /** Lookups by name and the counts of /v1/stats follow renames, moves and deletes, and survive a reopen. */
+    @Test
+    void namesAndCountsFollowEveryChangeOfAWinningEntry() {
+        StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            WALEntry n1 = namespace(Operation.CREATE, "n1", "projects");
+            put(store, n1);
+            WALEntry renamed = namespace(Operation.UPDATE, "n1", "archive");
+            store.putWinning(renamed, codec.encode(renamed), n1);
+            put(store, namespace(Operation.CREATE, "n2", "projects"));
+            assertThat(store.namespacesNamed("acme", "projects")).containsExactly("n2");
+            assertThat(store.namespacesNamed("acme", "archive")).containsExactly("n1");
+
+            WALEntry m1 = memory(Operation.CREATE, "m1", "projects");
+            put(store, m1);
+            put(store, memory(Operation.CREATE, "m2", "projects"));
+            put(store, memory(Operation.CREATE, "m3", "default"));
+            WALEntry moved = memory(Operation.UPDATE, "m1", "archive");
+            store.putWinning(moved, codec.encode(moved), m1);
+            WALEntry m3 = store.current("acme", ResourceType.memory, "m3").orElseThrow();
+            WALEntry deleted = memory(Operation.DELETE, "m3", "default");
+            store.putWinning(deleted, codec.encode(deleted), m3);
+            assertThat(store.memoryCounts("acme")).containsExactly(Map.entry("archive", 1), Map.entry("projects", 1));
+        }
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            assertThat(store.namespacesNamed("acme", "archive")).containsExactly("n1");
+            assertThat(store.namespacesNamed("acme", "projects")).containsExactly("n2");
+            assertThat(store.memoryCounts("acme")).containsExactly(Map.entry("archive", 1), Map.entry("projects", 1));
+            store.purgeTenant("acme");
+            assertThat(store.namespacesNamed("acme", "archive")).isEmpty();
+            assertThat(store.memoryCounts("acme")).isEmpty();
+        }
     }
 }

@@ -61,6 +61,11 @@ public final class KafkaProduceSink implements ProduceSink {
         public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) {
             return true;
         }
+
+        @Override
+        public List<String> namespacesNamed(String tenantId, String name) {
+            return List.of();
+        }
     };
 
     private final String region;

@@ -67,23 +67,32 @@ public final class HttpRouter implements HttpHandler, Routes {
     }
 
     private HttpResponse dispatch(HttpExchange exchange) throws Exception {
-        String path = exchange.getRequestURI().getPath();
+        // Split the raw path, then decode each segment: a namespace named "agents/alpha" is one segment
+        // (agents%2Falpha), as MAIA's clients encode it.
+        String path = exchange.getRequestURI().getRawPath();
         String[] segments = split(path);
         boolean pathKnown = false;
+        Binding chosen = null;
+        Map<String, String> chosenParams = null;
         for (Binding b : bindings) {
             Map<String, String> params = match(b.segments(), segments);
             if (params == null) {
                 continue;
             }
             pathKnown = true;
-            if (!b.method().equals(exchange.getRequestMethod())) {
-                continue;
+            boolean methodMatches = b.method().equals(Routes.ANY_METHOD) || b.method().equals(exchange.getRequestMethod());
+            // The most literal template wins: /v1/memories/search is not the memory "search".
+            if (methodMatches && (chosen == null || literals(b) > literals(chosen))) {
+                chosen = b;
+                chosenParams = params;
             }
+        }
+        if (chosen != null) {
             Map<String, String> headers = headers(exchange);
-            String tenant = authorize(b.access(), headers);
-            HttpRequest request = new HttpRequest(exchange.getRequestMethod(), path, params,
+            String tenant = authorize(chosen.access(), headers);
+            HttpRequest request = new HttpRequest(exchange.getRequestMethod(), path, chosenParams,
                     query(exchange.getRequestURI().getRawQuery()), headers, readBody(exchange), tenant);
-            return b.route().handle(request);
+            return chosen.route().handle(request);
         }
         if (pathKnown) {
             throw new ApiException(405, "METHOD_NOT_ALLOWED", exchange.getRequestMethod() + " is not allowed on " + path, null);
@@ -175,6 +184,10 @@ public final class HttpRouter implements HttpHandler, Routes {
 
     private static String[] split(String path) {
         return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    private static long literals(Binding b) {
+        return Arrays.stream(b.segments()).filter(t -> !(t.startsWith("{") && t.endsWith("}"))).count();
     }
 
     private static Map<String, String> match(String[] template, String[] actual) {

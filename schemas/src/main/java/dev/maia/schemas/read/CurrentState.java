@@ -3,6 +3,7 @@ package dev.maia.schemas.read;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 
+import java.util.List;
 import java.util.Optional;
 import dev.maia.schemas.avro.Operation;
 
@@ -20,6 +21,13 @@ public interface CurrentState {
      * change is always built on the region's own earlier writes.
      */
     boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException;
+
+    /**
+     * The ids of the tenant's live namespaces named {@code name}, sorted. MAIA names a namespace by id or by
+     * name ({@link NamespaceLookup}); the primary keeps names unique, so there is one at most, except after
+     * concurrent creates in two primaries (a forced failover).
+     */
+    List<String> namespacesNamed(String tenantId, String name);
 
     /** The live memory or namespace, ignoring tombstones. */
     default Optional<WALEntry> live(String tenantId, ResourceType type, String resourceId) {

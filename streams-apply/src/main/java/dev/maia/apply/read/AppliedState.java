@@ -6,6 +6,7 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.read.CurrentState;
 
+import java.util.List;
 import java.util.Optional;
 
 /** What the write path may know of this region's applied state: a resource's winning entry, and progress. */
@@ -21,6 +22,11 @@ public final class AppliedState implements CurrentState {
     @Override
     public Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
         return store.current(tenantId, type, resourceId);
+    }
+
+    @Override
+    public List<String> namespacesNamed(String tenantId, String name) {
+        return store.namespacesNamed(tenantId, name);
     }
 
     @Override

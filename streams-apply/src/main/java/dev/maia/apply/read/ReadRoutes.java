@@ -12,6 +12,7 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ResourceVersion;
 import dev.maia.schemas.json.MemoryJson;
 import dev.maia.schemas.json.NamespaceJson;
+import dev.maia.schemas.read.NamespaceLookup;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.wal.PositionToken;
@@ -21,12 +22,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** The read API, served from this region's replica store: reads never leave the region. */
 public final class ReadRoutes {
     public static final String MIN_POSITION_HEADER = "X-MAIA-Min-Position";
 
+    private final String region;
     private final ReplicaStore store;
+    private final AppliedState state;
     private final PositionTracker positions;
     private final long readWaitMs;
     private final PrimaryLocator primaries;
@@ -37,8 +42,10 @@ public final class ReadRoutes {
         Optional<String> primaryEndpoint(String tenant);
     }
 
-    public ReadRoutes(ReplicaStore store, PositionTracker positions, long readWaitMs, PrimaryLocator primaries) {
+    public ReadRoutes(String region, ReplicaStore store, PositionTracker positions, long readWaitMs, PrimaryLocator primaries) {
+        this.region = region;
         this.store = store;
+        this.state = new AppliedState(store, positions);
         this.positions = positions;
         this.readWaitMs = readWaitMs;
         this.primaries = primaries;
@@ -49,6 +56,7 @@ public final class ReadRoutes {
         router.add("GET", "/v1/namespaces/{id}", Access.TENANT, this::getNamespace);
         router.add("GET", "/v1/namespaces", Access.TENANT, this::listNamespaces);
         router.add("GET", "/v1/namespaces/{id}/memories", Access.TENANT, this::listMemories);
+        router.add("GET", "/v1/stats", Access.TENANT, this::stats);
     }
 
     HttpResponse getMemory(HttpRequest request) throws InterruptedException {
@@ -100,59 +108,85 @@ public final class ReadRoutes {
                 Map.of("position", raw, "applied", positions.appliedOffset(token.region(), tenant, token.partition())));
     }
 
+    /** The tenant's live namespaces in this region, oldest first (ids are ULIDs unless a client chose them). */
     HttpResponse listNamespaces(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
+        ListPage page = ListPage.of(request);
         awaitMinPosition(request, tenant);
-        List<Object> out = new ArrayList<>();
-        for (String id : store.namespaceIds(tenant)) {
-            store.live(tenant, ResourceType.namespace, id).ifPresent(e -> out.add(NamespaceJson.toJson((Namespace) e.getData())));
+        List<String> ids = store.namespaceIds(tenant);
+        List<Object> data = new ArrayList<>();
+        for (String id : page.of(ids)) {
+            store.live(tenant, ResourceType.namespace, id).ifPresent(e -> data.add(NamespaceJson.toJson((Namespace) e.getData())));
         }
-        return HttpResponse.json(200, Map.of("namespaces", out, "total", out.size()));
+        return HttpResponse.json(200, page.answer(data, ids.size()));
     }
 
-    /** A namespace's memories, oldest first, {@code limit} (default 50, at most 1000) from {@code offset}. */
+    /** A namespace's memories (the namespace named by id or by name), oldest first. */
     HttpResponse listMemories(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
+        ListPage page = ListPage.of(request);
         awaitMinPosition(request, tenant);
-        String id = request.pathParam("id");
-        WALEntry ns = store.live(tenant, ResourceType.namespace, id)
-                .orElseThrow(() -> ApiException.notFound("namespace " + id + " not found"));
-        int limit = intParam(request, "limit", 50, 1, 1000);
-        int offset = intParam(request, "offset", 0, 0, Integer.MAX_VALUE);
-        ReplicaStore.Page page = store.memoryIds(tenant, ((Namespace) ns.getData()).getName(), offset, limit);
-        List<Object> memories = new ArrayList<>();
-        for (String memoryId : page.ids()) {
-            store.live(tenant, ResourceType.memory, memoryId).ifPresent(e -> memories.add(MemoryJson.toJson((Memory) e.getData())));
+        WALEntry ns = namespace(tenant, request.pathParam("id"));
+        ReplicaStore.Page ids = store.memoryIds(tenant, ((Namespace) ns.getData()).getName(), page.offset(), page.limit());
+        List<Object> data = new ArrayList<>();
+        for (String memoryId : ids.ids()) {
+            store.live(tenant, ResourceType.memory, memoryId).ifPresent(e -> data.add(MemoryJson.toJson((Memory) e.getData())));
         }
+        return HttpResponse.json(200, page.answer(data, ids.total()));
+    }
+
+    /**
+     * The tenant's counts in this region's store: from the listing index the store keeps as it changes,
+     * so the cost is one lookup per live namespace, whatever the number of memories. A memory names its
+     * namespace by name; memories under a name no live namespace bears (MAIA does not require one, and a
+     * deleted namespace leaves its memories) are listed with {@code id: null}.
+     */
+    HttpResponse stats(HttpRequest request) throws InterruptedException {
+        String tenant = request.tenant();
+        awaitMinPosition(request, tenant);
+        SortedMap<String, Integer> counts = new TreeMap<>(store.memoryCounts(tenant));
+        long totalMemories = counts.values().stream().mapToLong(Integer::longValue).sum();
+        List<Object> namespaces = new ArrayList<>();
+        int declared = 0;
+        for (String id : store.namespaceIds(tenant)) {
+            Optional<WALEntry> ns = store.live(tenant, ResourceType.namespace, id);
+            if (ns.isEmpty()) {
+                continue;
+            }
+            declared++;
+            String name = ((Namespace) ns.get().getData()).getName();
+            // Two namespaces bearing one name (concurrent creates in two primaries) share its memories: counted once.
+            Integer memories = counts.remove(name);
+            namespaces.add(namespaceStats(id, name, memories == null ? 0 : memories));
+        }
+        counts.forEach((name, memories) -> namespaces.add(namespaceStats(null, name, memories)));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("memories", memories);
-        out.put("total", page.total());
-        out.put("limit", limit);
-        out.put("offset", offset);
+        out.put("tenant_id", tenant);
+        out.put("region", region);
+        out.put("total_memories", totalMemories);
+        out.put("total_namespaces", declared);
+        out.put("namespaces", namespaces);
         return HttpResponse.json(200, out);
     }
 
-    private static int intParam(HttpRequest request, String name, int byDefault, int min, int max) {
-        String raw = request.queryParam(name);
-        if (raw == null) {
-            return byDefault;
-        }
-        try {
-            int v = Integer.parseInt(raw);
-            if (v < min || v > max) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw ApiException.invalidInput(name, name + " must be an integer from " + min + " to " + max);
-        }
+    private static Map<String, Object> namespaceStats(String id, String name, int memories) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("name", name);
+        out.put("memories", memories);
+        return out;
     }
 
+    /** The live namespace a path names by id or by name ({@link NamespaceLookup}); 404 otherwise. */
+    private WALEntry namespace(String tenant, String idOrName) {
+        return NamespaceLookup.find(state, tenant, idOrName)
+                .orElseThrow(() -> ApiException.notFound("namespace " + idOrName + " not found"));
+    }
+
+    /** A namespace named by id or by name. */
     HttpResponse getNamespace(HttpRequest request) throws InterruptedException {
-        String id = request.pathParam("id");
         awaitMinPosition(request, request.tenant());
-        WALEntry entry = store.live(request.tenant(), ResourceType.namespace, id)
-                .orElseThrow(() -> ApiException.notFound("namespace " + id + " not found"));
+        WALEntry entry = namespace(request.tenant(), request.pathParam("id"));
         return found(NamespaceJson.toJson((Namespace) entry.getData()), entry);
     }
 }

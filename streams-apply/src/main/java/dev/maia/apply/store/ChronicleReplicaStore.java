@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * The replica store as two persisted Chronicle Maps: resources (key {@code tenant/type/id}) and applied
@@ -122,6 +123,16 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     public Page memoryIds(String tenantId, String namespace, int offset, int limit) {
         ListingIndex.Page page = index.memoryIds(tenantId, namespace, offset, limit);
         return new Page(page.ids(), page.total());
+    }
+
+    @Override
+    public List<String> namespacesNamed(String tenantId, String name) {
+        return index.namespacesNamed(tenantId, name);
+    }
+
+    @Override
+    public SortedMap<String, Integer> memoryCounts(String tenantId) {
+        return index.memoryCounts(tenantId);
     }
 
     @Override

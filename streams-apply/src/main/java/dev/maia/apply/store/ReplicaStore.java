@@ -8,6 +8,7 @@ import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.WALEntry;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * A region's copy of every resource it holds: for each resource the encoded WAL entry that currently
@@ -74,6 +75,15 @@ public interface ReplicaStore extends AutoCloseable {
 
     /** One page of the ids of the live memories in a namespace (by name), sorted, with the total. */
     Page memoryIds(String tenantId, String namespace, int offset, int limit);
+
+    /** The ids of the tenant's live namespaces named {@code name}, sorted. */
+    List<String> namespacesNamed(String tenantId, String name);
+
+    /**
+     * How many live memories each namespace name of the tenant holds, sorted by name (a memory names its
+     * namespace by name; names with no memory are absent). Kept as the store changes: no scan.
+     */
+    SortedMap<String, Integer> memoryCounts(String tenantId);
 
     record Page(List<String> ids, int total) {
     }

@@ -104,6 +104,16 @@ final class InMemoryReplicaStore implements ReplicaStore {
     }
 
     @Override
+    public List<String> namespacesNamed(String tenantId, String name) {
+        return List.of();
+    }
+
+    @Override
+    public java.util.SortedMap<String, Integer> memoryCounts(String tenantId) {
+        return new java.util.TreeMap<>();
+    }
+
+    @Override
     public void close() {
     }
 }
