@@ -79,16 +79,10 @@ class OpenApiDocumentTest {
     @Test
     void aDriftedDocumentFailsTheSameAnswer() {
         // The document with the memory's `content` renamed: the server's answer no longer fits it.
-        String drifted = OpenApiDocumentTest.renameMemoryContent(CONTRACT.text());
+        String drifted = DocumentDrift.renameMemoryContent(CONTRACT.text());
         assertThat(drifted).isNotEqualTo(CONTRACT.text());
         ValidationReport report = OpenApiContract.of(drifted).validate(getMemory(200, MEMORY, JSON_WITH_ETAG));
         assertThat(report.hasErrors()).isTrue();
-    }
-
-    /** The document with the memory's {@code content} field renamed {@code body} (in Memory, the first schema that has it). */
-    static String renameMemoryContent(String document) {
-        return document.replaceFirst("\n        namespace: \\{type: string}\n        content: \\{type: string}\n",
-                "\n        namespace: {type: string}\n        body: {type: string}\n");
     }
 
     private static List<String> keys(ValidationReport report) {
