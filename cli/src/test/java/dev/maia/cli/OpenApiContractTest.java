@@ -201,22 +201,23 @@ class OpenApiContractTest extends RegionsTest {
         TestStack.Tenant t = TestStack.tenant();
         Credential key = Credential.bearer(t.key());
         TestStack.place(t.id(), "single", PRIMARY);
-        api.send("POST", url(PRIMARY, "/v1/namespaces"), key, "{\"id\":\"ns-list\",\"name\":\"list-notes\"}");
-        Reply last = null;
+        Reply created = api.send("POST", url(PRIMARY, "/v1/namespaces"), key, "{\"id\":\"ns-list\",\"name\":\"list-notes\"}");
+        assertThat(created.status()).isEqualTo(201);
         for (int i = 0; i < 3; i++) {
-            last = api.send("POST", url(PRIMARY, "/v1/memories"), key, "{\"namespace\":\"list-notes\",\"content\":\"item " + i + "\"}");
-            assertThat(last.status()).isEqualTo(201);
+            assertThat(api.send("POST", url(PRIMARY, "/v1/memories"), key,
+                    "{\"namespace\":\"list-notes\",\"content\":\"item " + i + "\"}").status()).isEqualTo(201);
         }
-        String position = last.header("X-MAIA-Position");
 
-        Reply namespaces = api.send("GET", url(PRIMARY, "/v1/namespaces?limit=1&offset=0&min_position=" + position), key, null);
+        // A position covers one partition of the tenant's log: it waits for the namespace, not for memories
+        // written to other partitions, so the page is awaited by its total.
+        Reply namespaces = api.send("GET", url(PRIMARY, "/v1/namespaces?limit=1&offset=0&min_position="
+                + created.header("X-MAIA-Position")), key, null);
         assertThat(namespaces.status()).isEqualTo(200);
         assertThat(namespaces.body().get("count").asInt()).isEqualTo(namespaces.body().get("data").size()).isEqualTo(1);
         assertThat(api.send("GET", url(PRIMARY, "/v1/namespaces/list-notes"), key, null).status()).isEqualTo(200);
 
-        Reply page = api.send("GET", url(PRIMARY, "/v1/namespaces/list-notes/memories?limit=2&offset=1"), key, null);
-        assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body().get("total").asInt()).isEqualTo(3);
+        Reply page = awaitSend("GET", url(PRIMARY, "/v1/namespaces/list-notes/memories?limit=2&offset=1"), key, null,
+                r -> r.status() == 200 && r.body().get("total").asInt() == 3);
         assertThat(page.body().get("count").asInt()).isEqualTo(2);
         assertThat(page.body().get("offset").asInt()).isEqualTo(1);
         Reply clamped = api.send("GET", url(PRIMARY, "/v1/namespaces/ns-list/memories?limit=5000"), key, null);
