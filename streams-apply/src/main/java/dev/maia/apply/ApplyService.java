@@ -13,6 +13,7 @@ import dev.maia.apply.retention.WalTruncator;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.apply.usage.UsageReporter;
+import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.TenantUsage;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.http.Routes;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.function.Predicate;
 
 /**
@@ -102,7 +104,10 @@ public final class ApplyService implements AutoCloseable {
         streams.start(timeout);
         started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), placements::all, deleted, store, positions,
                 BACKGROUND_INTERVAL_MS, PURGE_QUIET_MS));
-        lag = new LagMonitor(region, new LagProbe(topology), placements::all, positions, registry, BACKGROUND_INTERVAL_MS);
+        // A deleted tenant's logs are on their way out: no lag to measure.
+        lag = new LagMonitor(region, new LagProbe(topology), () -> placements.values().stream()
+                .filter(p -> !deleted.test(p.getTenantId())).collect(Collectors.toMap(Placement::getTenantId, p -> p)),
+                positions, registry, BACKGROUND_INTERVAL_MS);
         started.push(lag);
         started.push(new WalTruncator(region, config.bootstrapServers(), config.applicationId(), placements::get, published,
                 config.walTruncateIntervalMs(), config.walCompactionMarginMs(), registry));

@@ -100,7 +100,8 @@ public final class DataLocalityEnforcer implements AutoCloseable {
             Quiet q = quiet.get(tenant);
             if (q == null || !q.ends().equals(ends)) {
                 quiet.put(tenant, new Quiet(ends, now));
-                log.info("Tenant {} is no longer held in {} (placement epoch {}): emptied {}", tenant, region, p.getEpoch(), copies);
+                log.info("Tenant {} is no longer held in {} ({}): emptied {}", tenant, region,
+                        tenantDeleted ? "deleted" : "placement epoch " + p.getEpoch(), copies);
             } else if (now - q.since() >= topicGraceMs) {
                 admin.deleteTopics(copies).all().get(30, TimeUnit.SECONDS);
                 quiet.remove(tenant);
