@@ -3,6 +3,8 @@ package dev.maia.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.http.Json;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * change made in one region holds in every region within seconds.
  */
 class TenantsTest extends RegionsTest {
+    private static final Logger log = LoggerFactory.getLogger(TenantsTest.class);
     private static final List<String> REGIONS = List.of("us-west", "eu-central", "ap-tokyo");
     /** How long every region may take to read a change of the control log. */
     private static final Duration EVERY_REGION = Duration.ofSeconds(10);
@@ -57,6 +60,7 @@ class TenantsTest extends RegionsTest {
         String key = TestStack.issueKey("us-west", id);
         TestStack.awaitStatus("POST", "us-west", "/v1/memories", key, MEMORY, 201);
 
+        long start = System.nanoTime();
         MaiaClient.Reply suspended = TestStack.admin("POST", "ap-tokyo", "/admin/tenants/" + id + "/suspend", null);
         assertThat(suspended.status()).isEqualTo(200);
         assertThat(suspended.body().get("status").asText()).isEqualTo("suspended");
@@ -67,6 +71,7 @@ class TenantsTest extends RegionsTest {
                 assertThat(r.body().get("code").asText()).isEqualTo("TENANT_SUSPENDED");
             });
         }
+        log.info("suspension in ap-tokyo refused writes in every region {} ms after the request", (System.nanoTime() - start) / 1_000_000);
         assertThat(TestStack.admin("GET", "eu-central", "/admin/tenants/" + id, null).body().get("status").asText())
                 .isEqualTo("suspended");
 
@@ -84,6 +89,7 @@ class TenantsTest extends RegionsTest {
             TestStack.awaitGet(region, "/v1/memories/none", revoked, r -> r.status() != 401);
         }
 
+        long start = System.nanoTime();
         MaiaClient.Reply r = TestStack.admin("DELETE", "us-west", "/admin/apikeys/" + revoked, null);
         assertThat(r.status()).as("%s", r.body()).isEqualTo(200);
         assertThat(r.body().get("revoked").asBoolean()).isTrue();
@@ -92,6 +98,7 @@ class TenantsTest extends RegionsTest {
                     client.send("GET", url(region, "/v1/memories/none"), revoked, null).status() == 401);
             assertThat(client.send("GET", url(region, "/v1/memories/none"), kept, null).status()).isNotEqualTo(401);
         }
+        log.info("revocation in us-west held in every region {} ms after the request", (System.nanoTime() - start) / 1_000_000);
         JsonNode keys = TestStack.admin("GET", "ap-tokyo", "/admin/tenants/" + id + "/apikeys", null).body();
         assertThat(keys.get("total").asInt()).isEqualTo(2);
         List<JsonNode> revokedAt = keys.get("data").findValues("revoked_at");
@@ -114,7 +121,9 @@ class TenantsTest extends RegionsTest {
             usage.get("regions").forEach(u -> assertThat(u.get("memories").asInt()).as("%s", u).isEqualTo(20));
         });
 
+        long start = System.nanoTime();
         MaiaClient.Reply deleted = TestStack.admin("DELETE", "us-west", "/admin/tenants/" + id + "?wait_ms=90000", null);
+        log.info("DELETE of a global tenant answered {} after {} ms", deleted.status(), (System.nanoTime() - start) / 1_000_000);
         assertThat(deleted.status()).as("%s", deleted.body()).isEqualTo(200);
         assertThat(deleted.body().get("regions").size()).isEqualTo(3);
 
