@@ -105,7 +105,7 @@ public final class HttpRouter implements HttpHandler, Routes {
             throw new ApiException(401, "UNAUTHORIZED", "an API key is required (Authorization: Bearer <key> or X-API-Key)", null);
         }
         ApiKeyring.Principal principal = keyring.authenticate(key)
-                .orElseThrow(() -> new ApiException(401, "UNAUTHORIZED", "unknown, revoked or expired API key", null));
+                .orElseThrow(() -> new ApiException(401, "UNAUTHORIZED", "unknown, revoked or expired API key, or a deleted tenant's", null));
         if (access == Access.ADMIN) {
             if (!principal.admin()) {
                 throw new ApiException(403, "FORBIDDEN", "this endpoint needs the admin key", null);
