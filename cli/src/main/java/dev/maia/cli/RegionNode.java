@@ -10,6 +10,12 @@ import dev.maia.control.log.ControlProducer;
 import dev.maia.control.log.ControlQuorumProbe;
 import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.control.tenant.TenantLog;
+import dev.maia.control.tenant.TenantView;
+import dev.maia.control.tenant.UsageLog;
+import dev.maia.producer.tenant.TenantAdminRoutes;
+import dev.maia.producer.tenant.TenantService;
+import dev.maia.schemas.avro.TenantStatus;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.topology.Topology;
@@ -83,22 +89,33 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(placements);
         PositionsView positions = new PositionsView(config.bootstrapServers(), config.region());
         toClose.push(positions);
+        TenantView tenants = new TenantView(control, config.region());
+        toClose.push(tenants);
+        UsageLog usage = new UsageLog(control, config.region());
+        toClose.push(usage);
         apply = ApplyService.open(config.applyConfig(), codec, registry);
         toClose.push(apply);
         writes = new WriteService(config.writeConfig(), topology, codec, apply.currentState(), placements,
                 new PlacementLog(controlProducer, placements, config.controlTimeout()), positions, registry);
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
+        tenants.start(Duration.ofSeconds(60));
+        usage.start();
         positions.start();
         writes.start();
-        apply.start(placements, positions::applied, topology, (region, entry) -> {
+        apply.start(placements, tenant -> tenants.tenant(tenant).filter(t -> t.getStatus() == TenantStatus.deleted).isPresent(),
+                usage::publish, positions::applied, topology, (region, entry) -> {
             writes.observeApplied(entry);
             listener.applied(region, entry);
         }, Duration.ofSeconds(60));
 
-        server = new RegionHttpServer(config.region(), config.host(), config.port(), MAX_BODY_BYTES, config.keyring());
+        server = new RegionHttpServer(config.region(), config.host(), config.port(), MAX_BODY_BYTES,
+                config.keyring().withDirectory(tenants));
         toClose.push(server);
         writes.mount(server);
+        new TenantAdminRoutes(new TenantService(config.region(), tenants,
+                new TenantLog(controlProducer, tenants, config.controlTimeout()), writes.placements(), usage,
+                config.keyring().configuredTenants())).mount(server);
         apply.mount(server);
         NotServedRoutes.mount(server);
         server.add("GET", "/metrics", Access.PUBLIC, r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));

@@ -163,6 +163,46 @@ final class TestStack {
         return "/admin/tenants/" + tenant + "/placement";
     }
 
+    // ---- tenants and keys through the admin API -------------------------------------------------
+
+    /** Sends a request with the admin key to a region's admin API; answers whatever it answered. */
+    static MaiaClient.Reply admin(String method, String region, String path, Object body) throws Exception {
+        return client.send(method, endpoint(region) + path, adminKey(), body == null ? null : Json.write(body));
+    }
+
+    /** A tenant id no other test uses, not configured in any file. */
+    static String newTenantId() {
+        return "api-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates a tenant through a region's admin API with the placement given (null: the default); fails unless 201. */
+    static JsonNode createTenant(String region, String id, Map<String, Object> placement) throws Exception {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("id", id, "name", "tenant " + id, "plan", "pro"));
+        if (placement != null) {
+            body.put("placement", placement);
+        }
+        MaiaClient.Reply r = admin("POST", region, "/admin/tenants", body);
+        assertThat(r.status()).as("create %s: %s", id, r.body()).isEqualTo(201);
+        return r.body();
+    }
+
+    /** Issues an API key through a region's admin API; answers the raw key (shown only in this answer). */
+    static String issueKey(String region, String tenant) throws Exception {
+        MaiaClient.Reply r = admin("POST", region, "/admin/tenants/" + tenant + "/apikeys", Map.of("name", "test key"));
+        assertThat(r.status()).as("issue a key of %s: %s", tenant, r.body()).isEqualTo(201);
+        return r.body().get("key").asText();
+    }
+
+    /** Sends a tenant request to a region until it answers {@code status}; answers that reply. */
+    static MaiaClient.Reply awaitStatus(String method, String region, String path, String key, String body, int status) {
+        MaiaClient.Reply[] last = new MaiaClient.Reply[1];
+        await().atMost(READ).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = client.send(method, endpoint(region) + path, key, body);
+            return last[0].status() == status;
+        });
+        return last[0];
+    }
+
     // ---- writes and reads through the API ------------------------------------------------------
 
     /** Writes {@code count} memories one POST at a time in a region, content "label i"; answers their ids. */

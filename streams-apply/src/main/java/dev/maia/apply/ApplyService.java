@@ -12,6 +12,9 @@ import dev.maia.apply.retention.HolderPositions;
 import dev.maia.apply.retention.WalTruncator;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.ReplicaStore;
+import dev.maia.apply.usage.UsageReporter;
+import dev.maia.schemas.avro.Placement;
+import dev.maia.schemas.avro.TenantUsage;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.position.PositionKey;
@@ -31,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.function.Predicate;
 
 /**
  * The apply path of one region, the one class a process needs (as {@code KafkaStreams} is for Streams):
@@ -47,6 +53,8 @@ public final class ApplyService implements AutoCloseable {
     private static final long BACKGROUND_INTERVAL_MS = 2000;
     /** How long a mirrored copy must be quiet before the locality purge deletes it. */
     private static final long PURGE_QUIET_MS = 10_000;
+    /** How often this region reports what it holds of each tenant ({@code maia.usage}). */
+    private static final long USAGE_INTERVAL_MS = 3000;
 
     private final ApplyConfig config;
     private final WalCodec codec;
@@ -77,17 +85,29 @@ public final class ApplyService implements AutoCloseable {
      * Starts applying and the background work, and waits until Streams runs. Placements decide which
      * tenants this region holds; the topology names every region's Kafka (for lag) and endpoint (for
      * reads sent to the primary); every region's published positions bound what the WAL truncator removes.
+     * A {@code deleted} tenant is held nowhere (its data is purged here, its own log too); what this region
+     * holds of each tenant goes to {@code usage} every few seconds.
      */
-    public void start(PlacementView placements, HolderPositions published, Topology topology, ApplyListener listener, Duration timeout)
+    public void start(PlacementView placements, Predicate<String> deleted, Consumer<TenantUsage> usage,
+                      HolderPositions published, Topology topology, ApplyListener listener, Duration timeout)
             throws InterruptedException, TimeoutException {
         String region = config.region();
-        streams = new ApplyStreams(config, codec, store, positions, TenantHolding.byPlacement(region, placements::get),
-                registry, listener);
+        UsageReporter usageReporter = new UsageReporter(region, config.bootstrapServers(), store, placements::all,
+                deleted, usage, USAGE_INTERVAL_MS);
+        started.push(usageReporter);
+        streams = new ApplyStreams(config, codec, store, positions,
+                TenantHolding.byPlacement(region, placements::get).unlessDeleted(deleted), registry, (r, entry) -> {
+                    usageReporter.applied(entry.getTenantId());
+                    listener.applied(r, entry);
+                });
         started.push(streams);
         streams.start(timeout);
-        started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), placements::all, store, positions,
+        started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), placements::all, deleted, store, positions,
                 BACKGROUND_INTERVAL_MS, PURGE_QUIET_MS));
-        lag = new LagMonitor(region, new LagProbe(topology), placements::all, positions, registry, BACKGROUND_INTERVAL_MS);
+        // A deleted tenant's logs are on their way out: no lag to measure.
+        lag = new LagMonitor(region, new LagProbe(topology), () -> placements.values().stream()
+                .filter(p -> !deleted.test(p.getTenantId())).collect(Collectors.toMap(Placement::getTenantId, p -> p)),
+                positions, registry, BACKGROUND_INTERVAL_MS);
         started.push(lag);
         started.push(new WalTruncator(region, config.bootstrapServers(), config.applicationId(), placements::get, published,
                 config.walTruncateIntervalMs(), config.walCompactionMarginMs(), registry));

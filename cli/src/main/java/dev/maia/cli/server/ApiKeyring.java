@@ -1,29 +1,33 @@
 package dev.maia.cli.server;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
+import dev.maia.control.tenant.TenantDirectory;
+import dev.maia.schemas.avro.ApiKey;
+import dev.maia.schemas.avro.Tenant;
+import dev.maia.schemas.avro.TenantStatus;
+import dev.maia.schemas.tenant.ApiKeys;
+import dev.maia.schemas.wal.WalTopics;
+
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import dev.maia.schemas.wal.WalTopics;
-import java.util.HashMap;
+import java.util.Set;
 
 /**
- * Who a presented API key belongs to. Only SHA-256 hashes of keys are held (and configured), so a
- * configuration file or heap dump does not give keys away.
+ * Who a presented API key belongs to. Only SHA-256 hashes of keys are held: the file's keys
+ * ({@code tenant_keys_sha256}, for bootstrap) and the keys issued through the admin API, which every
+ * region reads from the control log ({@link TenantDirectory}); so a configuration file, the log or a heap
+ * dump does not give keys away. An issued key that is revoked or expired, and any key of a deleted tenant,
+ * authenticates no one; a suspended tenant's key authenticates it as suspended.
  */
 public final class ApiKeyring {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** The holder of a valid key: one tenant, or the operator (admin). */
-    public record Principal(String tenant, boolean admin) {
+    /** The holder of a valid key: one tenant (maybe suspended), or the operator (admin). */
+    public record Principal(String tenant, boolean admin, boolean suspended) {
     }
 
     private final Map<String, String> tenantByHash;
     private final String adminHash;
+    private final TenantDirectory directory;
 
     /**
      * @param tenantKeyHashes tenant id to the SHA-256 (hex) of its key
@@ -42,6 +46,23 @@ public final class ApiKeyring {
         });
         this.tenantByHash = Map.copyOf(byHash);
         this.adminHash = adminKeyHash == null ? null : requireHash("admin_key_sha256", adminKeyHash);
+        this.directory = TenantDirectory.NONE;
+    }
+
+    private ApiKeyring(Map<String, String> tenantByHash, String adminHash, TenantDirectory directory) {
+        this.tenantByHash = tenantByHash;
+        this.adminHash = adminHash;
+        this.directory = directory;
+    }
+
+    /** The same file keys, plus the tenants and keys of the control log. */
+    public ApiKeyring withDirectory(TenantDirectory tenants) {
+        return new ApiKeyring(tenantByHash, adminHash, tenants);
+    }
+
+    /** The tenants the file names (they stay usable, and are listed as {@code source: config}). */
+    public Set<String> configuredTenants() {
+        return Set.copyOf(tenantByHash.values());
     }
 
     public Optional<Principal> authenticate(String presentedKey) {
@@ -49,29 +70,36 @@ public final class ApiKeyring {
             return Optional.empty();
         }
         String h = hash(presentedKey);
-        if (adminHash != null && MessageDigest.isEqual(h.getBytes(StandardCharsets.US_ASCII), adminHash.getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.of(new Principal(null, true));
+        if (adminHash != null && ApiKeys.sameHash(h, adminHash)) {
+            return Optional.of(new Principal(null, true, false));
         }
-        return Optional.ofNullable(tenantByHash.get(h)).map(t -> new Principal(t, false));
+        String tenant = tenantByHash.get(h);
+        if (tenant == null) {
+            Optional<ApiKey> issued = directory.apiKey(h);
+            if (issued.isEmpty() || !ApiKeys.sameHash(h, issued.get().getKeySha256())
+                    || !ApiKeys.usable(issued.get(), Instant.now())) {
+                return Optional.empty();
+            }
+            tenant = issued.get().getTenantId();
+        }
+        TenantStatus status = directory.tenant(tenant).map(Tenant::getStatus).orElse(TenantStatus.active);
+        if (status == TenantStatus.deleted) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal(tenant, false, status == TenantStatus.suspended));
     }
 
     public static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return ApiKeys.sha256(key);
     }
 
     /** A new random key: 32 bytes, URL-safe base64. */
     public static String newKey() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return "mk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return ApiKeys.newKey();
     }
 
     private static String requireHash(String key, String value) {
-        if (value == null || !value.matches("[0-9a-f]{64}")) {
+        if (!ApiKeys.isSha256(value)) {
             throw new IllegalArgumentException(key + ": must be a SHA-256 hex digest (64 lower-case hex characters)");
         }
         return value;

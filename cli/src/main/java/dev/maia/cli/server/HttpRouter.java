@@ -114,7 +114,7 @@ public final class HttpRouter implements HttpHandler, Routes {
             throw new ApiException(401, "UNAUTHORIZED", "an API key is required (Authorization: Bearer <key> or X-API-Key)", null);
         }
         ApiKeyring.Principal principal = keyring.authenticate(key)
-                .orElseThrow(() -> new ApiException(401, "UNAUTHORIZED", "unknown API key", null));
+                .orElseThrow(() -> new ApiException(401, "UNAUTHORIZED", "unknown, revoked or expired API key, or a deleted tenant's", null));
         if (access == Access.ADMIN) {
             if (!principal.admin()) {
                 throw new ApiException(403, "FORBIDDEN", "this endpoint needs the admin key", null);
@@ -128,6 +128,11 @@ public final class HttpRouter implements HttpHandler, Routes {
         if (claimed != null && !claimed.equals(principal.tenant())) {
             throw new ApiException(403, "FORBIDDEN", "the API key does not belong to tenant " + claimed,
                     Map.of("field", HttpRequest.TENANT_HEADER));
+        }
+        if (principal.suspended()) {
+            // MAIA's tenant middleware refuses every request of a suspended tenant, reads included.
+            throw new ApiException(403, "TENANT_SUSPENDED", "tenant " + principal.tenant() + " is suspended",
+                    Map.of("tenant_id", principal.tenant()));
         }
         return principal.tenant();
     }

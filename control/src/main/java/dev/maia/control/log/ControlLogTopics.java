@@ -27,7 +27,7 @@ public final class ControlLogTopics {
     private ControlLogTopics() {
     }
 
-    /** Creates both topics unless they exist, replicated on every node of the control cluster. */
+    /** Creates the control topics unless they exist, replicated on every node of the control cluster. */
     public static void ensure(Admin admin) throws InterruptedException {
         TopicReplication replication = everyNode(admin);
         ControlTopics.ensure(admin, replication.newTopic(WalTopics.CONTROL, Optional.of(1), Map.of(
@@ -38,6 +38,9 @@ public final class ControlLogTopics {
         ControlTopics.ensure(admin, replication.newTopic(WalTopics.CONTROL_PROBE, Optional.of(1), Map.of(
                 TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false",
                 TopicConfig.RETENTION_MS_CONFIG, PROBE_RETENTION_MS)));
+        // Only the latest report of each region and tenant matters.
+        ControlTopics.ensure(admin, replication.newTopic(WalTopics.USAGE, Optional.of(1), Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 
     /** A replica per node, a majority of them in sync. */

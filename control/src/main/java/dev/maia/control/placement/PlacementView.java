@@ -1,6 +1,9 @@
 package dev.maia.control.placement;
 
 import dev.maia.control.TopicTail;
+import dev.maia.control.log.Decisions;
+import dev.maia.schemas.tenant.ControlRecords;
+import org.apache.kafka.common.header.Header;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
@@ -11,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,19 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class PlacementView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlacementView.class);
-    /** How many recent decisions are kept for writers waiting to learn theirs: far more than can be in flight. */
-    private static final int DECISIONS_KEPT = 10_000;
-
     private final Map<String, Placement> byTenant = new ConcurrentHashMap<>();
-    private final Object progress = new Object();
-    /** Offset of a record read -> whether it took effect; guarded by {@link #progress}. */
-    private final Map<Long, Boolean> decisions = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > DECISIONS_KEPT;
-        }
-    };
-    private long nextOffset;
+    private final Decisions decisions = new Decisions();
     private final TopicTail tail;
 
     public PlacementView(String controlBootstrapServers, String reader) {
@@ -60,6 +51,12 @@ public final class PlacementView implements AutoCloseable {
 
     private void accept(ConsumerRecord<String, byte[]> r) {
         boolean tookEffect = false;
+        Header kind = r.headers().lastHeader(ControlRecords.KIND_HEADER);
+        if (!ControlRecords.KIND_PLACEMENT.equals(ControlRecords.kind(kind == null ? null : kind.value()))) {
+            // A tenant or an API key (TenantView's): not a placement, and never decoded as one.
+            decisions.record(r.offset(), false);
+            return;
+        }
         try {
             Placement p = Placements.decode(r.value());
             Placement current = byTenant.get(p.getTenantId());
@@ -73,11 +70,7 @@ public final class PlacementView implements AutoCloseable {
         } catch (Exception e) {
             log.warn("Ignoring an unreadable control log record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
-        synchronized (progress) {
-            decisions.put(r.offset(), tookEffect);
-            nextOffset = r.offset() + 1;
-            progress.notifyAll();
-        }
+        decisions.record(r.offset(), tookEffect);
     }
 
     /**
@@ -85,17 +78,7 @@ public final class PlacementView implements AutoCloseable {
      * it was not read within the timeout (its outcome is then unknown here).
      */
     public Optional<Boolean> awaitDecision(long offset, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (progress) {
-            while (nextOffset <= offset) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return Optional.empty();
-                }
-                progress.wait(Math.max(1, left / 1_000_000));
-            }
-            return Optional.of(Boolean.TRUE.equals(decisions.get(offset)));
-        }
+        return decisions.await(offset, timeout);
     }
 
     public Optional<Placement> get(String tenantId) {

@@ -19,6 +19,8 @@ public final class WalTopics {
     public static final String CONTROL = "maia.control";
     /** Beside it on the control cluster: each region's periodic acks=all write that tells it whether it reaches a majority. */
     public static final String CONTROL_PROBE = "maia.control.probe";
+    /** Beside it (compacted): what each region holds of each tenant, key {@code <region>/<tenant>}. */
+    public static final String USAGE = "maia.usage";
     public static final String POSITIONS = "maia.positions";
     public static final String DLQ = "maia.dlq";
     public static final String CONFLICTS = "maia.conflicts";

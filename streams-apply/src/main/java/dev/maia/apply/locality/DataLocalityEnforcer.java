@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
  * topics ({@code <region>.maia.wal.<tenant>}) and the tenant's resources and positions in the store.
  * Topics are checked on every round (MirrorMaker may still recreate one until its filter refreshes);
  * the store is purged when a placement epoch first excludes this region, and {@link TenantHolding}
- * keeps entries still in flight from being stored again.
+ * keeps entries still in flight from being stored again. A deleted tenant (the control log's tenant
+ * record) is held nowhere: every region purges it the same way, the primary its own log too.
  */
 public final class DataLocalityEnforcer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataLocalityEnforcer.class);
@@ -37,6 +39,7 @@ public final class DataLocalityEnforcer implements AutoCloseable {
     private final String region;
     private final Admin admin;
     private final Supplier<Map<String, Placement>> placements;
+    private final Predicate<String> deleted;
     private final ReplicaStore store;
     private final PositionTracker positions;
     private final Map<String, Long> purgedAtEpoch = new ConcurrentHashMap<>();
@@ -49,7 +52,9 @@ public final class DataLocalityEnforcer implements AutoCloseable {
     private final BackgroundTask schedule;
 
     public DataLocalityEnforcer(String region, String bootstrapServers, Supplier<Map<String, Placement>> placements,
-                                ReplicaStore store, PositionTracker positions, long intervalMs, long topicGraceMs) {
+                                Predicate<String> deleted, ReplicaStore store, PositionTracker positions, long intervalMs,
+                                long topicGraceMs) {
+        this.deleted = deleted;
         this.region = region;
         this.topicGraceMs = topicGraceMs;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
@@ -63,11 +68,12 @@ public final class DataLocalityEnforcer implements AutoCloseable {
         try {
             Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             for (Placement p : placements.get().values()) {
-                if (Placements.holders(p).contains(region)) {
+                boolean gone = deleted.test(p.getTenantId());
+                if (!gone && Placements.holders(p).contains(region)) {
                     purgedAtEpoch.remove(p.getTenantId());
                     continue;
                 }
-                purge(p, topics);
+                purge(p, topics, gone);
             }
         } catch (Exception e) {
             log.warn("Data locality check of {} failed; retrying", region, e);
@@ -78,10 +84,12 @@ public final class DataLocalityEnforcer implements AutoCloseable {
      * Empties the copies at once, and deletes them once they have stayed empty for a while: MirrorMaker
      * stops copying only at its next topic refresh, and producing into a topic that vanished fails its task.
      */
-    private void purge(Placement p, Set<String> topics) throws Exception {
+    private void purge(Placement p, Set<String> topics, boolean tenantDeleted) throws Exception {
         String tenant = p.getTenantId();
+        // A region dropped from a placement keeps nothing of the others' logs; a deleted tenant's own log goes too.
         List<String> copies = topics.stream()
-                .filter(t -> WalTopics.parse(t, region).filter(w -> w.tenantId().equals(tenant) && !w.originRegion().equals(region)).isPresent())
+                .filter(t -> WalTopics.parse(t, region).filter(w -> w.tenantId().equals(tenant)
+                        && (tenantDeleted || !w.originRegion().equals(region))).isPresent())
                 .toList();
         if (!copies.isEmpty()) {
             Map<TopicPartition, Long> ends = endOffsets(copies);
@@ -92,7 +100,8 @@ public final class DataLocalityEnforcer implements AutoCloseable {
             Quiet q = quiet.get(tenant);
             if (q == null || !q.ends().equals(ends)) {
                 quiet.put(tenant, new Quiet(ends, now));
-                log.info("Tenant {} is no longer held in {} (placement epoch {}): emptied {}", tenant, region, p.getEpoch(), copies);
+                log.info("Tenant {} is no longer held in {} ({}): emptied {}", tenant, region,
+                        tenantDeleted ? "deleted" : "placement epoch " + p.getEpoch(), copies);
             } else if (now - q.since() >= topicGraceMs) {
                 admin.deleteTopics(copies).all().get(30, TimeUnit.SECONDS);
                 quiet.remove(tenant);
@@ -102,7 +111,7 @@ public final class DataLocalityEnforcer implements AutoCloseable {
         if (!Long.valueOf(p.getEpoch()).equals(purgedAtEpoch.get(tenant))) {
             // The round started from a snapshot: if the tenant was placed back here meanwhile, keep it.
             Placement now = placements.get().get(tenant);
-            if (now == null || Placements.holders(now).contains(region)) {
+            if (!tenantDeleted && (now == null || Placements.holders(now).contains(region))) {
                 return;
             }
             long removed = store.purgeTenant(tenant);
