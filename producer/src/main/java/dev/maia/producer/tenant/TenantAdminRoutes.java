@@ -7,6 +7,7 @@ import dev.maia.schemas.avro.TenantStatus;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
+import dev.maia.schemas.http.ListPage;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.http.Routes;
@@ -35,8 +36,6 @@ public final class TenantAdminRoutes {
     private static final int MAX_PLAN = 64;
     private static final int MAX_METADATA_ENTRIES = 64;
     private static final int MAX_METADATA_VALUE = 1024;
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
     /** How long a DELETE waits for every region to report the tenant gone before it answers 202. */
     private static final long DEFAULT_DELETE_WAIT_MS = 30_000;
     private static final long MAX_DELETE_WAIT_MS = 120_000;
@@ -186,37 +185,10 @@ public final class TenantAdminRoutes {
         return out;
     }
 
-    /** MAIA's list shape: {@code {data, count, offset, limit}}, plus {@code total}. */
+    /** MAIA's list shape ({@link ListPage}). */
     private static <T> Map<String, Object> page(HttpRequest request, List<T> all, Function<T, Map<String, Object>> toJson) {
-        int limit = intParam(request, "limit", DEFAULT_LIMIT);
-        int offset = intParam(request, "offset", 0);
-        if (limit < 1) {
-            throw ApiException.invalidInput("limit", "limit must be at least 1");
-        }
-        if (offset < 0) {
-            throw ApiException.invalidInput("offset", "offset must not be negative");
-        }
-        limit = Math.min(limit, MAX_LIMIT);
-        List<Map<String, Object>> data = all.stream().skip(offset).limit(limit).map(toJson).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("data", data);
-        out.put("count", data.size());
-        out.put("offset", offset);
-        out.put("limit", limit);
-        out.put("total", all.size());
-        return out;
-    }
-
-    private static int intParam(HttpRequest request, String name, int dflt) {
-        String v = request.queryParam(name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw ApiException.invalidInput(name, name + " must be an integer");
-        }
+        ListPage page = ListPage.of(request);
+        return page.answer(page.of(all).stream().map(toJson).toList(), all.size());
     }
 
     private static String tenantId(HttpRequest request) {

@@ -206,7 +206,7 @@ public final class TenantService {
             return new Issued(tenantLog.propose(key), raw);
         } catch (TenantConflictException e) {
             // 256 random bits did not collide; an identical hash means this very key was appended twice.
-            throw new ApiException(409, "CONFLICT", "the key was not issued: " + e.getMessage() + "; ask for a new one", null);
+            throw new ApiException(409, "TENANT_CONFLICT", "the key was not issued: " + e.getMessage() + "; ask for a new one", null);
         } catch (ControlLogUnavailableException e) {
             throw unavailable(e);
         }

@@ -6,6 +6,7 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
+import dev.maia.schemas.http.ListPage;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Access;

@@ -1,7 +1,4 @@
-package dev.maia.apply.read;
-
-import dev.maia.schemas.http.ApiException;
-import dev.maia.schemas.http.HttpRequest;
+package dev.maia.schemas.http;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +14,16 @@ import java.util.Map;
  * answers 400 {@code INVALID_INPUT} naming the parameter: a client that asked for something else should
  * hear so.
  */
-record ListPage(int offset, int limit) {
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
+public record ListPage(int offset, int limit) {
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
 
-    static ListPage of(HttpRequest request) {
+    public static ListPage of(HttpRequest request) {
         return new ListPage(integer(request, "offset", 0, 0), Math.min(integer(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT));
     }
 
     /** This page of a whole list. */
-    <T> List<T> of(List<T> all) {
+    public <T> List<T> of(List<T> all) {
         if (offset >= all.size()) {
             return List.of();
         }
@@ -34,7 +31,7 @@ record ListPage(int offset, int limit) {
     }
 
     /** The answer: the page's items and where they sit in {@code total}. */
-    Map<String, Object> answer(List<?> data, int total) {
+    public Map<String, Object> answer(List<?> data, int total) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("data", data);
         out.put("count", data.size());
