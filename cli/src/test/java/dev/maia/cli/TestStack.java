@@ -91,7 +91,7 @@ final class TestStack {
         // Stop the processes, then remove their stores: Chronicle preallocates its files.
         Teardown teardown = new Teardown(work, true);
         teardown.add(started);
-        Runtime.getRuntime().addShutdownHook(new Thread(teardown));
+        SharedRegions.stopBeforeStack(teardown);
         return started;
     }
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -34,6 +36,8 @@ public final class SharedRegions {
     private static LocalRegions instance;
     /** A failed start is remembered: retrying it for every test class would only repeat the wait. */
     private static RuntimeException failure;
+    /** What runs on the stack, stopped before it (in reverse order of registration). */
+    private static final Deque<Runnable> users = new ArrayDeque<>();
 
     private SharedRegions() {
     }
@@ -59,10 +63,31 @@ public final class SharedRegions {
         }
     }
 
+    /**
+     * Registers something that runs on the shared stack (region processes) to be stopped at JVM exit
+     * before the stack: stopped after it, its clients would wait on brokers that are gone, and the exit
+     * would outlast surefire's patience.
+     */
+    public static synchronized void stopBeforeStack(Runnable stop) {
+        users.push(stop);
+    }
+
     private static void shutdown(LocalRegions regions, Path workDir) {
         log.info("JVM exit: stopping shared regions");
+        Runnable user;
+        while ((user = pollUser()) != null) {
+            try {
+                user.run();
+            } catch (RuntimeException e) {
+                log.warn("Stopping a user of the shared regions failed", e);
+            }
+        }
         regions.close();
         deleteQuietly(workDir);
+    }
+
+    private static synchronized Runnable pollUser() {
+        return users.poll();
     }
 
     private static Path workDirectory() {
