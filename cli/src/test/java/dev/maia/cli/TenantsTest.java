@@ -72,6 +72,11 @@ class TenantsTest extends RegionsTest {
             });
         }
         log.info("suspension in ap-tokyo refused writes in every region {} ms after the request", (System.nanoTime() - start) / 1_000_000);
+        for (String region : REGIONS) {
+            MaiaClient.Reply read = client.send("GET", url(region, "/v1/namespaces"), key, null);
+            assertThat(read.status()).as("a read in %s", region).isEqualTo(403);
+            assertThat(read.body().get("code").asText()).isEqualTo("TENANT_SUSPENDED");
+        }
         assertThat(TestStack.admin("GET", "eu-central", "/admin/tenants/" + id, null).body().get("status").asText())
                 .isEqualTo("suspended");
 
@@ -140,6 +145,42 @@ class TenantsTest extends RegionsTest {
         MaiaClient.Reply again = TestStack.admin("POST", "ap-tokyo", "/admin/tenants", Map.of("id", id, "name", "again"));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("details").get("status").asText()).isEqualTo("deleted");
+    }
+
+    @Test
+    void ofThreeConcurrentCreatesOfOneIdInThreeRegionsOneIsCreated() throws Exception {
+        String id = TestStack.newTenantId();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(REGIONS.size());
+        try {
+            List<Future<MaiaClient.Reply>> replies = new ArrayList<>();
+            for (String region : REGIONS) {
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return TestStack.admin("POST", region, "/admin/tenants", Map.of("id", id, "name", "created in " + region));
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            String winner = null;
+            for (Future<MaiaClient.Reply> f : replies) {
+                MaiaClient.Reply r = f.get();
+                statuses.add(r.status());
+                if (r.status() == 201) {
+                    winner = r.body().get("name").asText();
+                } else {
+                    assertThat(r.body().get("code").asText()).isEqualTo("ALREADY_EXISTS");
+                }
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(201, 409, 409);
+            String expected = winner;
+            for (String region : REGIONS) {
+                TestStack.awaitGet(region, "/admin/tenants/" + id, TestStack.adminKey(),
+                        r -> r.status() == 200 && r.body().get("name").asText().equals(expected) && r.body().get("epoch").asLong() == 1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -47,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class TestStack {
     private static RegionNodes nodes;
-    private static final int TENANT_POOL = 64;
+    /** File-configured tenants for the whole run: every test class draws fresh ones (a key each, nothing else until used). */
+    private static final int TENANT_POOL = 192;
     private static final AtomicInteger nextTenant = new AtomicInteger();
     private static final List<String> tenantIds = new ArrayList<>();
     /** How long a region may take to hold a write of another region (MirrorMaker, topic discovery, apply). */
@@ -106,7 +107,11 @@ final class TestStack {
     /** A tenant no other test uses. */
     static Tenant tenant() {
         RegionNodes n = nodes();
-        String id = tenantIds.get(nextTenant.getAndIncrement());
+        int next = nextTenant.getAndIncrement();
+        if (next >= tenantIds.size()) {
+            throw new IllegalStateException("the test run used all " + TENANT_POOL + " pooled tenants: raise TestStack.TENANT_POOL");
+        }
+        String id = tenantIds.get(next);
         return new Tenant(id, n.topology().tenantKeys().get(id));
     }
 
