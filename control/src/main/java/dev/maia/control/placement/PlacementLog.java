@@ -1,5 +1,6 @@
 package dev.maia.control.placement;
 
+import dev.maia.control.log.ConditionalAppend;
 import dev.maia.control.log.ControlLogUnavailableException;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
@@ -8,10 +9,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.KafkaException;
 
 /**
  * Changes placements through the control log: a change is appended as the placement it wants, with the
@@ -40,19 +37,9 @@ public final class PlacementLog {
      */
     public Placement propose(Placement change) throws PlacementConflictException, ControlLogUnavailableException,
             InterruptedException {
-        long offset;
-        try {
-            offset = producer.send(new ProducerRecord<>(WalTopics.CONTROL, change.getTenantId(), Placements.encode(change)))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new ControlLogUnavailableException("no majority of the control cluster acknowledged the change of "
-                    + change.getTenantId() + " within " + timeout.toMillis() + " ms (" + cause + ")", cause);
-        }
-        Boolean tookEffect = view.awaitDecision(offset, timeout).orElseThrow(() -> new ControlLogUnavailableException(
-                "the change of " + change.getTenantId() + " was acknowledged at control log offset " + offset
-                        + " but not read back within " + timeout.toMillis() + " ms; it may still take effect: "
-                        + "read the placement before retrying", null));
+        boolean tookEffect = ConditionalAppend.append(producer,
+                new ProducerRecord<>(WalTopics.CONTROL, change.getTenantId(), Placements.encode(change)),
+                view::awaitDecision, "the change of " + change.getTenantId(), timeout);
         if (!tookEffect) {
             throw new PlacementConflictException(change.getTenantId(), change.getEpoch(), view.get(change.getTenantId()).orElse(null));
         }

@@ -1,5 +1,6 @@
 package dev.maia.control.tenant;
 
+import dev.maia.control.log.ConditionalAppend;
 import dev.maia.control.log.ControlLogUnavailableException;
 import dev.maia.schemas.avro.ApiKey;
 import dev.maia.schemas.avro.Tenant;
@@ -7,12 +8,8 @@ import dev.maia.schemas.tenant.ControlRecords;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Changes tenants and issued keys through the control log, as {@link dev.maia.control.placement.PlacementLog}
@@ -47,17 +44,7 @@ public final class TenantLog {
             throws TenantConflictException, ControlLogUnavailableException, InterruptedException {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(WalTopics.CONTROL, key, value);
         record.headers().add(ControlRecords.KIND_HEADER, ControlRecords.kindHeader(kind));
-        long offset;
-        try {
-            offset = producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new ControlLogUnavailableException("no majority of the control cluster acknowledged the change of "
-                    + what + " within " + timeout.toMillis() + " ms (" + cause + ")", cause);
-        }
-        boolean tookEffect = view.awaitDecision(offset, timeout).orElseThrow(() -> new ControlLogUnavailableException(
-                "the change of " + what + " was acknowledged at control log offset " + offset + " but not read back within "
-                        + timeout.toMillis() + " ms; it may still take effect: read it before retrying", null));
+        boolean tookEffect = ConditionalAppend.append(producer, record, view::awaitDecision, "the change of " + what, timeout);
         if (!tookEffect) {
             throw new TenantConflictException(what, epoch);
         }
