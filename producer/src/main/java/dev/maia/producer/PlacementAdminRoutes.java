@@ -9,7 +9,6 @@ import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.placement.Placements;
-import dev.maia.schemas.wal.WalTopics;
 
 import java.util.Map;
 
@@ -39,7 +38,7 @@ final class PlacementAdminRoutes {
     }
 
     private HttpResponse migrate(HttpRequest request) throws InterruptedException {
-        String tenant = tenantId(request);
+        String tenant = request.tenantIdParam();
         JsonNode body = Json.parseObject(request.body());
         JsonNode to = body.get("to_region");
         if (to == null || !to.isTextual() || !placements.regions().contains(to.asText())) {
@@ -49,21 +48,21 @@ final class PlacementAdminRoutes {
     }
 
     private HttpResponse migration(HttpRequest request) {
-        String tenant = tenantId(request);
+        String tenant = request.tenantIdParam();
         return HttpResponse.json(200, migrations.progress(tenant));
     }
 
     private HttpResponse abort(HttpRequest request) throws InterruptedException {
-        return HttpResponse.json(200, Placements.toJson(placements.abortMigration(tenantId(request))));
+        return HttpResponse.json(200, Placements.toJson(placements.abortMigration(request.tenantIdParam())));
     }
 
     private HttpResponse set(HttpRequest request) throws InterruptedException {
-        String tenant = tenantId(request);
+        String tenant = request.tenantIdParam();
         return answer(PlacementRequest.parse(Json.parseObject(request.body()), "").apply(placements, tenant, ""));
     }
 
     private HttpResponse get(HttpRequest request) {
-        String tenant = tenantId(request);
+        String tenant = request.tenantIdParam();
         Placement p = placements.get(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant + " has no placement"));
         return HttpResponse.json(200, Placements.toJson(p));
     }
@@ -72,11 +71,4 @@ final class PlacementAdminRoutes {
         return HttpResponse.json(200, Map.of("placements", placements.all().stream().map(Placements::toJson).toList()));
     }
 
-    private static String tenantId(HttpRequest request) {
-        String tenant = request.pathParam("id");
-        if (!WalTopics.isValidTenantId(tenant)) {
-            throw ApiException.invalidInput("id", "tenant id must match [a-zA-Z0-9_-]{1,64}");
-        }
-        return tenant;
-    }
 }

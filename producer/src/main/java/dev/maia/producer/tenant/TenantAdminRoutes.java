@@ -98,11 +98,11 @@ public final class TenantAdminRoutes {
     }
 
     private HttpResponse get(HttpRequest request) {
-        return HttpResponse.json(200, json(tenants.require(tenantId(request))));
+        return HttpResponse.json(200, json(tenants.require(request.tenantIdParam())));
     }
 
     private HttpResponse update(HttpRequest request) throws InterruptedException {
-        String id = tenantId(request);
+        String id = request.tenantIdParam();
         JsonNode body = Json.parseObject(request.body());
         String name = text(body, "name", MAX_NAME, false);
         String plan = text(body, "plan", MAX_PLAN, false);
@@ -112,11 +112,11 @@ public final class TenantAdminRoutes {
     }
 
     private HttpResponse status(HttpRequest request, TenantStatus status) throws InterruptedException {
-        return HttpResponse.json(200, json(tenants.setStatus(tenantId(request), status)));
+        return HttpResponse.json(200, json(tenants.setStatus(request.tenantIdParam(), status)));
     }
 
     private HttpResponse delete(HttpRequest request) throws InterruptedException {
-        String id = tenantId(request);
+        String id = request.tenantIdParam();
         long waitMs = DEFAULT_DELETE_WAIT_MS;
         String w = request.queryParam("wait_ms");
         if (w != null) {
@@ -134,7 +134,7 @@ public final class TenantAdminRoutes {
     }
 
     private HttpResponse usage(HttpRequest request) {
-        String id = tenantId(request);
+        String id = request.tenantIdParam();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tenant_id", id);
         out.put("regions", tenants.usage(id).stream().map(TenantJson::usage).toList());
@@ -142,7 +142,7 @@ public final class TenantAdminRoutes {
     }
 
     private HttpResponse issueKey(HttpRequest request) throws InterruptedException {
-        String id = tenantId(request);
+        String id = request.tenantIdParam();
         JsonNode body = Json.parseObject(request.body());
         String name = text(body, "name", MAX_NAME, true);
         Instant expiresAt = null;
@@ -165,7 +165,7 @@ public final class TenantAdminRoutes {
     }
 
     private HttpResponse listKeys(HttpRequest request) {
-        return HttpResponse.json(200, page(request, tenants.keysOf(tenantId(request)), TenantJson::apiKey));
+        return HttpResponse.json(200, page(request, tenants.keysOf(request.tenantIdParam()), TenantJson::apiKey));
     }
 
     private HttpResponse revoke(HttpRequest request) throws InterruptedException {
@@ -191,13 +191,6 @@ public final class TenantAdminRoutes {
         return page.answer(page.of(all).stream().map(toJson).toList(), all.size());
     }
 
-    private static String tenantId(HttpRequest request) {
-        String tenant = request.pathParam("id");
-        if (!WalTopics.isValidTenantId(tenant)) {
-            throw ApiException.invalidInput("id", "tenant id must match [a-zA-Z0-9_-]{1,64}");
-        }
-        return tenant;
-    }
 
     private static String text(JsonNode body, String field, int max, boolean required) {
         JsonNode n = body.get(field);

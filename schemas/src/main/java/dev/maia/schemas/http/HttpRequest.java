@@ -1,5 +1,7 @@
 package dev.maia.schemas.http;
 
+import dev.maia.schemas.wal.WalTopics;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -31,6 +33,15 @@ public record HttpRequest(
 
     public String pathParam(String name) {
         return pathParams.get(name);
+    }
+
+    /** The path's {@code {id}} as a tenant id of the admin routes; 400 on {@code id} if it is not one. */
+    public String tenantIdParam() {
+        String id = pathParam("id");
+        if (!WalTopics.isValidTenantId(id)) {
+            throw ApiException.invalidInput("id", "tenant id must match [a-zA-Z0-9_-]{1,64}");
+        }
+        return id;
     }
 
     public String queryParam(String name) {

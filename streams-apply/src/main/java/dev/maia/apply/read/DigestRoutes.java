@@ -8,7 +8,6 @@ import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Routes;
-import dev.maia.schemas.wal.WalTopics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,10 +37,7 @@ public final class DigestRoutes {
     }
 
     HttpResponse digest(HttpRequest request) throws InterruptedException {
-        String tenant = request.pathParam("id");
-        if (!WalTopics.isValidTenantId(tenant)) {
-            throw ApiException.invalidInput("id", "tenant id must match [a-zA-Z0-9_-]{1,64}");
-        }
+        String tenant = request.tenantIdParam();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<PositionTracker.AtVector<StateDigest>> read =
                     positions.readAtOneVector(tenant, () -> StateDigest.of(store, tenant));
