@@ -15,6 +15,7 @@ import dev.maia.control.PartitionScan;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,24 +65,36 @@ public final class LagProbe implements AutoCloseable {
                 log.debug("Cannot list topics of {}: {}", r.name(), e.toString());
             }
         }
-        for (Placement p : placements.values()) {
-            if (!Placements.holders(p).contains(region)) {
-                continue;
+        List<Placement> held = placements.values().stream().filter(p -> Placements.holders(p).contains(region)).toList();
+        // One request per origin for every held log's end offsets, not two per tenant: the cost of a probe
+        // grows with the partitions that are behind, not with the tenants.
+        Map<String, Map<String, Ends>> endsByOrigin = new HashMap<>();
+        for (RegionSpec origin : topology.regions()) {
+            Set<String> originTopics = topicsByRegion.get(origin.name());
+            if (originTopics != null) {
+                endsByOrigin.put(origin.name(), endOffsets(origin.name(), held.stream()
+                        .map(p -> WalTopics.wal(p.getTenantId())).filter(originTopics::contains).toList()));
             }
+        }
+        for (Placement p : held) {
             String tenant = p.getTenantId();
             String log = WalTopics.wal(tenant);
             for (RegionSpec origin : topology.regions()) {
-                Set<String> originTopics = topicsByRegion.get(origin.name());
-                if (originTopics == null) {
+                Map<String, Ends> ends = endsByOrigin.get(origin.name());
+                if (ends == null) {
                     out.add(new TenantLag(region, tenant, origin.name(), p.getPrimaryRegion(), new ReplicationLag.Summary(0, 0, 0),
                             "region " + origin.name() + " unreachable"));
                     continue;
                 }
-                if (!originTopics.contains(log)) {
-                    continue;
+                Ends logEnds = ends.get(log);
+                if (logEnds == null) {
+                    continue; // this origin never wrote the tenant's log
                 }
                 try {
-                    List<ReplicationLag> parts = partitions(region, origin.name(), tenant, applied);
+                    if (logEnds.error() != null) {
+                        throw logEnds.error();
+                    }
+                    List<ReplicationLag> parts = partitions(region, origin.name(), tenant, logEnds.offsets(), applied);
                     out.add(new TenantLag(region, tenant, origin.name(), p.getPrimaryRegion(), ReplicationLag.sum(parts, now), null));
                 } catch (Exception e) {
                     out.add(new TenantLag(region, tenant, origin.name(), p.getPrimaryRegion(), new ReplicationLag.Summary(0, 0, 0),
@@ -91,20 +105,57 @@ public final class LagProbe implements AutoCloseable {
         return out;
     }
 
-    private List<ReplicationLag> partitions(String region, String origin, String tenant, AppliedPositions applied) throws Exception {
-        String log = WalTopics.wal(tenant);
-        TopicDescription d = admin(origin).describeTopics(List.of(log)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(log);
+    /** A log's end offsets in its origin, or why they could not be had. */
+    private record Ends(Map<TopicPartition, Long> offsets, Exception error) {
+    }
+
+    private Map<String, Ends> endOffsets(String origin, List<String> logs) {
+        Map<String, Ends> out = new HashMap<>();
+        if (logs.isEmpty()) {
+            return out;
+        }
+        Map<String, KafkaFuture<TopicDescription>> described = admin(origin).describeTopics(logs).topicNameValues();
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        d.partitions().forEach(p -> specs.put(new TopicPartition(log, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin(origin).listOffsets(specs)
-                .all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        for (String log : logs) {
+            try {
+                described.get(log).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).partitions()
+                        .forEach(p -> specs.put(new TopicPartition(log, p.partition()), OffsetSpec.latest()));
+            } catch (Exception e) {
+                out.put(log, new Ends(null, unwrap(e)));
+            }
+        }
+        ListOffsetsResult listed = admin(origin).listOffsets(specs);
+        Map<String, Map<TopicPartition, Long>> byLog = new HashMap<>();
+        for (TopicPartition tp : specs.keySet()) {
+            try {
+                long end = listed.partitionResult(tp).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).offset();
+                byLog.computeIfAbsent(tp.topic(), t -> new HashMap<>()).put(tp, end);
+            } catch (Exception e) {
+                out.put(tp.topic(), new Ends(null, unwrap(e)));
+            }
+        }
+        byLog.forEach((log, ends) -> out.putIfAbsent(log, new Ends(ends, null)));
+        return out;
+    }
+
+    private static Exception unwrap(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return e instanceof ExecutionException && e.getCause() instanceof Exception cause ? cause : e;
+    }
+
+    private List<ReplicationLag> partitions(String region, String origin, String tenant, Map<TopicPartition, Long> ends,
+                                            AppliedPositions applied) {
+        String log = WalTopics.wal(tenant);
         List<ReplicationLag> out = new ArrayList<>();
         for (var e : ends.entrySet()) {
             int partition = e.getKey().partition();
-            long end = e.getValue().offset();
+            long end = e.getValue();
             long appliedThrough = applied.applied(origin, tenant, partition);
             ConsumerRecord<byte[], byte[]> first = firstAtOrAfter(origin, e.getKey(), appliedThrough + 1, end);
-            long mirrored = origin.equals(region) ? end - 1
+            // Caught up, the mirrored copy cannot change the lag (0): only a partition behind is read there.
+            long mirrored = first == null || origin.equals(region) ? end - 1
                     : lastMirroredOriginOffset(region, new TopicPartition(origin + "." + log, partition));
             out.add(new ReplicationLag(end, mirrored, appliedThrough,
                     first == null ? -1 : first.offset(), first == null ? 0 : first.timestamp()));
