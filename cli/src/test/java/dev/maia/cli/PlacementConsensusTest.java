@@ -4,14 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.http.Json;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
@@ -31,11 +26,12 @@ class PlacementConsensusTest extends RegionsTest {
         TestStack.Tenant t = TestStack.tenant();
         TestStack.place(t.id(), "single", "us-west");
 
-        // Each region makes itself the tenant's replica (us-west: no replica), all on epoch 1.
-        List<MaiaClient.Reply> replies = atOnce(REGIONS.stream().<Callable<MaiaClient.Reply>>map(region -> () ->
+        // Each region makes itself the tenant's replica (us-west: no replica), all on epoch 1: named, so that
+        // a change arriving after another took effect is a conflict, not a change of epoch 2.
+        List<MaiaClient.Reply> replies = AtOnce.run(REGIONS.stream().<Callable<MaiaClient.Reply>>map(region -> () ->
                 TestStack.postPlacement(region, t.id(), Json.write(region.equals("us-west")
-                        ? Map.of("mode", "single", "primary_region", "us-west")
-                        : Map.of("mode", "replicated", "primary_region", "us-west", "replicas", List.of(region))))).toList());
+                        ? Map.of("mode", "single", "primary_region", "us-west", "expected_epoch", 1)
+                        : Map.of("mode", "replicated", "primary_region", "us-west", "replicas", List.of(region), "expected_epoch", 1)))).toList());
 
         List<Integer> statuses = replies.stream().map(MaiaClient.Reply::status).toList();
         assertThat(statuses).as("answers to three changes of epoch 1").containsOnly(200, 409);
@@ -85,7 +81,7 @@ class PlacementConsensusTest extends RegionsTest {
         TestStack.Tenant t = TestStack.tenant();
         String body = Json.write(Map.of("content", "first", "namespace", "default"));
 
-        List<MaiaClient.Reply> replies = atOnce(List.of("us-west", "eu-central").stream().<Callable<MaiaClient.Reply>>map(region -> () ->
+        List<MaiaClient.Reply> replies = AtOnce.run(List.of("us-west", "eu-central").stream().<Callable<MaiaClient.Reply>>map(region -> () ->
                 client.send("POST", url(region, "/v1/memories"), t.key(), body)).toList());
 
         List<Integer> statuses = replies.stream().map(MaiaClient.Reply::status).toList();
@@ -101,28 +97,6 @@ class PlacementConsensusTest extends RegionsTest {
                 assertThat(statuses.get(i)).as("the write in %s, not the primary %s", region, primary).isEqualTo(307);
                 assertThat(replies.get(i).header("Location")).startsWith(nodes.node(primary).endpoint());
             }
-        }
-    }
-
-    private static List<MaiaClient.Reply> atOnce(List<Callable<MaiaClient.Reply>> calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<MaiaClient.Reply>> futures = new ArrayList<>();
-            for (Callable<MaiaClient.Reply> c : calls) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return c.call();
-                }));
-            }
-            go.countDown();
-            List<MaiaClient.Reply> out = new ArrayList<>();
-            for (Future<MaiaClient.Reply> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

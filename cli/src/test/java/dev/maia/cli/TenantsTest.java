@@ -11,10 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -150,36 +146,12 @@ class TenantsTest extends RegionsTest {
     @Test
     void ofThreeConcurrentCreatesOfOneIdInThreeRegionsOneIsCreated() throws Exception {
         String id = TestStack.newTenantId();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(REGIONS.size());
-        try {
-            List<Future<MaiaClient.Reply>> replies = new ArrayList<>();
-            for (String region : REGIONS) {
-                replies.add(pool.submit(() -> {
-                    go.await();
-                    return TestStack.admin("POST", region, "/admin/tenants", Map.of("id", id, "name", "created in " + region));
-                }));
-            }
-            go.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            String winner = null;
-            for (Future<MaiaClient.Reply> f : replies) {
-                MaiaClient.Reply r = f.get();
-                statuses.add(r.status());
-                if (r.status() == 201) {
-                    winner = r.body().get("name").asText();
-                } else {
-                    assertThat(r.body().get("code").asText()).isEqualTo("ALREADY_EXISTS");
-                }
-            }
-            assertThat(statuses).containsExactlyInAnyOrder(201, 409, 409);
-            String expected = winner;
-            for (String region : REGIONS) {
-                TestStack.awaitGet(region, "/admin/tenants/" + id, TestStack.adminKey(),
-                        r -> r.status() == 200 && r.body().get("name").asText().equals(expected) && r.body().get("epoch").asLong() == 1);
-            }
-        } finally {
-            pool.shutdownNow();
+        List<MaiaClient.Reply> replies = AtOnce.run(REGIONS.stream().<Callable<MaiaClient.Reply>>map(region -> () ->
+                TestStack.admin("POST", region, "/admin/tenants", Map.of("id", id, "name", "created in " + region))).toList());
+        String winner = oneWinner(replies, 201, "ALREADY_EXISTS");
+        for (String region : REGIONS) {
+            TestStack.awaitGet(region, "/admin/tenants/" + id, TestStack.adminKey(),
+                    r -> r.status() == 200 && r.body().get("name").asText().equals(winner) && r.body().get("epoch").asLong() == 1);
         }
     }
 
@@ -190,39 +162,33 @@ class TenantsTest extends RegionsTest {
         for (String region : List.of("us-west", "ap-tokyo")) {
             TestStack.awaitGet(region, "/admin/tenants/" + id, TestStack.adminKey(), 200);
         }
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<MaiaClient.Reply>> replies = new ArrayList<>();
-            for (String region : List.of("us-west", "ap-tokyo")) {
-                Callable<MaiaClient.Reply> update = () -> {
-                    go.await();
-                    return TestStack.admin("PUT", region, "/admin/tenants/" + id,
-                            Map.of("name", "named in " + region, "expected_epoch", 1));
-                };
-                replies.add(pool.submit(update));
-            }
-            go.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            String winner = null;
-            for (Future<MaiaClient.Reply> f : replies) {
-                MaiaClient.Reply r = f.get();
-                statuses.add(r.status());
-                if (r.status() == 200) {
-                    winner = r.body().get("name").asText();
-                } else {
-                    assertThat(r.body().get("code").asText()).isEqualTo("TENANT_CONFLICT");
-                }
-            }
-            assertThat(statuses).containsExactlyInAnyOrder(200, 409);
-            String expected = winner;
-            for (String region : REGIONS) {
-                TestStack.awaitGet(region, "/admin/tenants/" + id, TestStack.adminKey(),
-                        r -> r.status() == 200 && r.body().get("name").asText().equals(expected) && r.body().get("epoch").asLong() == 2);
-            }
-        } finally {
-            pool.shutdownNow();
+        List<MaiaClient.Reply> replies = AtOnce.run(List.of("us-west", "ap-tokyo").stream().<Callable<MaiaClient.Reply>>map(region -> () ->
+                TestStack.admin("PUT", region, "/admin/tenants/" + id, Map.of("name", "named in " + region, "expected_epoch", 1))).toList());
+        String winner = oneWinner(replies, 200, "TENANT_CONFLICT");
+        for (String region : REGIONS) {
+            TestStack.awaitGet(region, "/admin/tenants/" + id, TestStack.adminKey(),
+                    r -> r.status() == 200 && r.body().get("name").asText().equals(winner) && r.body().get("epoch").asLong() == 2);
         }
+    }
+
+    /** Exactly one reply is {@code won}, every other 409 {@code lostCode}; answers the winner's name. */
+    private static String oneWinner(List<MaiaClient.Reply> replies, int won, String lostCode) {
+        List<Integer> statuses = new ArrayList<>();
+        String winner = null;
+        for (MaiaClient.Reply r : replies) {
+            statuses.add(r.status());
+            if (r.status() == won) {
+                winner = r.body().get("name").asText();
+            } else {
+                assertThat(r.body().get("code").asText()).isEqualTo(lostCode);
+            }
+        }
+        List<Integer> expected = new ArrayList<>(List.of(won));
+        while (expected.size() < replies.size()) {
+            expected.add(409);
+        }
+        assertThat(statuses).containsExactlyInAnyOrderElementsOf(expected);
+        return winner;
     }
 
     @Test

@@ -12,11 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,26 +82,12 @@ class UniqueCreatesTest extends RegionsTest {
 
     /** {@link #CLIENTS} creates of one id, each from its own thread, released at one moment; their replies in order. */
     private List<MaiaClient.Reply> createAtOnce(String key, String id) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<MaiaClient.Reply>> sent = new ArrayList<>();
-            for (int i = 0; i < CLIENTS; i++) {
-                String body = "{\"id\":\"" + id + "\",\"namespace\":\"ns\",\"content\":\"client " + i + "\"}";
-                sent.add(pool.submit(() -> {
-                    go.await();
-                    return client.send("POST", url(PRIMARY, "/v1/memories"), key, body);
-                }));
-            }
-            go.countDown();
-            List<MaiaClient.Reply> replies = new ArrayList<>();
-            for (Future<MaiaClient.Reply> f : sent) {
-                replies.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return replies;
-        } finally {
-            pool.shutdownNow();
+        List<Callable<MaiaClient.Reply>> creates = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            String body = "{\"id\":\"" + id + "\",\"namespace\":\"ns\",\"content\":\"client " + i + "\"}";
+            creates.add(() -> client.send("POST", url(PRIMARY, "/v1/memories"), key, body));
         }
+        return AtOnce.run(creates);
     }
 
     private HttpResponse<String> ifMatch(String method, String key, String path, String body, String version) throws Exception {
