@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code maia mirror --topology FILE [--mirror-config FILE]}: MirrorMaker 2 for every ordered pair of the
- * topology's regions, in this JVM, until Ctrl-C; with {@code --properties-out FILE} it only writes the
+ * {@code maia mirror --topology FILE [--mirror-config FILE] [--target REGION]}: MirrorMaker 2 for every
+ * ordered pair of the topology's regions (with {@code --target}, only the flows into those regions: one
+ * mirror per region, as the compose stack runs it), in this JVM, until Ctrl-C; with {@code --properties-out FILE} it only writes the
  * generated MM2 configuration. Its tunables ({@link MirrorOptions}) come from the optional YAML file and
  * {@code MAIA_<KEY>} variables, read like a region's ({@link ConfigYaml}, {@link EnvironmentOverrides}).
  */
@@ -57,6 +59,11 @@ final class MirrorCommand implements Callable<Integer> {
                     + "MAIA_<KEY> variables override it, and without it every setting is its default")
     Path mirrorConfig;
 
+    @Option(names = "--target", split = ",", paramLabel = "REGION",
+            description = "run only the flows into these regions (repeat or comma-separate; default: every flow), "
+                    + "so that each region can run its own mirror beside its Kafka")
+    List<String> targets = List.of();
+
     @Option(names = "--properties-out", paramLabel = "FILE",
             description = "write the MM2 properties to FILE and exit instead of running MirrorMaker 2")
     Path propertiesOut;
@@ -69,8 +76,10 @@ final class MirrorCommand implements Callable<Integer> {
             throw new IllegalArgumentException(topology + ": " + t.regions().size()
                     + " region(s); mirroring needs at least two");
         }
+        targets.forEach(t::requireRegion);
         Map<String, String> config = MirrorConfig.generate(t, options(mirrorConfig, System.getenv()));
-        int flows = t.regions().size() * (t.regions().size() - 1);
+        int into = targets.isEmpty() ? t.regions().size() : (int) targets.stream().distinct().count();
+        int flows = into * (t.regions().size() - 1);
         if (propertiesOut != null) {
             MirrorConfig.writeProperties(config, propertiesOut);
             System.out.println("maia: MirrorMaker 2 properties for " + flows + " flows between "
@@ -78,7 +87,7 @@ final class MirrorCommand implements Callable<Integer> {
             return 0;
         }
 
-        MirrorRunner runner = new MirrorRunner(config);
+        MirrorRunner runner = new MirrorRunner(config, targets.stream().distinct().toList());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -88,7 +97,8 @@ final class MirrorCommand implements Callable<Integer> {
             }
         }, "maia-mirror-shutdown"));
         runner.start();
-        System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames() + " (Ctrl-C to stop)");
+        System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames()
+                + (targets.isEmpty() ? "" : " into " + targets) + " (Ctrl-C to stop)");
         stopped.await();
         return 0;
     }

@@ -1,11 +1,13 @@
 package dev.maia.mirror;
 
 import dev.maia.schemas.topology.Topology;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.mirror.MirrorMaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +22,9 @@ import java.util.Objects;
  *
  * <p>Stopping MM2 takes 8-12 s here and up to 90 s when a cluster is gone, so {@link #stop(Duration)}
  * waits a bounded time and then gives up with a warning rather than hang the caller.
+ *
+ * <p>With target regions it runs only the flows into them (MM2's dedicated-mode {@code --clusters}): a
+ * deployment can run one MM2 per region, each beside the cluster it writes into, instead of one for all.
  */
 public final class MirrorRunner implements AutoCloseable {
 
@@ -30,11 +35,19 @@ public final class MirrorRunner implements AutoCloseable {
     private enum State { NEW, RUNNING, STOPPED }
 
     private final Map<String, String> config;
+    /** The clusters whose incoming flows this runner runs; empty: every flow of the configuration. */
+    private final List<String> targets;
     private MirrorMaker mirrorMaker;
     private State state = State.NEW;
 
     public MirrorRunner(Map<String, String> config) {
+        this(config, List.of());
+    }
+
+    /** Runs only the flows into {@code targets} (cluster aliases of the configuration); empty: every flow. */
+    public MirrorRunner(Map<String, String> config, List<String> targets) {
         this.config = Map.copyOf(Objects.requireNonNull(config, "config"));
+        this.targets = List.copyOf(Objects.requireNonNull(targets, "targets"));
     }
 
     public static MirrorRunner forTopology(Topology topology, MirrorOptions options) {
@@ -43,6 +56,10 @@ public final class MirrorRunner implements AutoCloseable {
 
     public Map<String, String> config() {
         return config;
+    }
+
+    public List<String> targets() {
+        return targets;
     }
 
     /** Starts MM2's herders (one per flow) and returns; replication begins a few seconds later. */
@@ -56,8 +73,10 @@ public final class MirrorRunner implements AutoCloseable {
             default -> { }
         }
         long t0 = System.nanoTime();
-        log.info("starting MirrorMaker 2 for clusters {}", config.get("clusters"));
-        MirrorMaker mm = new MirrorMaker(config);
+        log.info("starting MirrorMaker 2 for clusters {}, flows into {}", config.get("clusters"),
+                targets.isEmpty() ? "every cluster" : targets);
+        // MM2 runs a herder per flow whose target is in its list; null means every cluster.
+        MirrorMaker mm = new MirrorMaker(config, targets.isEmpty() ? null : targets, Time.SYSTEM);
         mirrorMaker = mm;
         state = State.RUNNING;
         try {
