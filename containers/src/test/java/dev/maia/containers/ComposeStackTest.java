@@ -1,0 +1,129 @@
+package dev.maia.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The compose stack as a user runs it: {@code compose/up} once for the class (engine check, images, every
+ * service healthy, the demo tenants placed), {@code maia produce} from the host against
+ * {@code compose/topology.yaml}, then every region holds what its placements say (verify: equal digests
+ * in exactly the holders; lag: 0 everywhere) and Prometheus scrapes every target. {@code compose/down}
+ * always runs after.
+ *
+ * <p>Not Testcontainers' compose module: it reaches services through an ambassador (socat) image that cannot
+ * be pulled here, and compose/up already owns the health waits and the tenants, which users run too.
+ */
+@ExtendWith(DockerRequired.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ComposeStackTest {
+
+    private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPOLOGY = ProjectScripts.ROOT.resolve("compose/topology.yaml").toString();
+    private static final String PROMETHEUS = "http://127.0.0.1:20090";
+    /** Each demo tenant, its primary and every region that must hold it (compose/up's placements). */
+    private static final Map<String, List<String>> HOLDERS = Map.of(
+            "acme", List.of("us-west", "eu-central", "ap-tokyo"),
+            "globex", List.of("eu-central", "us-west"),
+            "initech", List.of("ap-tokyo"));
+    private static final int WRITES = 100;
+
+    private static boolean upRan;
+
+    @BeforeAll
+    static void up() {
+        ProjectImages.ensureBuilt();
+        upRan = true;
+        ProjectScripts.Result r = ProjectScripts.compose("up", Duration.ofMinutes(15));
+        log.info("compose/up took {} s:\n{}", r.took().toSeconds(), r.output().strip());
+    }
+
+    @AfterAll
+    static void down() {
+        if (upRan) {
+            ProjectScripts.Result r = ProjectScripts.compose("down", Duration.ofMinutes(5));
+            log.info("compose/down took {} s", r.took().toSeconds());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void writesProducedFromTheHostReachEveryRegionTheirPlacementNames() throws Exception {
+        for (Map.Entry<String, List<String>> t : new TreeMap<>(HOLDERS).entrySet()) {
+            ProjectScripts.Result produced = ProjectScripts.maia("produce-" + t.getKey(), Duration.ofMinutes(3),
+                    "produce", "--topology", TOPOLOGY, "--count", Integer.toString(WRITES), "--tenants", t.getKey(),
+                    "--region", t.getValue().get(0), "--json");
+            assertThat(produced.exitCode()).as(produced.output()).isZero();
+            JsonNode summary = lastJsonLine(produced.output());
+            assertThat(summary.toString()).as("every write of %s acknowledged", t.getKey()).contains("\"errors\":0");
+        }
+
+        ProjectScripts.Result verified = ProjectScripts.maia("verify", Duration.ofMinutes(4),
+                "verify", "--topology", TOPOLOGY, "--json", "--timeout", "180");
+        assertThat(verified.exitCode()).as(verified.output()).isZero();
+        JsonNode doc = lastJsonLine(verified.output());
+        assertThat(doc.get("equal").asBoolean()).isTrue();
+        for (JsonNode tenant : doc.get("tenants")) {
+            String id = tenant.get("tenant").asText();
+            if (!HOLDERS.containsKey(id)) {
+                continue;
+            }
+            List<String> regions = new ArrayList<>();
+            tenant.get("regions").fieldNames().forEachRemaining(regions::add);
+            assertThat(regions).as("regions holding %s", id).containsExactlyInAnyOrderElementsOf(HOLDERS.get(id));
+            tenant.get("regions").forEach(r -> assertThat(r.get("resources").asLong())
+                    .as("resources of %s", id).isGreaterThanOrEqualTo(WRITES));
+        }
+
+        ProjectScripts.Result lag = ProjectScripts.maia("lag", Duration.ofMinutes(3),
+                "lag", "--topology", TOPOLOGY, "--max-lag-seconds", "30");
+        assertThat(lag.exitCode()).as("maia lag:\n%s", lag.output()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void prometheusScrapesEveryTargetUp() {
+        HttpClient http = HttpClient.newHttpClient();
+        await("every Prometheus target up").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(PROMETHEUS + "/api/v1/targets"))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.statusCode()).isEqualTo(200);
+                    Map<String, String> health = new TreeMap<>();
+                    JSON.readTree(r.body()).at("/data/activeTargets").forEach(t ->
+                            health.put(t.at("/labels/job").asText() + " " + t.get("scrapeUrl").asText(),
+                                    t.get("health").asText() + " " + t.path("lastError").asText()));
+                    assertThat(health).as("targets").hasSize(7);
+                    assertThat(health).allSatisfy((target, state) -> assertThat(state).as(target).startsWith("up"));
+                });
+    }
+
+    /** The JSON document a --json command prints last (progress lines may come before it). */
+    private static JsonNode lastJsonLine(String output) throws Exception {
+        List<String> lines = output.lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(lines).as("a JSON line in:\n%s", output).isNotEmpty();
+        return JSON.readTree(lines.get(lines.size() - 1));
+    }
+}
