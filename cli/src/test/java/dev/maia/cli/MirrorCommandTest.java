@@ -146,6 +146,23 @@ class MirrorCommandTest {
         assertThat(Files.readString(out, StandardCharsets.ISO_8859_1)).contains("a->b.enabled=true");
     }
 
+    @Test
+    void aTargetOutsideTheTopologyIsRefusedByName() throws Exception {
+        Path topology = dir.resolve("topology.yaml");
+        new Topology(List.of(new RegionSpec("a", "127.0.0.1:1", null), new RegionSpec("b", "127.0.0.1:2", null))).withControl("127.0.0.1:3").write(topology);
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new MaiaCommand());
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("mirror", "--topology", topology.toString(), "--target", "c",
+                "--properties-out", dir.resolve("mm2.properties").toString());
+
+        assertThat(exit).isNotZero();
+        assertThat(err.toString()).contains("region 'c' is not in the topology");
+        assertThat(dir.resolve("mm2.properties")).doesNotExist();
+    }
+
     private static int maia(String... args) {
         CommandLine cli = new CommandLine(new MaiaCommand());
         cli.setOut(new PrintWriter(new StringWriter(), true));
