@@ -61,6 +61,11 @@ final class DemoRun implements ApplyListener {
         return writes.size();
     }
 
+    /** Every acknowledged write so far. */
+    List<Write> writes() {
+        return List.copyOf(writes.values());
+    }
+
     @Override
     public void applied(String region, WALEntry entry) {
         arrivals.get(region).putIfAbsent(entry.getResourceId(), System.nanoTime());

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -47,6 +48,8 @@ final class DemoWriter {
     private final Map<String, String> primaryOf = new ConcurrentHashMap<>();
     /** Per tenant, the situation last reported, so that a line is printed once per change. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
+    /** Tenant and situation of every move the wait was given up on. */
+    private final Set<String> gaveUp = ConcurrentHashMap.newKeySet();
 
     DemoWriter(MaiaClient client, Topology topology, Duration moveWait, Consumer<String> say) {
         this.client = client;
@@ -107,9 +110,11 @@ final class DemoWriter {
                 return new NotWritten(tenant.id(), region + " answered " + reply.status() + " " + code);
             }
             if (System.nanoTime() > deadline) {
-                reported.put(tenant.id(), "gave up");
-                say.accept(String.format("%s: still moving after %d s: this write is skipped, the next one tries again",
-                        tenant.id(), moveWait.toSeconds()));
+                // Said once per move, not once per skipped write.
+                if (gaveUp.add(tenant.id() + " " + reported.get(tenant.id()))) {
+                    say.accept(String.format("%s: still moving after %d s: this write is skipped, the next ones try again",
+                            tenant.id(), moveWait.toSeconds()));
+                }
                 return new NotWritten(tenant.id(), "still moving after " + moveWait.toSeconds() + " s");
             }
         }
