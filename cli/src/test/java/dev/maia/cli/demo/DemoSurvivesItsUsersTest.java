@@ -2,6 +2,7 @@ package dev.maia.cli.demo;
 
 import dev.maia.cli.RegionsTest;
 import dev.maia.cli.TestStack;
+import dev.maia.localcluster.LocalKafkaCluster;
 import dev.maia.schemas.http.Json;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -128,6 +129,25 @@ class DemoSurvivesItsUsersTest extends RegionsTest {
             assertThat(status.get("ap-tokyo").up()).isTrue();
             assertThat(demo.output()).contains("demo: ap-tokyo is back");
             assertThat(demo.session.unacknowledged()).as("the single tenant's writes while its region was down").isPositive();
+        }
+    }
+
+    @Test
+    void aRegionsBrokerRestartedDoesNotEndTheDemoAndTheRegionConvergesAfter() throws Exception {
+        try (RunningDemo demo = new RunningDemo(DemoWriter.MOVE_WAIT)) {
+            demo.awaitWrites(20);
+            LocalKafkaCluster broker = TestStack.regions().cluster("eu-central");
+            broker.close();
+            try {
+                Thread.sleep(3_000);
+                assertThat(demo.failure()).as("the demo's loop while eu-central's broker is down").isNull();
+            } finally {
+                broker.resume();
+            }
+            demo.awaitWrites(demo.session.run().writeCount() + 20);
+            demo.stop();
+            Map<String, DemoRun.RegionStatus> status = demo.awaitConverged();
+            assertThat(status.get("eu-central").applied()).isEqualTo(status.get("eu-central").expected());
         }
     }
 
