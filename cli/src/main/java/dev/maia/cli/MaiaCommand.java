@@ -1,6 +1,7 @@
 package dev.maia.cli;
 
 import dev.maia.cli.bench.BenchCommand;
+import dev.maia.cli.demo.DemoCommand;
 import dev.maia.cli.produce.ProduceCommand;
 import dev.maia.cli.migrate.MigrateCommand;
 import dev.maia.cli.verify.VerifyCommand;

@@ -15,6 +15,7 @@ import dev.maia.control.tenant.TenantView;
 import dev.maia.control.tenant.UsageLog;
 import dev.maia.producer.tenant.TenantAdminRoutes;
 import dev.maia.producer.tenant.TenantService;
+import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.TenantStatus;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsView;
@@ -52,6 +53,7 @@ public final class RegionNode implements AutoCloseable {
     private ApplyService apply;
     private ControlQuorumProbe probe;
     private WriteService writes;
+    private TenantView tenants;
     private RegionHttpServer server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -89,7 +91,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(placements);
         PositionsView positions = new PositionsView(config.bootstrapServers(), config.region());
         toClose.push(positions);
-        TenantView tenants = new TenantView(control, config.region());
+        tenants = new TenantView(control, config.region());
         toClose.push(tenants);
         UsageLog usage = new UsageLog(control, config.region());
         toClose.push(usage);
@@ -103,7 +105,7 @@ public final class RegionNode implements AutoCloseable {
         usage.start();
         positions.start();
         writes.start();
-        apply.start(placements, tenant -> tenants.tenant(tenant).filter(t -> t.getStatus() == TenantStatus.deleted).isPresent(),
+        apply.start(placements, this::deleted,
                 usage::publish, positions::applied, topology, (region, entry) -> {
             writes.observeApplied(entry);
             listener.applied(region, entry);
@@ -151,7 +153,17 @@ public final class RegionNode implements AutoCloseable {
 
     /** The regions that hold the tenant's data by the placement in effect here; empty while it has none. */
     public List<String> holders(String tenant) {
-        return writes.placements().get(tenant).map(Placements::holders).orElse(List.of());
+        return placement(tenant).map(Placements::holders).orElse(List.of());
+    }
+
+    /** The tenant's placement in effect here, as this region has read the control log. */
+    public Optional<Placement> placement(String tenant) {
+        return writes.placements().get(tenant);
+    }
+
+    /** Whether the tenant is deleted by the control log as this region has read it. */
+    public boolean deleted(String tenant) {
+        return tenants.tenant(tenant).filter(t -> t.getStatus() == TenantStatus.deleted).isPresent();
     }
 
     public ApplyService apply() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -78,6 +79,11 @@ public final class RegionNodes implements AutoCloseable {
             throw new IllegalArgumentException("no region " + region);
         }
         return node;
+    }
+
+    /** The region's process, unless it is stopped ({@link #stopRegion}). */
+    public synchronized Optional<RegionNode> running(String region) {
+        return Optional.ofNullable(nodes.get(region));
     }
 
     /** Stops one region's process; its data stays, so {@link #startRegion} resumes where it stopped. */

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.BeforeAll;
  * region processes, a client of their HTTP API, and their URLs. What the tests do with the stack (place a
  * tenant, write, await, read a topic) is in {@link TestStack}.
  */
-abstract class RegionsTest {
+public abstract class RegionsTest {
     protected static RegionNodes nodes;
     protected final MaiaClient client = new MaiaClient();
 
     @BeforeAll
-    static void startStack() {
+    public static void startStack() {
         // Awaitility fails a wait when any thread dies of an uncaught exception. A stream thread of the
         // apply path does when a purged copy is deleted under its subscription, and is replaced at once
         // (docs/architecture.md, known limits): that is handled, not a failure of what the test waits for.

@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * wait for a region to hold them or to answer a read, read a topic, count what a region applied. The
  * tests extend {@link RegionsTest}, which starts the stack and holds the client.
  */
-final class TestStack {
+public final class TestStack {
     private static RegionNodes nodes;
     /** File-configured tenants for the whole run: every test class draws fresh ones (a key each, nothing else until used). */
     private static final int TENANT_POOL = 192;
@@ -58,7 +58,7 @@ final class TestStack {
     private static final MaiaClient client = new MaiaClient();
 
     /** A tenant of the test stack with its API key. Keys are configured at start, so tenants come from a pool. */
-    record Tenant(String id, String key) {
+    public record Tenant(String id, String key) {
     }
 
     private TestStack() {
@@ -96,7 +96,7 @@ final class TestStack {
         return started;
     }
 
-    static LocalRegions regions() {
+    public static LocalRegions regions() {
         return SharedRegions.get();
     }
 
@@ -105,7 +105,7 @@ final class TestStack {
     }
 
     /** A tenant no other test uses. */
-    static Tenant tenant() {
+    public static Tenant tenant() {
         RegionNodes n = nodes();
         int next = nextTenant.getAndIncrement();
         if (next >= tenantIds.size()) {
@@ -115,7 +115,7 @@ final class TestStack {
         return new Tenant(id, n.topology().tenantKeys().get(id));
     }
 
-    static String adminKey() {
+    public static String adminKey() {
         return nodes().topology().adminKey();
     }
 
@@ -125,7 +125,7 @@ final class TestStack {
      * Sets a tenant's placement through the admin API of its primary region; fails unless it is accepted.
      * A move of the primary is a migration (202): this waits until it has switched and answers the result.
      */
-    static JsonNode place(String tenant, String mode, String primary, String... replicas) throws Exception {
+    public static JsonNode place(String tenant, String mode, String primary, String... replicas) throws Exception {
         String body = Json.write(Map.of("mode", mode, "primary_region", primary, "replicas", List.of(replicas)));
         MaiaClient.Reply r = postPlacement(primary, tenant, body);
         if (r.status() == 202) {
@@ -138,7 +138,7 @@ final class TestStack {
     }
 
     /** Waits until the tenant's migration has switched, as {@code region} reads the control log; answers the placement. */
-    static JsonNode awaitSwitched(String region, String tenant) {
+    public static JsonNode awaitSwitched(String region, String tenant) {
         AtomicReference<JsonNode> switched = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode p = placementIn(region, tenant);
@@ -149,7 +149,7 @@ final class TestStack {
     }
 
     /** POSTs a placement body as it is to the admin API of a region, and answers whatever it answered. */
-    static MaiaClient.Reply postPlacement(String region, String tenant, String body) throws Exception {
+    public static MaiaClient.Reply postPlacement(String region, String tenant, String body) throws Exception {
         return client.send("POST", endpoint(region) + placementPath(tenant), adminKey(), body);
     }
 
@@ -171,7 +171,7 @@ final class TestStack {
     // ---- tenants and keys through the admin API -------------------------------------------------
 
     /** Sends a request with the admin key to a region's admin API; answers whatever it answered. */
-    static MaiaClient.Reply admin(String method, String region, String path, Object body) throws Exception {
+    public static MaiaClient.Reply admin(String method, String region, String path, Object body) throws Exception {
         return client.send(method, endpoint(region) + path, adminKey(), body == null ? null : Json.write(body));
     }
 
@@ -280,14 +280,14 @@ final class TestStack {
     // ---- the maia command ----------------------------------------------------------------------
 
     /** What a {@code maia} command printed on stdout, and its exit code. */
-    record CommandRun(int exit, String out) {
-        JsonNode json() throws Exception {
+    public record CommandRun(int exit, String out) {
+        public JsonNode json() throws Exception {
             return Json.MAPPER.readTree(out);
         }
     }
 
     /** Runs a {@code maia} command in this JVM, as the launcher would, capturing what it prints. */
-    static CommandRun maia(String... args) {
+    public static CommandRun maia(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         // System.out is one for the whole JVM: one command at a time.
@@ -302,7 +302,7 @@ final class TestStack {
     }
 
     /** The stack's topology in a file, as {@code --topology} reads it. */
-    static Path topologyFile() throws Exception {
+    public static Path topologyFile() throws Exception {
         Path file = Files.createTempFile("maia-topology", ".yaml");
         nodes().topology().write(file);
         return file;
