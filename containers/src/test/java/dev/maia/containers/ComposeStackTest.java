@@ -120,6 +120,28 @@ class ComposeStackTest {
                 });
     }
 
+    /**
+     * The dashboard as Grafana would draw it: every panel's query, its variables at "All", answers with data
+     * from the stack's own Prometheus (after the writes above, so rates and the sync-wait histogram have some).
+     */
+    @Test
+    @Order(3)
+    void everyDashboardPanelHasData() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<DashboardQuery> queries = DashboardQuery.all();
+        assertThat(queries).hasSizeGreaterThanOrEqualTo(10);
+        for (DashboardQuery q : queries) {
+            await(q.panel()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+                URI uri = URI.create(PROMETHEUS + "/api/v1/query?query="
+                        + java.net.URLEncoder.encode(q.expr(), java.nio.charset.StandardCharsets.UTF_8));
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("%s: %s", q.expr(), r.body()).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).at("/data/result")).as("series of %s", q.expr()).isNotEmpty();
+            });
+        }
+    }
+
     /** The JSON document a --json command prints last (progress lines may come before it). */
     private static JsonNode lastJsonLine(String output) throws Exception {
         List<String> lines = output.lines().filter(l -> l.startsWith("{")).toList();
