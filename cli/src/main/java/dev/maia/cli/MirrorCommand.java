@@ -69,7 +69,8 @@ final class MirrorCommand implements Callable<Integer> {
             throw new IllegalArgumentException(topology + ": " + t.regions().size()
                     + " region(s); mirroring needs at least two");
         }
-        Map<String, String> config = MirrorConfig.generate(t, options(mirrorConfig, System.getenv()));
+        MirrorOptions options = options(mirrorConfig, System.getenv());
+        Map<String, String> config = MirrorConfig.generate(t, options);
         int flows = t.regions().size() * (t.regions().size() - 1);
         if (propertiesOut != null) {
             MirrorConfig.writeProperties(config, propertiesOut);
@@ -80,15 +81,19 @@ final class MirrorCommand implements Callable<Integer> {
 
         MirrorRunner runner = new MirrorRunner(config);
         CountDownLatch stopped = new CountDownLatch(1);
+        MirrorManagement management = new MirrorManagement(runner, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                management.close();
                 runner.stop();
             } finally {
                 stopped.countDown();
             }
         }, "maia-mirror-shutdown"));
         runner.start();
-        System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames() + " (Ctrl-C to stop)");
+        management.start();
+        System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames() + management.describe()
+                + " (Ctrl-C to stop)");
         stopped.await();
         return 0;
     }
