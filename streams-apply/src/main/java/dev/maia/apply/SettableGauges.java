@@ -28,6 +28,12 @@ public final class SettableGauges {
         }).value().set(value);
     }
 
+    /** The value of one tag, or null. */
+    public static String tag(Tags tags, String key) {
+        return tags.stream().filter(t -> t.getKey().equals(key)).map(io.micrometer.core.instrument.Tag::getValue)
+                .findFirst().orElse(null);
+    }
+
     /** Removes every series (of any name) whose tags match, from here and from the registry. */
     public void removeIf(Predicate<Tags> tags) {
         series.entrySet().removeIf(e -> {

@@ -113,7 +113,7 @@ public final class LagMonitor implements AutoCloseable {
             Set<String> dropped = new TreeSet<>(heldBefore);
             dropped.removeAll(held.keySet());
             for (String tenant : dropped) {
-                gauges.removeIf(tags -> region.equals(tagValue(tags, "region")) && tenant.equals(tagValue(tags, "tenant")));
+                gauges.removeIf(tags -> region.equals(SettableGauges.tag(tags, "region")) && tenant.equals(SettableGauges.tag(tags, "tenant")));
                 lagSince.keySet().removeIf(p -> p.tenant().equals(tenant));
             }
             heldBefore = Set.copyOf(held.keySet());
@@ -178,11 +178,6 @@ public final class LagMonitor implements AutoCloseable {
             }
         });
         return held;
-    }
-
-    private static String tagValue(Tags tags, String key) {
-        return tags.stream().filter(t -> t.getKey().equals(key)).map(io.micrometer.core.instrument.Tag::getValue)
-                .findFirst().orElse(null);
     }
 
     /** The last probe's rows. */
