@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.ApplyConfig;
 import dev.maia.control.config.ServiceConfig;
+import dev.maia.control.config.ManagementKeys;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.producer.WriteConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -39,12 +40,32 @@ public final class ConfigurationDoc {
 
             """;
 
+    private static final String MANAGEMENT_LEAD = """
+            Keys of a region's file and of the mirror's: the listener that serves `/metrics` (Prometheus text)
+            and `/health` apart from the API, where Prometheus scrapes (api.md, Operations). The metrics name
+            every tenant and its volume: off loopback the listener needs `metrics_key`, and the process refuses
+            to start without it.
+
+            ```yaml
+            management_host: 0.0.0.0
+            management_port: 9464
+            metrics_key: a-long-random-secret   # or MAIA_METRICS_KEY
+            ```
+
+            """;
+
     private static final List<Section> SECTIONS = List.of(
             new Section("Every service", "", "`ServiceConfig` (control/)", ServiceConfig.CONFIG_DEF),
             new Section("Write path", "", "`WriteConfig` (producer/)", WriteConfig.CONFIG_DEF),
             new Section("Apply path", "", "`ApplyConfig` (streams-apply/)", ApplyConfig.CONFIG_DEF),
             new Section("Region process", "", "`RegionConfig` (cli/)", RegionConfig.PROCESS_DEF),
+            new Section("Management listener (maia serve and maia mirror)", MANAGEMENT_LEAD, "`ManagementKeys` (control/)",
+                    ManagementKeys.CONFIG_DEF),
             new Section("MirrorMaker 2 (maia mirror)", MIRROR_LEAD, "`MirrorOptions` (mirror-config/)", MirrorOptions.CONFIG_DEF));
+
+    /** Keys a section leaves to the one that declares them (the mirror's file also takes the management keys). */
+    private static final Set<String> SHARED = java.util.stream.Stream.of(ServiceConfig.CONFIG_DEF, ManagementKeys.CONFIG_DEF)
+            .flatMap(d -> d.names().stream()).collect(java.util.stream.Collectors.toSet());
 
     private static final String INTRO = """
             # Configuration
@@ -91,7 +112,6 @@ public final class ConfigurationDoc {
 
     public static String render() {
         StringBuilder page = new StringBuilder(INTRO.formatted(REGENERATE));
-        Set<String> shared = ServiceConfig.CONFIG_DEF.names();
         for (Section section : SECTIONS) {
             page.append("\n## ").append(section.title()).append("\n\n")
                     .append(section.lead())
@@ -99,7 +119,8 @@ public final class ConfigurationDoc {
                     .append("| key | type | default | valid values | environment | description |\n")
                     .append("|---|---|---|---|---|---|\n");
             section.definition().configKeys().values().stream()
-                    .filter(key -> section.definition() == ServiceConfig.CONFIG_DEF || !shared.contains(key.name))
+                    .filter(key -> section.definition() == ServiceConfig.CONFIG_DEF
+                            || section.definition() == ManagementKeys.CONFIG_DEF || !SHARED.contains(key.name))
                     .forEach(key -> page.append(row(key)));
         }
         return page.toString();

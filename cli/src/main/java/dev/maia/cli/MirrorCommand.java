@@ -77,7 +77,8 @@ final class MirrorCommand implements Callable<Integer> {
                     + " region(s); mirroring needs at least two");
         }
         targets.forEach(t::requireRegion);
-        Map<String, String> config = MirrorConfig.generate(t, options(mirrorConfig, System.getenv()));
+        MirrorOptions options = options(mirrorConfig, System.getenv());
+        Map<String, String> config = MirrorConfig.generate(t, options);
         int into = targets.isEmpty() ? t.regions().size() : (int) targets.stream().distinct().count();
         int flows = into * (t.regions().size() - 1);
         if (propertiesOut != null) {
@@ -89,16 +90,19 @@ final class MirrorCommand implements Callable<Integer> {
 
         MirrorRunner runner = new MirrorRunner(config, targets.stream().distinct().toList());
         CountDownLatch stopped = new CountDownLatch(1);
+        MirrorManagement management = new MirrorManagement(runner, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                management.close();
                 runner.stop();
             } finally {
                 stopped.countDown();
             }
         }, "maia-mirror-shutdown"));
         runner.start();
+        management.start();
         System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames()
-                + (targets.isEmpty() ? "" : " into " + targets) + " (Ctrl-C to stop)");
+                + (targets.isEmpty() ? "" : " into " + targets) + management.describe() + " (Ctrl-C to stop)");
         stopped.await();
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
 import dev.maia.producer.WriteConfig;
@@ -34,7 +35,7 @@ public final class RegionConfig extends ServiceConfig {
     /** The keys only the region process reads: its HTTP endpoint, its API keys, the codec both services use. */
     static final ConfigDef PROCESS_DEF = new ConfigDef()
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Validators.nonBlank(), Importance.HIGH,
-                    "Address the HTTP API (writes, reads, /admin, /metrics, /health) listens on.")
+                    "Address the HTTP API (writes, reads, /admin, and /metrics with a key, /health) listens on.")
             .define(HTTP_PORT, Type.INT, 8080, Validators.between(0, 65535), Importance.HIGH,
                     "Port of the HTTP API; 0 takes a free one.")
             .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Validators.nonBlank(), Importance.MEDIUM,
@@ -48,7 +49,7 @@ public final class RegionConfig extends ServiceConfig {
 
     /** Every key of a region's file: those every service shares, the write path's, the apply path's, the process's. */
     public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(ServiceConfig.CONFIG_DEF, WriteConfig.CONFIG_DEF,
-            ApplyConfig.CONFIG_DEF, PROCESS_DEF);
+            ApplyConfig.CONFIG_DEF, PROCESS_DEF, ManagementKeys.CONFIG_DEF);
 
     /**
      * Store size of the regions that run on one machine (demo, bench, tests): Chronicle preallocates its
@@ -61,12 +62,15 @@ public final class RegionConfig extends ServiceConfig {
     private final WriteConfig write;
     private final ApplyConfig apply;
     private final ApiKeyring keyring;
+    private final ManagementKeys.Listener management;
 
     private RegionConfig(Map<String, ?> values, boolean logValues) {
         super(CONFIG_DEF, values, logValues);
         this.write = new WriteConfig(valuesOf(WriteConfig.CONFIG_DEF));
         this.apply = new ApplyConfig(valuesOf(ApplyConfig.CONFIG_DEF));
-        this.keyring = new ApiKeyring(tenantKeys(), getString(ADMIN_KEY_SHA256));
+        this.management = ManagementKeys.listener(this);
+        this.keyring = new ApiKeyring(tenantKeys(), getString(ADMIN_KEY_SHA256))
+                .withMetricsKey(management.metricsKey().map(ApiKeyring::hash).orElse(null));
     }
 
     /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */
@@ -82,6 +86,8 @@ public final class RegionConfig extends ServiceConfig {
         values.put(BOOTSTRAP_SERVERS, bootstrapServers);
         values.put(HTTP_HOST, "127.0.0.1");
         values.put(HTTP_PORT, httpPort);
+        // A management listener on a free loopback port, as a deployment would run one (Prometheus scrapes it).
+        values.put(ManagementKeys.MANAGEMENT_PORT, 0);
         values.put(ApplyConfig.WORK_DIR, workDir.toString());
         values.put(ApplyConfig.STORE_MAX_ENTRIES, LOCAL_STORE_MAX_ENTRIES);
         // One clock for the brokers and the truncator, and short runs: rounds every few seconds, a small margin.
@@ -141,6 +147,11 @@ public final class RegionConfig extends ServiceConfig {
 
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL);
+    }
+
+    /** The management listener ({@code /metrics}, {@code /health}); its port is empty when there is none. */
+    public ManagementKeys.Listener management() {
+        return management;
     }
 
     public ApiKeyring keyring() {

@@ -20,6 +20,7 @@ import dev.maia.schemas.avro.TenantStatus;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.control.position.PositionsView;
 import dev.maia.schemas.topology.Topology;
+import dev.maia.cli.server.ManagementServer;
 import dev.maia.cli.server.NotServedRoutes;
 import dev.maia.cli.server.RegionHttpServer;
 import dev.maia.schemas.wal.WalCodecs;
@@ -42,7 +43,8 @@ import java.util.Optional;
 
 /**
  * One region's MAIA process: a write service, an apply service (which also serves reads) and the HTTP
- * server they are mounted on, plus {@code /metrics} and {@code /health}. This class is only the wiring.
+ * server they are mounted on, plus {@code /metrics} and {@code /health} there and on the management
+ * listener ({@link ManagementServer}). This class is only the wiring.
  */
 public final class RegionNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegionNode.class);
@@ -55,6 +57,7 @@ public final class RegionNode implements AutoCloseable {
     private WriteService writes;
     private TenantView tenants;
     private RegionHttpServer server;
+    private ManagementServer management;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private RegionNode(RegionConfig config) {
@@ -120,24 +123,34 @@ public final class RegionNode implements AutoCloseable {
                 config.keyring().configuredTenants())).mount(server);
         apply.mount(server);
         NotServedRoutes.mount(server);
-        server.add("GET", "/metrics", Access.PUBLIC, r -> HttpResponse.text(200, registry.scrape(), "text/plain; version=0.0.4"));
-        server.add("GET", "/health", Access.PUBLIC, r -> health());
+        // The metrics name every tenant and its volume: on the API port only for the metrics or admin key.
+        server.add("GET", "/metrics", Access.METRICS, r -> ManagementServer.metrics(registry::scrape));
+        server.add("GET", "/health", Access.PUBLIC, r -> health(false));
         server.start();
-        log.info("Region {} serving on {}", config.region(), endpoint());
+        management = ManagementServer.start(config.region(), config.management(), registry::scrape, r -> health(true))
+                .orElse(null);
+        if (management != null) {
+            toClose.push(management);
+        }
+        log.info("Region {} serving on {}{}", config.region(), endpoint(),
+                management == null ? "" : ", management (/metrics, /health) on " + management.endpoint());
     }
 
     /**
      * 503 only when the region cannot apply; a region cut off from the control cluster's majority still
      * serves its tenants but cannot change placements, and says so ({@code control}, status {@code degraded}).
+     * The API port answers anyone (load balancers), so there an apply failure says only its kind: its
+     * text may name a tenant's topic. The management listener's answer has the whole text.
      */
-    private HttpResponse health() {
+    private HttpResponse health(boolean detailed) {
         ControlQuorumProbe.Status control = probe.status();
         boolean applying = apply.failure().isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("region", config.region());
         body.put("status", !applying ? "failed" : control.majority() ? "ok" : "degraded");
         body.put("apply", apply.streamsState().name());
-        body.put("error", apply.failure().map(Throwable::getMessage).orElse(""));
+        body.put("error", apply.failure().map(e -> detailed ? String.valueOf(e.getMessage()) : e.getClass().getSimpleName())
+                .orElse(""));
         body.put("control", Map.of("status", control.majority() ? "ok" : "no_quorum", "checked_at", control.at().toString(),
                 "error", control.error()));
         return HttpResponse.json(applying ? 200 : 503, body);
@@ -149,6 +162,11 @@ public final class RegionNode implements AutoCloseable {
 
     public String endpoint() {
         return server.endpoint();
+    }
+
+    /** The management listener's {@code http://host:port}; empty when the configuration has none. */
+    public Optional<String> managementEndpoint() {
+        return Optional.ofNullable(management).map(ManagementServer::endpoint);
     }
 
     /** The regions that hold the tenant's data by the placement in effect here; empty while it has none. */

@@ -19,9 +19,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ExecutionException;
 
-/** A MAIA process per region of a set of local clusters, started side by side. */
+/**
+ * A MAIA process per region of a set of local clusters, started side by side. The local MirrorMaker's task
+ * states go to the registry of each flow's target region ({@code maia_mirror_task_running}), as a
+ * deployment's mirror process for the flows into a region serves them.
+ */
 public final class RegionNodes implements AutoCloseable {
     private final Map<String, RegionNode> nodes = new LinkedHashMap<>();
+    private final Map<String, MirrorTaskGauges> mirrorGauges = new LinkedHashMap<>();
+    private LocalRegions regions;
     private final Map<String, RegionConfig> configs = new LinkedHashMap<>();
     private ApplyListener listener = ApplyListener.NONE;
     private Topology topology;
@@ -37,6 +43,7 @@ public final class RegionNodes implements AutoCloseable {
                                     String adminKey, Map<String, String> tenantKeys) throws Exception {
         RegionNodes all = new RegionNodes();
         all.listener = listener;
+        all.regions = regions;
         List<RegionSpec> specs = new ArrayList<>();
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (RegionSpec r : regions.topology().regions()) {
@@ -59,6 +66,7 @@ public final class RegionNodes implements AutoCloseable {
                 try {
                     RegionNode node = f.get();
                     all.nodes.put(node.region(), node);
+                    all.bindMirrorGauges(node);
                 } catch (ExecutionException e) {
                     failure = failure == null ? (e.getCause() instanceof Exception ex ? ex : e) : failure;
                 }
@@ -89,6 +97,10 @@ public final class RegionNodes implements AutoCloseable {
     /** Stops one region's process; its data stays, so {@link #startRegion} resumes where it stopped. */
     public synchronized void stopRegion(String region) {
         RegionNode node = nodes.remove(region);
+        MirrorTaskGauges gauges = mirrorGauges.remove(region);
+        if (gauges != null) {
+            gauges.close();
+        }
         if (node != null) {
             node.close();
         }
@@ -106,7 +118,14 @@ public final class RegionNodes implements AutoCloseable {
         configs.put(region, config);
         RegionNode node = RegionNode.start(config, topology, listener);
         nodes.put(region, node);
+        bindMirrorGauges(node);
         return node;
+    }
+
+    private void bindMirrorGauges(RegionNode node) {
+        String target = node.region();
+        mirrorGauges.put(target, new MirrorTaskGauges(() -> regions.mirrorTaskStates().stream()
+                .filter(s -> s.target().equals(target)).toList(), node.registry(), target));
     }
 
     public synchronized RegionConfig config(String region) {
@@ -130,6 +149,8 @@ public final class RegionNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        mirrorGauges.values().forEach(MirrorTaskGauges::close);
+        mirrorGauges.clear();
         nodes.values().parallelStream().forEach(RegionNode::close);
         nodes.clear();
     }

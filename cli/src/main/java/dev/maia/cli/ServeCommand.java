@@ -29,7 +29,9 @@ final class ServeCommand implements Callable<Integer> {
                 node.close();
                 stopped.countDown();
             }));
-            System.out.println("maia: region " + node.region() + " serving on " + node.endpoint() + " (Ctrl-C to stop)");
+            System.out.println("maia: region " + node.region() + " serving on " + node.endpoint()
+                    + node.managementEndpoint().map(m -> ", management (/metrics, /health) on " + m).orElse("")
+                    + " (Ctrl-C to stop)");
             stopped.await();
         }
         return 0;

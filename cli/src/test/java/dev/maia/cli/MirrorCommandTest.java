@@ -1,7 +1,9 @@
 package dev.maia.cli;
 
+import dev.maia.control.config.ManagementKeys;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
+import dev.maia.mirror.MirrorRunner;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +38,9 @@ class MirrorCommandTest {
             mirror_producer_linger_ms: 5
             mirror_consumer_fetch_max_wait_ms: 250
             mirror_offset_flush_interval_ms: 15000
+            management_host: 127.0.0.1
+            management_port: 9464
+            metrics_key: scrape
             """;
 
     @TempDir
@@ -77,6 +83,26 @@ class MirrorCommandTest {
         assertThat(o.producerLingerMs()).isEqualTo(5);
         assertThat(o.consumerFetchMaxWaitMs()).isEqualTo(250);
         assertThat(o.offsetFlushIntervalMs()).isEqualTo(15_000);
+        assertThat(o.management()).isEqualTo(new ManagementKeys.Listener("127.0.0.1", Optional.of(9464), Optional.of("scrape")));
+    }
+
+    @Test
+    void theMirrorsManagementListenerServesItsTaskStatesBehindTheMetricsKeyAndHealthSaysWhetherTheyRun() throws Exception {
+        Topology two = new Topology(List.of(new RegionSpec("us-west", "127.0.0.1:9001", null),
+                new RegionSpec("eu-central", "127.0.0.1:9002", null))).withControl("127.0.0.1:9100");
+        MirrorOptions options = MirrorOptions.of(Map.of("management_port", "0", "metrics_key", "scrape"));
+        MirrorRunner notStarted = MirrorRunner.forTopology(two, options);
+        try (MirrorManagement management = new MirrorManagement(notStarted, options)) {
+            management.start();
+            assertThat(management.describe()).contains("management (/metrics, /health) on http://127.0.0.1:");
+            MaiaClient client = new MaiaClient();
+            assertThat(client.send("GET", management.endpoint() + "/metrics", null, null).status()).isEqualTo(401);
+            assertThat(client.raw("GET", management.endpoint() + "/metrics", "scrape", null).statusCode()).isEqualTo(200);
+            // MirrorMaker is not running: nothing runs, which is not healthy.
+            MaiaClient.Reply health = client.send("GET", management.endpoint() + "/health", null, null);
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.body().get("status").asText()).isEqualTo("starting");
+        }
     }
 
     @Test

@@ -146,7 +146,11 @@ class OpenApiContractTest extends RegionsTest {
         assertThat(api.send("GET", url(PRIMARY, "/admin/tenants/" + t.id() + "/digest"), admin, null).status()).isEqualTo(200);
         assertThat(api.sendRefused("GET", url(PRIMARY, "/admin/tenants/not.a.tenant/digest"), admin, null).status()).isEqualTo(400);
         assertThat(api.send("GET", url(REPLICA, "/health"), Credential.NONE, null).status()).isEqualTo(200);
-        assertThat(api.send("GET", url(REPLICA, "/metrics"), Credential.NONE, null).status()).isEqualTo(200);
+        // The metrics name every tenant: on the API port only for the metrics key or the admin key.
+        assertThat(api.sendRefused("GET", url(REPLICA, "/metrics"), Credential.NONE, null).status()).isEqualTo(401);
+        // A tenant key is a bearer key as the document sees it: refused by the server, 401 as documented.
+        assertThat(api.send("GET", url(REPLICA, "/metrics"), bearer, null).status()).isEqualTo(401);
+        assertThat(api.send("GET", url(REPLICA, "/metrics"), admin, null).status()).isEqualTo(200);
 
         assertThat(api.statuses()).contains(200, 201, 307, 400, 401, 403, 404, 405, 409, 412, 413);
     }

@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.producer.WriteConfig;
 import dev.maia.schemas.avro.SyncMode;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,11 +80,15 @@ class RegionConfigTest {
         every.put("on_read_timeout", "redirect");
         every.put("wal_truncate_interval_ms", "30000");
         every.put("wal_compaction_margin_ms", "120000");
+        every.put("alert_lag_max_seconds", "12.5");
         every.put("http_host", "0.0.0.0");
         every.put("http_port", "9443");
         every.put("schema_registry_url", "http://registry:8080/apis/registry/v2");
         every.put("admin_key_sha256", ApiKeyring.hash("admin"));
         every.put("tenant_keys_sha256", "{acme: " + ApiKeyring.hash("a") + ", globex: " + ApiKeyring.hash("g") + "}");
+        every.put("management_host", "0.0.0.0");
+        every.put("management_port", "9464");
+        every.put("metrics_key", "scrape");
         assertThat(every.keySet()).as("a new key belongs in this file too").isEqualTo(RegionConfig.CONFIG_DEF.names());
         StringBuilder text = new StringBuilder();
         every.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
@@ -110,6 +116,8 @@ class RegionConfigTest {
         assertThat(apply.redirectReadsOnTimeout()).isTrue();
         assertThat(apply.walTruncateIntervalMs()).isEqualTo(30_000);
         assertThat(apply.walCompactionMarginMs()).isEqualTo(120_000);
+        assertThat(apply.alertLagMaxSeconds()).isEqualTo(12.5);
+        assertThat(c.management()).isEqualTo(new ManagementKeys.Listener("0.0.0.0", Optional.of(9464), Optional.of("scrape")));
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9443);
         assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8080/apis/registry/v2");
@@ -245,5 +253,28 @@ class RegionConfigTest {
                 .hasMessage("http_port: must be an integer, got 'eighty' (from MAIA_HTTP_PORT)");
         assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED), Map.of("MAIA_STORE_MAX_ENTRIES", "0")))
                 .hasMessage("store_max_entries: must be >= 1, got 0 (from MAIA_STORE_MAX_ENTRIES)");
+    }
+
+    @Test
+    void aManagementListenerOffLoopbackWithoutAMetricsKeyIsRefusedNamingTheKey() throws Exception {
+        Path file = yaml(REQUIRED + "management_host: 0.0.0.0\nmanagement_port: 9464\n");
+        assertThatThrownBy(() -> RegionConfig.load(file, Map.of()))
+                .hasMessageStartingWith("management_host: 0.0.0.0 is not loopback").hasMessageContaining("metrics_key");
+        RegionConfig keyed = RegionConfig.load(file, Map.of("MAIA_METRICS_KEY", "scrape-me"));
+        assertThat(keyed.management().port()).contains(9464);
+        assertThat(keyed.management().metricsKey()).contains("scrape-me");
+        // The key reads /metrics on the API port too, and is no admin or tenant key.
+        assertThat(keyed.keyring().isMetricsKey("scrape-me")).isTrue();
+        assertThat(keyed.keyring().authenticate("scrape-me")).isEmpty();
+        // The secret is not shown where the configuration is printed.
+        assertThat(keyed.values().get("metrics_key").toString()).doesNotContain("scrape-me");
+    }
+
+    @Test
+    void withoutAPortThereIsNoManagementListenerAndOnLoopbackNoKeyIsNeeded() throws Exception {
+        assertThat(RegionConfig.load(yaml(REQUIRED), Map.of()).management().port()).isEmpty();
+        RegionConfig loopback = RegionConfig.load(yaml(REQUIRED + "management_port: 9464\n"), Map.of());
+        assertThat(loopback.management().host()).isEqualTo("127.0.0.1");
+        assertThat(loopback.management().metricsKey()).isEmpty();
     }
 }

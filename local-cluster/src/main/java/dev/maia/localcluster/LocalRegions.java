@@ -3,6 +3,7 @@ package dev.maia.localcluster;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorRunner;
+import dev.maia.mirror.MirrorTaskState;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import org.slf4j.Logger;
@@ -221,6 +222,15 @@ public final class LocalRegions implements AutoCloseable {
     /** The MM2 configuration in use (for logs, or to write a {@code .properties} file). */
     public Map<String, String> mirrorConfig() {
         return MirrorConfig.generate(topology, mirrorOptions);
+    }
+
+    /** The task states of the running MirrorMaker's flows (none while it is stopped). */
+    public List<MirrorTaskState> mirrorTaskStates() {
+        MirrorRunner m;
+        synchronized (this) {
+            m = mirror;
+        }
+        return m == null ? List.of() : m.taskStates();
     }
 
     public synchronized boolean isMirrorRunning() {

@@ -1,6 +1,8 @@
 package dev.maia.mirror;
 
 import dev.maia.control.config.DeclaredKeys;
+import dev.maia.control.config.ManagementKeys;
+import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.control.config.Validators;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -31,7 +33,7 @@ public final class MirrorOptions extends AbstractConfig {
     public static final String OFFSET_FLUSH_INTERVAL_MS = "mirror_offset_flush_interval_ms";
 
     // Types follow the MM2 / client keys they set, so every value MM2 accepts is accepted here.
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    private static final ConfigDef MIRROR_DEF = new ConfigDef()
             .define(REPLICATION_FACTOR, Type.INT, TopicReplication.CLUSTER_DEFAULT, Validators.replicas(), Importance.HIGH,
                     "Replication factor of every topic MM2 creates in a target cluster: the mirrored WALs "
                             + "(us-west.maia.wal.acme: a follower region's only copy of a tenant's log), placements, "
@@ -61,6 +63,10 @@ public final class MirrorOptions extends AbstractConfig {
                             + "crash it copies again what it copied since (at-least-once), where Connect's own 60000 "
                             + "would mean up to a minute of duplicates.");
 
+    /** MirrorMaker's keys and the management listener's ({@code /metrics} with the flows' task states, {@code /health}). */
+    public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(MIRROR_DEF, ManagementKeys.CONFIG_DEF);
+
+    private final ManagementKeys.Listener management;
     private final boolean originOffsetHeader;
     private final boolean placementFilter;
     private final Map<String, String> extraProperties;
@@ -68,6 +74,7 @@ public final class MirrorOptions extends AbstractConfig {
     private MirrorOptions(Map<String, ?> values, boolean originOffsetHeader, boolean placementFilter,
                           Map<String, String> extraProperties) {
         super(CONFIG_DEF, DeclaredKeys.parse(CONFIG_DEF, values), false);
+        this.management = ManagementKeys.listener(this);
         this.originOffsetHeader = originOffsetHeader;
         this.placementFilter = placementFilter;
         this.extraProperties = Map.copyOf(extraProperties);
@@ -109,6 +116,11 @@ public final class MirrorOptions extends AbstractConfig {
     /** Raw MM2 keys applied last (they win), e.g. a flow-prefixed {@code topic.filter.class}. */
     public MirrorOptions withExtraProperties(Map<String, String> extra) {
         return new MirrorOptions(originals(), originOffsetHeader, placementFilter, extra);
+    }
+
+    /** The mirror process's management listener; its port is empty when there is none. */
+    public ManagementKeys.Listener management() {
+        return management;
     }
 
     /** {@link TopicReplication#CLUSTER_DEFAULT} leaves it to each target cluster. */

@@ -2,11 +2,19 @@ package dev.maia.mirror;
 
 import dev.maia.schemas.topology.Topology;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.errors.NotFoundException;
+import org.apache.kafka.connect.mirror.MirrorCheckpointConnector;
+import org.apache.kafka.connect.mirror.MirrorHeartbeatConnector;
 import org.apache.kafka.connect.mirror.MirrorMaker;
+import org.apache.kafka.connect.mirror.MirrorSourceConnector;
+import org.apache.kafka.connect.mirror.SourceAndTarget;
+import org.apache.kafka.connect.runtime.AbstractStatus;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +37,9 @@ import java.util.Objects;
 public final class MirrorRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorRunner.class);
+    /** The connectors MM2 runs in every flow. */
+    private static final List<String> CONNECTORS = List.of(MirrorSourceConnector.class.getSimpleName(),
+            MirrorCheckpointConnector.class.getSimpleName(), MirrorHeartbeatConnector.class.getSimpleName());
     /** Long enough for a normal stop (8-12 s measured), short enough not to hang a test run on a dead cluster. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -89,6 +100,65 @@ public final class MirrorRunner implements AutoCloseable {
         log.info("MirrorMaker 2 started in {} ms (herders up; flows replicate once their tasks run)",
                 (System.nanoTime() - t0) / 1_000_000);
         return this;
+    }
+
+    /**
+     * Whether each connector and task of every enabled flow this runner runs is running, as the flows'
+     * herders report it: nothing before {@link #start} or after {@link #stop}; a connector its herder does
+     * not know (yet) is not running, with no task. A flow whose target this process does not run is left out.
+     */
+    public List<MirrorTaskState> taskStates() {
+        MirrorMaker mm;
+        synchronized (this) {
+            mm = state == State.RUNNING ? mirrorMaker : null;
+        }
+        List<MirrorTaskState> out = new ArrayList<>();
+        if (mm == null) {
+            return out;
+        }
+        for (SourceAndTarget flow : enabledFlows()) {
+            for (String connector : CONNECTORS) {
+                ConnectorStateInfo info;
+                try {
+                    info = mm.connectorStatus(flow, connector);
+                } catch (NotFoundException e) {
+                    out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR, false));
+                    continue;
+                } catch (RuntimeException e) {
+                    log.debug("No status of {} in {}: {}", connector, flow, e.toString());
+                    out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR, false));
+                    continue;
+                }
+                out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR,
+                        running(info.connector().state())));
+                for (ConnectorStateInfo.TaskState task : info.tasks()) {
+                    out.add(new MirrorTaskState(flow.source(), flow.target(), connector, Integer.toString(task.id()),
+                            running(task.state())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean running(String state) {
+        return AbstractStatus.State.RUNNING.toString().equals(state);
+    }
+
+    /** Every {@code source->target} whose {@code enabled} key is true in the configuration, into this runner's targets. */
+    private List<SourceAndTarget> enabledFlows() {
+        List<SourceAndTarget> flows = new ArrayList<>();
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            String key = e.getKey();
+            int arrow = key.indexOf("->");
+            if (arrow > 0 && key.endsWith(".enabled") && "true".equals(e.getValue())
+                    && key.indexOf('.', arrow) == key.length() - ".enabled".length()) {
+                String target = key.substring(arrow + 2, key.length() - ".enabled".length());
+                if (targets.isEmpty() || targets.contains(target)) {
+                    flows.add(new SourceAndTarget(key.substring(0, arrow), target));
+                }
+            }
+        }
+        return flows;
     }
 
     public synchronized boolean isRunning() {

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import dev.maia.control.config.ManagementKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,9 +63,16 @@ class MirrorOptionsTest {
         every.put(MirrorOptions.PRODUCER_LINGER_MS, "5");
         every.put(MirrorOptions.CONSUMER_FETCH_MAX_WAIT_MS, "250");
         every.put(MirrorOptions.OFFSET_FLUSH_INTERVAL_MS, "15000");
+        every.put(ManagementKeys.MANAGEMENT_HOST, "0.0.0.0");
+        every.put(ManagementKeys.MANAGEMENT_PORT, "9464");
+        every.put(ManagementKeys.METRICS_KEY, "scrape");
         assertThat(every.keySet()).as("a new key belongs in this test too").isEqualTo(MirrorOptions.CONFIG_DEF.names());
 
-        Map<String, String> config = MirrorConfig.generate(TWO, MirrorOptions.of(every));
+        MirrorOptions options = MirrorOptions.of(every);
+        Map<String, String> config = MirrorConfig.generate(TWO, options);
+        // The management listener's keys are the process's, not MirrorMaker's.
+        assertThat(options.management()).isEqualTo(new ManagementKeys.Listener("0.0.0.0", Optional.of(9464), Optional.of("scrape")));
+        assertThat(config.values()).noneMatch(v -> v.contains("scrape"));
 
         MirrorConfig.REPLICATION_FACTOR_KEYS.forEach(k -> assertThat(config).as(k).containsEntry(k, "3"));
         assertThat(config).containsEntry("refresh.topics.interval.seconds", "7")
@@ -74,6 +84,13 @@ class MirrorOptionsTest {
                     .containsEntry(region + ".consumer.fetch.max.wait.ms", "250")
                     .containsEntry(region + ".offset.flush.interval.ms", "15000");
         }
+    }
+
+    @Test
+    void aManagementListenerOffLoopbackWithoutAMetricsKeyIsRefused() {
+        assertThatThrownBy(() -> MirrorOptions.of(Map.of(ManagementKeys.MANAGEMENT_HOST, "0.0.0.0",
+                ManagementKeys.MANAGEMENT_PORT, "9464"))).hasMessageContaining("metrics_key");
+        assertThat(MirrorOptions.defaults().management().port()).isEmpty();
     }
 
     @Test

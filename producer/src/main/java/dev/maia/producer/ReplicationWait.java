@@ -7,7 +7,10 @@ import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.PositionToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +24,10 @@ import java.util.Set;
  * positions at or past its offsets); {@code sync} waits for all of them. A wait past
  * {@code sync_timeout_ms} answers 504 {@code REPLICATION_TIMEOUT} or, when so configured, degrades to
  * async; both are counted. The write itself is never undone: the answer says which regions had it.
+ *
+ * <p>Every wait is timed ({@code maia_sync_wait_seconds}, a histogram), and the timer and the timeout
+ * counter ({@code maia_sync_timeouts_total}) of each tenant this region waits for exist at 0 from the moment
+ * its placement asks for waiting ({@link #declare}), so that an alert sees the first timeout.
  */
 final class ReplicationWait {
 
@@ -61,8 +68,10 @@ final class ReplicationWait {
         int needed = mode == SyncMode.sync ? replicas.size() : Math.min(placement.getMinSyncReplicas(), replicas.size());
         Map<Integer, Long> offsets = new HashMap<>();
         written.forEach(p -> offsets.merge(p.partition(), p.offset(), Math::max));
-        Set<String> have = positions.await(new LinkedHashSet<>(replicas), needed, region, placement.getTenantId(), offsets, timeoutMs);
         String name = Placements.syncModeName(mode);
+        long started = System.nanoTime();
+        Set<String> have = positions.await(new LinkedHashSet<>(replicas), needed, region, placement.getTenantId(), offsets, timeoutMs);
+        waits(placement.getTenantId(), name).record(Duration.ofNanos(System.nanoTime() - started));
         if (have.size() >= needed) {
             return new Outcome(name, have, false);
         }
@@ -77,6 +86,30 @@ final class ReplicationWait {
         details.put("needed", needed);
         throw new ApiException(504, "REPLICATION_TIMEOUT", "the write is in " + region + "'s log, but only " + have.size()
                 + " of the " + needed + " replica region(s) " + name + " needs applied it within " + timeoutMs + " ms", details);
+    }
+
+    /**
+     * Registers, at 0, the wait timer and the timeout counter of every tenant in {@code placements} whose
+     * writes this region waits for: its primary here, a sync mode other than async, and replicas.
+     */
+    void declare(Collection<Placement> placements) {
+        for (Placement p : placements) {
+            SyncMode mode = p.getSyncMode() != null ? p.getSyncMode() : deploymentMode;
+            if (mode != SyncMode.async && region.equals(p.getPrimaryRegion())
+                    && Placements.holders(p).stream().anyMatch(r -> !r.equals(region))) {
+                String name = Placements.syncModeName(mode);
+                waits(p.getTenantId(), name);
+                counter("maia.sync.timeouts", p.getTenantId(), name);
+            }
+        }
+    }
+
+    private Timer waits(String tenant, String mode) {
+        // Buckets from 1 ms to twice the timeout: a wait never lasts longer than the timeout.
+        return Timer.builder("maia.sync.wait").tag("region", region).tag("tenant", tenant).tag("mode", mode)
+                .description("how long a sync or semi-sync write waited for its replicas")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMillis(Math.max(2 * timeoutMs, 10))).register(registry);
     }
 
     private Counter counter(String name, String tenant, String mode) {

@@ -13,13 +13,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The write path of one region: validation, placement and routing, the clock, the tenant logs and the
  * producer behind MAIA's write API and the placement admin API.
  */
 public final class WriteService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriteService.class);
+    private static final long METERS_INTERVAL_MS = 2000;
     private final Admin admin;
     private final WalAppender appender;
     private final PlacementService placements;
@@ -29,6 +37,9 @@ public final class WriteService implements AutoCloseable {
     private final MigrationDriver migrations;
     private final HybridLogicalClock clock;
     private final ClockFollower clockFollower;
+    private final ReplicationWait replication;
+    private final PlacementView view;
+    private final ScheduledExecutorService meters;
 
     public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
                         PlacementView view, PlacementLog placementLog, PositionsView positions, MeterRegistry registry)
@@ -40,9 +51,15 @@ public final class WriteService implements AutoCloseable {
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec,
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
         this.placements = new PlacementService(config.region(), topology, view, placementLog);
-        this.writeApi = new WriteApi(config.region(), placements, appender, state, clock,
-                new ReplicationWait(config.region(), positions::await, config, registry), registry, config.limits(),
-                OwnWrites.DEFAULT_CAPACITY);
+        this.view = view;
+        this.replication = new ReplicationWait(config.region(), positions::await, config, registry);
+        this.writeApi = new WriteApi(config.region(), placements, appender, state, clock, replication, registry,
+                config.limits(), OwnWrites.DEFAULT_CAPACITY);
+        this.meters = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "maia-sync-meters-" + config.region());
+            t.setDaemon(true);
+            return t;
+        });
         this.lastEntries = new LastEntries(config.bootstrapServers());
         this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
         this.adminRoutes = new PlacementAdminRoutes(placements, migrations);
@@ -51,6 +68,14 @@ public final class WriteService implements AutoCloseable {
     /** Starts this region's part in migrations; call once the placements and positions are being read. */
     public void start() {
         migrations.start();
+        // The sync meters of tenants placed here follow placement changes (see ReplicationWait.declare).
+        meters.scheduleWithFixedDelay(() -> {
+            try {
+                replication.declare(view.values());
+            } catch (RuntimeException e) {
+                log.warn("Cannot declare the sync meters", e);
+            }
+        }, 0, METERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     public void mount(Routes router) {
@@ -73,6 +98,7 @@ public final class WriteService implements AutoCloseable {
 
     @Override
     public void close() {
+        meters.shutdownNow();
         migrations.close();
         lastEntries.close();
         appender.close();

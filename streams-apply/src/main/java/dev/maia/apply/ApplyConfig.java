@@ -25,6 +25,7 @@ public final class ApplyConfig extends ServiceConfig {
     public static final String ON_READ_TIMEOUT = "on_read_timeout";
     public static final String WAL_TRUNCATE_INTERVAL_MS = "wal_truncate_interval_ms";
     public static final String WAL_COMPACTION_MARGIN_MS = "wal_compaction_margin_ms";
+    public static final String ALERT_LAG_MAX_SECONDS = "alert_lag_max_seconds";
 
     /** Not a key: Streams' offset commits; restarts are exact through the store's positions, not through commits. */
     private static final long COMMIT_INTERVAL_MS = 100;
@@ -55,7 +56,10 @@ public final class ApplyConfig extends ServiceConfig {
             .define(WAL_COMPACTION_MARGIN_MS, Type.LONG, 300_000L, Validators.atLeast(0), Importance.LOW,
                     "Added to the age of the oldest entry some holder has not applied when the truncator sets a tenant "
                             + "log's min.compaction.lag.ms: covers clock differences between this process and the brokers, "
-                            + "and rounds that come late.");
+                            + "and rounds that come late.")
+            .define(ALERT_LAG_MAX_SECONDS, Type.DOUBLE, 30.0, Validators.atLeast(0), Importance.MEDIUM,
+                    "The replication lag this region should stay under, exported as maia_replication_lag_max_seconds: "
+                            + "the lag alert fires when maia_replication_lag_seconds stays above it.");
 
     public ApplyConfig(Map<String, ?> values) {
         super(CONFIG_DEF, values, false);
@@ -98,6 +102,10 @@ public final class ApplyConfig extends ServiceConfig {
 
     public long walTruncateIntervalMs() {
         return getLong(WAL_TRUNCATE_INTERVAL_MS);
+    }
+
+    public double alertLagMaxSeconds() {
+        return getDouble(ALERT_LAG_MAX_SECONDS);
     }
 
     public long walCompactionMarginMs() {

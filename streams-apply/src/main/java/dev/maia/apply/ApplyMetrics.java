@@ -1,10 +1,36 @@
 package dev.maia.apply;
 
+import dev.maia.schemas.avro.ConflictStrategy;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The apply side's counters, labelled as the RFD names them. */
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The apply side's counters, labelled as the RFD names them. The ones alerts and dashboards use exist
+ * from the moment a tenant is held, at 0 ({@link #held}): a series that appears only with the first error
+ * cannot be alerted on ({@code increase()} of a new series is nothing).
+ */
 final class ApplyMetrics {
+    static final String APPLIED = "maia.apply.applied";
+    static final String ERRORS = "maia.replication.errors";
+    static final String CONFLICTS = "maia.conflicts.resolved";
+
+    /**
+     * Every reason an entry is dead-lettered for: the codecs' ({@code CorruptEntryException}: truncated,
+     * checksum_mismatch, bad_header, undecodable, unknown_schema) and the processor's own. A reason not in
+     * this list still counts, in a series of its own that appears with it.
+     */
+    static final List<String> DEAD_LETTER_REASONS = List.of("checksum_mismatch", "truncated", "bad_header", "undecodable",
+            "unknown_schema", "bad_origin_offset", "tenant_mismatch", "entry_too_large");
+
+    /** The meters of a tenant's series, removed once the region holds it no more. */
+    private static final List<String> PER_TENANT = List.of(APPLIED, ERRORS, CONFLICTS, "maia.apply.duplicates",
+            "maia.apply.not.held", "maia.apply.superseded");
+
     private final MeterRegistry registry;
     private final String region;
 
@@ -14,7 +40,7 @@ final class ApplyMetrics {
     }
 
     void applied(String tenant, String origin) {
-        counter("maia.apply.applied", tenant, origin).increment();
+        counter(APPLIED, tenant, origin).increment();
     }
 
     void duplicate(String tenant, String origin) {
@@ -32,14 +58,46 @@ final class ApplyMetrics {
 
     /** One pair of concurrent writes resolved ({@code maia_conflicts_resolved_total{tenant,strategy}}). */
     void conflict(String tenant, String strategy) {
-        Counter.builder("maia.conflicts.resolved").tag("region", region).tag("tenant", tenant).tag("strategy", strategy)
-                .register(registry).increment();
+        conflicts(tenant, strategy).increment();
     }
 
     void error(String tenant, String origin, String reason) {
-        Counter.builder("maia.replication.errors")
+        errors(tenant, origin, reason).increment();
+    }
+
+    /**
+     * The tenants this region holds, each with the origin regions of its logs: their errors (every reason),
+     * conflicts (every strategy) and applied counters exist from now on, at 0 until counted; the series of
+     * tenants in {@code dropped} (held no more) are removed.
+     */
+    void held(Map<String, Set<String>> originsByTenant, Set<String> dropped) {
+        originsByTenant.forEach((tenant, origins) -> {
+            for (ConflictStrategy strategy : ConflictStrategy.values()) {
+                conflicts(tenant, strategy.name());
+            }
+            for (String origin : origins) {
+                counter(APPLIED, tenant, origin);
+                DEAD_LETTER_REASONS.forEach(reason -> errors(tenant, origin, reason));
+            }
+        });
+        for (String tenant : dropped) {
+            for (String name : PER_TENANT) {
+                for (Meter m : registry.find(name).tag("region", region).tag("tenant", tenant).meters()) {
+                    registry.remove(m);
+                }
+            }
+        }
+    }
+
+    private Counter conflicts(String tenant, String strategy) {
+        return Counter.builder(CONFLICTS).tag("region", region).tag("tenant", tenant).tag("strategy", strategy)
+                .register(registry);
+    }
+
+    private Counter errors(String tenant, String origin, String reason) {
+        return Counter.builder(ERRORS)
                 .tag("region", region).tag("tenant", tenant).tag("origin_region", origin).tag("reason", reason)
-                .register(registry).increment();
+                .register(registry);
     }
 
     private Counter counter(String name, String tenant, String origin) {

@@ -22,6 +22,7 @@ import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.WalCodec;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -74,6 +75,8 @@ public final class ApplyService implements AutoCloseable {
         this.store = ChronicleReplicaStore.open(config.store(), codec);
         this.positions = new PositionTracker(store);
         this.state = new AppliedState(store, positions);
+        Gauge.builder("maia.store.used.ratio", store, ReplicaStore::usedRatio).tag("region", config.region())
+                .description("fill of the replica store, 0..1: it stops applying when full").register(registry);
     }
 
     /** Opens (or creates) the region's store; nothing is applied until {@link #start}. */
@@ -104,10 +107,12 @@ public final class ApplyService implements AutoCloseable {
         streams.start(timeout);
         started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), placements::all, deleted, store, positions,
                 BACKGROUND_INTERVAL_MS, PURGE_QUIET_MS));
-        // A deleted tenant's logs are on their way out: no lag to measure.
-        lag = new LagMonitor(region, new LagProbe(topology), () -> placements.values().stream()
+        // A deleted tenant's logs are on their way out: no lag to measure. The counters alerts use exist from
+        // the moment a tenant is held (ApplyMetrics.held), told by the same rounds.
+        lag = new LagMonitor(region, topology, new LagProbe(topology), () -> placements.values().stream()
                 .filter(p -> !deleted.test(p.getTenantId())).collect(Collectors.toMap(Placement::getTenantId, p -> p)),
-                positions, registry, BACKGROUND_INTERVAL_MS);
+                positions::appliedOffsets, new ApplyMetrics(registry, region)::held, registry, BACKGROUND_INTERVAL_MS,
+                config.alertLagMaxSeconds());
         started.push(lag);
         started.push(new WalTruncator(region, config.bootstrapServers(), config.applicationId(), placements::get, published,
                 config.walTruncateIntervalMs(), config.walCompactionMarginMs(), registry));

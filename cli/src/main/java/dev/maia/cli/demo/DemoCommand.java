@@ -96,7 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
             Topology topology = nodes.topology();
             progress.printf("demo: %d regions up in %.1f s%n", REGIONS.size(), (System.nanoTime() - startNanos) / 1e9);
             for (var r : topology.regions()) {
-                progress.printf("  %-11s kafka %-20s http %s%n", r.name(), r.bootstrapServers(), r.endpoint());
+                progress.printf("  %-11s kafka %-20s http %s  metrics %s/metrics%n", r.name(), r.bootstrapServers(), r.endpoint(),
+                        nodes.node(r.name()).managementEndpoint().orElse("-"));
             }
             DemoSession session = new DemoSession(nodes, REGIONS, TENANTS, run, progress, DemoWriter.MOVE_WAIT);
             session.place();

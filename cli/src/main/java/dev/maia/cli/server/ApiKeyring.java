@@ -28,6 +28,8 @@ public final class ApiKeyring {
     private final Map<String, String> tenantByHash;
     private final String adminHash;
     private final TenantDirectory directory;
+    /** SHA-256 of the metrics key ({@code metrics_key}), which reads /metrics and nothing else; null: none. */
+    private final String metricsHash;
 
     /**
      * @param tenantKeyHashes tenant id to the SHA-256 (hex) of its key
@@ -47,17 +49,41 @@ public final class ApiKeyring {
         this.tenantByHash = Map.copyOf(byHash);
         this.adminHash = adminKeyHash == null ? null : requireHash("admin_key_sha256", adminKeyHash);
         this.directory = TenantDirectory.NONE;
+        this.metricsHash = null;
     }
 
-    private ApiKeyring(Map<String, String> tenantByHash, String adminHash, TenantDirectory directory) {
+    private ApiKeyring(Map<String, String> tenantByHash, String adminHash, TenantDirectory directory, String metricsHash) {
         this.tenantByHash = tenantByHash;
         this.adminHash = adminHash;
         this.directory = directory;
+        this.metricsHash = metricsHash;
+    }
+
+    /** Only the metrics key: what a management listener knows (no tenant, no admin). */
+    public static ApiKeyring metricsOnly(String metricsKeyHash) {
+        return new ApiKeyring(Map.of(), null).withMetricsKey(metricsKeyHash);
     }
 
     /** The same file keys, plus the tenants and keys of the control log. */
     public ApiKeyring withDirectory(TenantDirectory tenants) {
-        return new ApiKeyring(tenantByHash, adminHash, tenants);
+        return new ApiKeyring(tenantByHash, adminHash, tenants, metricsHash);
+    }
+
+    /** The same keys, plus the metrics key given by its SHA-256 (null: none). */
+    public ApiKeyring withMetricsKey(String metricsKeyHash) {
+        return new ApiKeyring(tenantByHash, adminHash, directory,
+                metricsKeyHash == null ? null : requireHash("metrics_key", metricsKeyHash));
+    }
+
+    /** Whether a metrics key is configured: without one, a management listener's /metrics asks for none. */
+    public boolean hasMetricsKey() {
+        return metricsHash != null;
+    }
+
+    /** Whether the presented key is the metrics key. */
+    public boolean isMetricsKey(String presentedKey) {
+        return metricsHash != null && presentedKey != null && !presentedKey.isEmpty()
+                && ApiKeys.sameHash(hash(presentedKey), metricsHash);
     }
 
     /** The tenants the file names (they stay usable, and are listed as {@code source: config}). */

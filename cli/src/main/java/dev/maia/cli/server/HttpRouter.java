@@ -111,7 +111,15 @@ public final class HttpRouter implements HttpHandler, Routes {
             key = authorization.substring(7).trim();
         }
         if (key == null || key.isEmpty()) {
-            throw new ApiException(401, "UNAUTHORIZED", "an API key is required (Authorization: Bearer <key> or X-API-Key)", null);
+            throw new ApiException(401, "UNAUTHORIZED", access == Access.METRICS
+                    ? "the metrics key is required (Authorization: Bearer <metrics_key>)"
+                    : "an API key is required (Authorization: Bearer <key> or X-API-Key)", null);
+        }
+        if (access == Access.METRICS) {
+            if (keyring.isMetricsKey(key) || keyring.authenticate(key).filter(ApiKeyring.Principal::admin).isPresent()) {
+                return null;
+            }
+            throw new ApiException(401, "UNAUTHORIZED", "/metrics needs the metrics key (on the API port, or the admin key)", null);
         }
         ApiKeyring.Principal principal = keyring.authenticate(key)
                 .orElseThrow(() -> new ApiException(401, "UNAUTHORIZED", "unknown, revoked or expired API key, or a deleted tenant's", null));

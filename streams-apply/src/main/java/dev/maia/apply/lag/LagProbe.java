@@ -9,6 +9,7 @@ import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import dev.maia.control.PartitionScan;
@@ -38,6 +39,11 @@ import java.util.concurrent.TimeUnit;
 public final class LagProbe implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LagProbe.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long listing a region's topics may take before the region counts as unreachable: short, because a
+     * probe round waits for it, and the lag of an unreachable origin must keep being reported.
+     */
+    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(5);
 
     /** The highest origin offset a region has applied of a partition, -1 if none. */
     @FunctionalInterface
@@ -48,6 +54,7 @@ public final class LagProbe implements AutoCloseable {
     private final Topology topology;
     private final Map<String, Admin> admins = new HashMap<>();
     private final Map<String, KafkaConsumer<byte[], byte[]>> consumers = new HashMap<>();
+    private Map<String, Boolean> reachable = Map.of();
 
     public LagProbe(Topology topology) {
         this.topology = topology;
@@ -58,13 +65,18 @@ public final class LagProbe implements AutoCloseable {
         List<TenantLag> out = new ArrayList<>();
         long now = System.currentTimeMillis();
         Map<String, Set<String>> topicsByRegion = new HashMap<>();
+        Map<String, Boolean> reached = new HashMap<>();
         for (RegionSpec r : topology.regions()) {
             try {
-                topicsByRegion.put(r.name(), admin(r.name()).listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                topicsByRegion.put(r.name(), admin(r.name()).listTopics(new ListTopicsOptions().timeoutMs((int) REACH_TIMEOUT.toMillis()))
+                        .names().get(REACH_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS));
+                reached.put(r.name(), true);
             } catch (Exception e) {
+                reached.put(r.name(), false);
                 log.debug("Cannot list topics of {}: {}", r.name(), e.toString());
             }
         }
+        reachable = Map.copyOf(reached);
         List<Placement> held = placements.values().stream().filter(p -> Placements.holders(p).contains(region)).toList();
         // One request per origin for every held log's end offsets, not two per tenant: the cost of a probe
         // grows with the partitions that are behind, not with the tenants.
@@ -103,6 +115,33 @@ public final class LagProbe implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Per region of the topology, whether the last {@link #probe} could list its topics. */
+    public synchronized Map<String, Boolean> reachable() {
+        return reachable;
+    }
+
+    /** How many records a topic of a region's cluster has taken (its partitions' end offsets); 0 if it does not exist. */
+    public synchronized long endOffsetSum(String region, String topic) throws Exception {
+        Admin admin = admin(region);
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(List.of(topic)).topicNameValues();
+        TopicDescription description;
+        try {
+            description = described.get(topic).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw e;
+        }
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        description.partitions().forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        long sum = 0;
+        for (var info : admin.listOffsets(specs).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).values()) {
+            sum += info.offset();
+        }
+        return sum;
     }
 
     /** A log's end offsets in its origin, or why they could not be had. */

@@ -159,6 +159,13 @@ public final class PositionTracker {
         return Map.copyOf(latest);
     }
 
+    /** Every applied position's origin offset, from memory (not the store). */
+    public Map<PositionKey, Long> appliedOffsets() {
+        Map<PositionKey, Long> out = new java.util.HashMap<>();
+        latest.forEach((k, a) -> out.put(k, a.offset()));
+        return out;
+    }
+
     /** Forgets a purged tenant. */
     public void forget(String tenant) {
         latest.keySet().removeIf(k -> k.tenant().equals(tenant));

@@ -36,6 +36,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -128,6 +130,7 @@ public final class WalTruncator implements AutoCloseable {
             WalTopics.parse(name, region).ifPresent(w ->
                     wals.add(new Wal(name, w.originRegion(), w.tenantId(), name.equals(WalTopics.wal(w.tenantId())))));
         }
+        forgetGone(wals);
         if (wals.isEmpty()) {
             return;
         }
@@ -298,6 +301,26 @@ public final class WalTruncator implements AutoCloseable {
         Map<String, Long> bytes = LogSizes.byTopic(admin.describeLogDirs(brokers).allDescriptions().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         for (Wal w : wals) {
             gauges.set("maia.wal.log.bytes", tags(w), bytes.getOrDefault(w.topic(), 0L));
+        }
+    }
+
+    /** The series of logs no longer in this cluster (a purged copy, a deleted tenant) go with them. */
+    private void forgetGone(List<Wal> wals) {
+        Set<String> tenants = new HashSet<>();
+        Set<String> logs = new HashSet<>();
+        wals.forEach(w -> {
+            tenants.add(w.tenant());
+            logs.add(w.tenant() + "/" + w.origin());
+        });
+        gauges.removeIf(tags -> {
+            String tenant = SettableGauges.tag(tags, "tenant");
+            String origin = SettableGauges.tag(tags, "origin_region");
+            return tenant != null && (origin == null ? !tenants.contains(tenant) : !logs.contains(tenant + "/" + origin));
+        });
+        for (Counter c : registry.find("maia.wal.truncated.records").tag("region", region).counters()) {
+            if (!logs.contains(c.getId().getTag("tenant") + "/" + c.getId().getTag("origin_region"))) {
+                registry.remove(c);
+            }
         }
     }
 

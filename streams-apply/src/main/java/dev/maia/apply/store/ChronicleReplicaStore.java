@@ -44,9 +44,15 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     private final Path resourcesFile;
     private final WalCodec codec;
     private final ListingIndex index = new ListingIndex();
+    private final long maxEntries;
+    private final long maxPositions;
+    private final long maxSiblings;
 
     private ChronicleReplicaStore(ChronicleMap<String, byte[]> resources, ChronicleMap<String, Long> positions,
-                                  ChronicleMap<String, byte[]> siblings, Path resourcesFile, WalCodec codec) {
+                                  ChronicleMap<String, byte[]> siblings, Path resourcesFile, WalCodec codec, StoreConfig config) {
+        this.maxEntries = config.maxEntries();
+        this.maxPositions = config.maxPositions();
+        this.maxSiblings = siblingEntries(config);
         this.resources = resources;
         this.positions = positions;
         this.siblings = siblings;
@@ -73,18 +79,22 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             // Siblings exist only while concurrent writes of a resource are unresolved by a later write: rare.
             ChronicleMap<String, byte[]> siblings = ChronicleMapBuilder.of(String.class, byte[].class)
                     .name("maia-siblings")
-                    .entries(Math.max(1_024, config.maxEntries() / 8))
+                    .entries(siblingEntries(config))
                     .averageKeySize(64)
                     .averageValueSize(3.0 * config.averageValueBytes())
                     .createPersistedTo(config.directory().resolve("siblings.cm3").toFile());
             log.info("Opened replica store {} ({} resources, {} positions, {} with siblings)", config.directory(),
                     resources.size(), positions.size(), siblings.size());
-            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, siblings, resourcesFile, codec);
+            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, siblings, resourcesFile, codec, config);
             store.rebuildIndex();
             return store;
         } catch (IOException e) {
             throw new UncheckedIOException(ApplyConfig.WORK_DIR + ": cannot open the store at " + config.directory(), e);
         }
+    }
+
+    private static long siblingEntries(StoreConfig config) {
+        return Math.max(1_024, config.maxEntries() / 8);
     }
 
     public static ChronicleReplicaStore open(StoreConfig config) {
@@ -221,6 +231,20 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     @Override
     public long resourceCount() {
         return resources.longSize();
+    }
+
+    /**
+     * The fullest of the store's maps, by the larger of two measures: entries against what it was sized for,
+     * and Chronicle's own estimate of its free space (values larger than sized for fill it before the count).
+     */
+    @Override
+    public double usedRatio() {
+        return Math.min(1.0, Math.max(Math.max(used(resources, maxEntries), used(positions, maxPositions)),
+                used(siblings, maxSiblings)));
+    }
+
+    private static double used(ChronicleMap<String, ?> map, long sizedFor) {
+        return Math.max((double) map.longSize() / sizedFor, 1.0 - map.percentageFreeSpace() / 100.0);
     }
 
     @Override

@@ -70,6 +70,11 @@ public interface ReplicaStore extends AutoCloseable {
 
     long resourceCount();
 
+    /** How full the store is, 0..1; a store without a fixed capacity is never full. */
+    default double usedRatio() {
+        return 0;
+    }
+
     /** The tenant's live namespaces' ids, sorted. */
     List<String> namespaceIds(String tenantId);
 

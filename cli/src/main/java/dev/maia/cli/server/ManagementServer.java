@@ -1,0 +1,60 @@
+package dev.maia.cli.server;
+
+import dev.maia.control.config.ManagementKeys;
+import dev.maia.schemas.http.Access;
+import dev.maia.schemas.http.HttpResponse;
+import dev.maia.schemas.http.Route;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A process's management listener: {@code /metrics} (Prometheus text) and {@code /health}, on its own
+ * address, apart from the API, so that the API port can be published without the metrics, which name
+ * every tenant and its volume. With a metrics key, {@code /metrics} asks for it ({@code Authorization:
+ * Bearer <metrics_key>}, 401 otherwise); without one the listener is on loopback ({@link ManagementKeys}
+ * refuses anything else) and answers anyone who reaches it. {@code /health} answers anyone: load
+ * balancers and orchestrators ask it.
+ */
+public final class ManagementServer implements AutoCloseable {
+    /** Prometheus' text exposition format. */
+    public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4";
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final RegionHttpServer server;
+
+    private ManagementServer(RegionHttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts the listener the keys declare; empty when they declare none (no port). */
+    public static Optional<ManagementServer> start(String name, ManagementKeys.Listener listener, Supplier<String> scrape,
+                                                   Route health) throws IOException {
+        if (listener.port().isEmpty()) {
+            return Optional.empty();
+        }
+        ApiKeyring keyring = ApiKeyring.metricsOnly(listener.metricsKey().map(ApiKeyring::hash).orElse(null));
+        RegionHttpServer server = new RegionHttpServer(name + "-mgmt", listener.host(), listener.port().get(), MAX_BODY_BYTES,
+                keyring);
+        server.add("GET", "/metrics", keyring.hasMetricsKey() ? Access.METRICS : Access.PUBLIC, r -> metrics(scrape));
+        server.add("GET", "/health", Access.PUBLIC, health);
+        server.start();
+        return Optional.of(new ManagementServer(server));
+    }
+
+    /** The answer of a {@code /metrics} route: the registry's scrape as Prometheus text. */
+    public static HttpResponse metrics(Supplier<String> scrape) {
+        return HttpResponse.text(200, scrape.get(), METRICS_CONTENT_TYPE);
+    }
+
+    /** {@code http://host:port}, the port the listener got. */
+    public String endpoint() {
+        return server.endpoint();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
