@@ -78,6 +78,21 @@ class VerifyCommandTest extends RegionsTest {
         assertThat(table.out()).contains(t.id(), "ap-tokyo", digest.substring(0, 12), "equal");
     }
 
+    /** compose/up places tenants before anyone writes: verify right after must not call them behind. */
+    @Test
+    void aTenantPlacedButNeverWrittenIsEqualEverywhere() throws Exception {
+        TestStack.Tenant t = TestStack.tenant();
+        TestStack.place(t.id(), "global", "us-west");
+
+        TestStack.CommandRun run = verify(TestStack.topologyFile(), t.id(), "10", "--json");
+        assertThat(run.exit()).as(run.out()).isZero();
+        JsonNode tenant = onlyTenant(run);
+        assertThat(tenant.get("equal").asBoolean()).as(run.out()).isTrue();
+        for (String region : ALL) {
+            assertThat(tenant.get("regions").get(region).get("resources").asLong()).as(region).isZero();
+        }
+    }
+
     @Test
     void replicasBehindAreReportedAsNotAtOneVectorUntilTheyCatchUp() throws Exception {
         TestStack.Tenant t = TestStack.tenant();

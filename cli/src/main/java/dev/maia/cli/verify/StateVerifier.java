@@ -78,12 +78,15 @@ public final class StateVerifier implements AutoCloseable {
         }
     }
 
-    /** Whether the vector the holders share leaves entries of the tenant's logs unapplied (or cannot tell). */
+    /**
+     * Whether the vector the holders share leaves entries of the tenant's logs unapplied, or cannot tell (an
+     * origin unreachable). No row at all: every origin answered and none has written the tenant's log.
+     */
     private boolean behindOrigin(Placement placement, RegionDigest shared) {
         Map<String, Long> vector = shared.positions();
         List<TenantLag> lag = origins.probe(shared.region(), Map.of(placement.getTenantId(), placement),
                 (origin, tenant, partition) -> vector.getOrDefault(origin + "/" + partition, -1L));
-        return lag.isEmpty() || lag.stream().anyMatch(l -> l.error() != null || l.lag().recordsBehind() > 0);
+        return lag.stream().anyMatch(l -> l.error() != null || l.lag().recordsBehind() > 0);
     }
 
     @Override
