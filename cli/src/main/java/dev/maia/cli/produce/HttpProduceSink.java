@@ -9,26 +9,38 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * {@code --via http}: {@code POST /v1/memories} to the region with the tenant's API key, as any client
- * would. A 307 (the region is not the tenant's primary) is followed once to its {@code Location} and
- * counted as redirected, so the summary shows that the writes took a detour.
+ * would. A 307 (the region is not the tenant's primary) is followed once and counted as redirected, so the
+ * summary shows that the writes took a detour: to the endpoint this client knows for the region that
+ * {@code X-MAIA-Primary-Region} names, else to {@code Location}. The region's own idea of an endpoint may
+ * not be reachable from here (in the compose stack it is a container's name; the host knows 127.0.0.1).
  */
 public final class HttpProduceSink implements ProduceSink {
     private final String endpoint;
     private final Map<String, String> tenantKeys;
     private final int concurrency;
+    private final Function<String, Optional<String>> endpointOfRegion;
     // HTTP/1.1: the region's server does not speak h2c, so an upgrade attempt per connection is waste.
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
 
     public HttpProduceSink(String endpoint, Map<String, String> tenantKeys, int concurrency) {
+        this(endpoint, tenantKeys, concurrency, region -> Optional.empty());
+    }
+
+    /** @param endpointOfRegion this client's endpoint of a region (its topology's), empty for one it does not know */
+    public HttpProduceSink(String endpoint, Map<String, String> tenantKeys, int concurrency,
+                           Function<String, Optional<String>> endpointOfRegion) {
         this.endpoint = endpoint;
         this.tenantKeys = tenantKeys;
         this.concurrency = concurrency;
+        this.endpointOfRegion = endpointOfRegion;
     }
 
     @Override
@@ -48,7 +60,9 @@ public final class HttpProduceSink implements ProduceSink {
             if (first.statusCode() != 307) {
                 return CompletableFuture.completedFuture(result(first, false));
             }
-            String location = first.headers().firstValue("Location").orElse(null);
+            String location = first.headers().firstValue("X-MAIA-Primary-Region").flatMap(endpointOfRegion)
+                    .map(primary -> primary + "/v1/memories")
+                    .or(() -> first.headers().firstValue("Location")).orElse(null);
             if (location == null) {
                 return CompletableFuture.completedFuture(result(first, false));
             }

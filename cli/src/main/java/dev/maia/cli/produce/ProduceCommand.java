@@ -176,7 +176,8 @@ public final class ProduceCommand implements Callable<Integer> {
 
     private ProduceSink openSink(RegionSpec target, Topology topology) throws Exception {
         if (via == Via.http) {
-            return new HttpProduceSink(target.endpoint(), topology.tenantKeys(), concurrency);
+            return new HttpProduceSink(target.endpoint(), topology.tenantKeys(), concurrency,
+                    region -> topology.region(region).map(RegionSpec::endpoint));
         }
         return KafkaProduceSink.open(topology, target, Optional.ofNullable(schemaRegistryUrl));
     }
