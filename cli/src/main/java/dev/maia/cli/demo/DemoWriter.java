@@ -69,7 +69,7 @@ final class DemoWriter {
         while (true) {
             MaiaClient.Reply reply;
             try {
-                reply = client.send("POST", endpoint(region) + "/v1/memories", key, body);
+                reply = client.send("POST", topology.requireRegion(region).endpoint() + "/v1/memories", key, body);
             } catch (IOException e) {
                 report(tenant, "down " + region, "%s: %s does not answer (%s): its writes are skipped until it does",
                         tenant.id(), region, e.getClass().getSimpleName());
@@ -131,15 +131,10 @@ final class DemoWriter {
         }
     }
 
-    private String endpoint(String region) {
-        return topology.regions().stream().filter(r -> r.name().equals(region)).findFirst()
-                .map(RegionSpec::endpoint).orElseThrow(() -> new IllegalStateException("no region " + region + " in the topology"));
-    }
-
     /** The primary a 307 names: its header, or else the region whose endpoint its Location starts with. */
     private Optional<String> redirectedTo(MaiaClient.Reply reply) {
         String primary = reply.header(PRIMARY_HEADER);
-        if (primary != null && topology.regions().stream().anyMatch(r -> r.name().equals(primary))) {
+        if (primary != null && topology.region(primary).isPresent()) {
             return Optional.of(primary);
         }
         String location = reply.header("Location");
