@@ -77,10 +77,10 @@ final class MirrorCommand implements Callable<Integer> {
                     + " region(s); mirroring needs at least two");
         }
         targets.forEach(t::requireRegion);
+        List<String> into = targets.stream().distinct().toList();
         MirrorOptions options = options(mirrorConfig, System.getenv());
         Map<String, String> config = MirrorConfig.generate(t, options);
-        int into = targets.isEmpty() ? t.regions().size() : (int) targets.stream().distinct().count();
-        int flows = into * (t.regions().size() - 1);
+        int flows = (into.isEmpty() ? t.regions().size() : into.size()) * (t.regions().size() - 1);
         if (propertiesOut != null) {
             MirrorConfig.writeProperties(config, propertiesOut);
             System.out.println("maia: MirrorMaker 2 properties for " + flows + " flows between "
@@ -88,7 +88,7 @@ final class MirrorCommand implements Callable<Integer> {
             return 0;
         }
 
-        MirrorRunner runner = new MirrorRunner(config, targets.stream().distinct().toList());
+        MirrorRunner runner = new MirrorRunner(config, into);
         CountDownLatch stopped = new CountDownLatch(1);
         MirrorManagement management = new MirrorManagement(runner, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

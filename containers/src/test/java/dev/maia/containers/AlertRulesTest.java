@@ -7,14 +7,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +26,7 @@ class AlertRulesTest {
     static final Path CASES = PROMETHEUS.resolve("tests/maia-alerts-test.yml");
 
     @Test
-    void theRulesLoadAndTheirCasesPass() throws Exception {
+    void theRulesLoadAndTheirCasesPass() {
         String promtool = promtool();
         assertThat(run(promtool, "check", "rules", RULES.toString())).contains("SUCCESS");
         assertThat(run(promtool, "test", "rules", CASES.toString())).contains("SUCCESS");
@@ -46,9 +44,7 @@ class AlertRulesTest {
         Set<String> fired = new HashSet<>();
         Set<String> resolvedAfterFiring = new HashSet<>();
         for (JsonNode test : yaml.readTree(CASES.toFile()).path("tests")) {
-            List<JsonNode> evals = new ArrayList<>();
-            test.path("alert_rule_test").forEach(evals::add);
-            for (JsonNode eval : evals) {
+            for (JsonNode eval : test.path("alert_rule_test")) {
                 String alert = eval.path("alertname").asText();
                 if (!eval.path("exp_alerts").isEmpty()) {
                     fired.add(alert);
@@ -74,18 +70,14 @@ class AlertRulesTest {
             }
         }
         String why = "promtool is not on PATH (apt-get install prometheus)";
-        if ("1".equals(System.getenv(DockerRequired.REQUIRE_VARIABLE))) {
-            throw new IllegalStateException(why + "; " + DockerRequired.REQUIRE_VARIABLE + "=1 requires it");
-        }
+        DockerRequired.failIfRequired(why);
         Assumptions.abort(why);
         return null;
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
-        return out;
+    private static String run(String... command) {
+        ProjectScripts.Result r = ProjectScripts.run("promtool-" + command[1], List.of(command), Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as(String.join(" ", command) + ":\n" + r.output()).isZero();
+        return r.output();
     }
 }

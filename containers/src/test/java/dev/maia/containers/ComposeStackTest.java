@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,7 @@ class ComposeStackTest {
 
     private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TOPOLOGY = ProjectScripts.ROOT.resolve("compose/topology.yaml").toString();
     private static final String PROMETHEUS = "http://127.0.0.1:20090";
     /** Each demo tenant, its primary and every region that must hold it (compose/up's placements). */
@@ -110,14 +113,10 @@ class ComposeStackTest {
     @Test
     @Order(2)
     void prometheusScrapesEveryTargetUp() {
-        HttpClient http = HttpClient.newHttpClient();
         await("every Prometheus target up").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
                 .untilAsserted(() -> {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(PROMETHEUS + "/api/v1/targets"))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                    assertThat(r.statusCode()).isEqualTo(200);
                     Map<String, String> health = new TreeMap<>();
-                    JSON.readTree(r.body()).at("/data/activeTargets").forEach(t ->
+                    prometheus("/api/v1/targets").at("/data/activeTargets").forEach(t ->
                             health.put(t.at("/labels/job").asText() + " " + t.get("scrapeUrl").asText(),
                                     t.get("health").asText() + " " + t.path("lastError").asText()));
                     assertThat(health).as("targets").hasSize(7);
@@ -132,19 +131,21 @@ class ComposeStackTest {
     @Test
     @Order(3)
     void everyDashboardPanelHasData() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         List<DashboardQuery> queries = DashboardQuery.all();
         assertThat(queries).hasSizeGreaterThanOrEqualTo(10);
         for (DashboardQuery q : queries) {
-            await(q.panel()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
-                URI uri = URI.create(PROMETHEUS + "/api/v1/query?query="
-                        + java.net.URLEncoder.encode(q.expr(), java.nio.charset.StandardCharsets.UTF_8));
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).as("%s: %s", q.expr(), r.body()).isEqualTo(200);
-                assertThat(JSON.readTree(r.body()).at("/data/result")).as("series of %s", q.expr()).isNotEmpty();
-            });
+            await(q.panel()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() ->
+                    assertThat(prometheus("/api/v1/query?query=" + URLEncoder.encode(q.expr(), StandardCharsets.UTF_8))
+                            .at("/data/result")).as("series of %s", q.expr()).isNotEmpty());
         }
+    }
+
+    /** GET of the stack's Prometheus API; asserts 200 and answers the JSON. */
+    private static JsonNode prometheus(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(PROMETHEUS + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("%s: %s", pathAndQuery, r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
     }
 
     /** The JSON document a --json command prints last (progress lines may come before it). */

@@ -26,6 +26,13 @@ public final class DockerRequired implements ExecutionCondition {
         return available;
     }
 
+    /** Throws where CI requires the container tests ({@code MAIA_REQUIRE_DOCKER=1}); elsewhere the caller skips. */
+    static void failIfRequired(String why) {
+        if ("1".equals(System.getenv(REQUIRE_VARIABLE))) {
+            throw new IllegalStateException(why + "; " + REQUIRE_VARIABLE + "=1 requires the container tests to run");
+        }
+    }
+
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         if (available()) {
@@ -33,9 +40,7 @@ public final class DockerRequired implements ExecutionCondition {
         }
         String why = "no Docker engine answers at " + System.getenv().getOrDefault("DOCKER_HOST", "the default socket")
                 + " (start one: eval \"$(compose/engine)\")";
-        if ("1".equals(System.getenv(REQUIRE_VARIABLE))) {
-            throw new IllegalStateException(why + "; " + REQUIRE_VARIABLE + "=1 requires the container tests to run");
-        }
+        failIfRequired(why);
         if (context.getTestMethod().isEmpty()) {
             log.warn("{} skipped: {}", context.getDisplayName(), why);
         }

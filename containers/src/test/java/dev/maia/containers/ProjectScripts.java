@@ -54,7 +54,8 @@ final class ProjectScripts {
         return run("maia-" + name, command, timeout);
     }
 
-    private static Result run(String name, List<String> command, Duration timeout) {
+    /** Runs {@code command}, its output in {@code <name>.out}; throws if it does not finish within {@code timeout}. */
+    static Result run(String name, List<String> command, Duration timeout) {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(LOGS);

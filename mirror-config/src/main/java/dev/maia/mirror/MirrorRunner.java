@@ -2,10 +2,10 @@ package dev.maia.mirror;
 
 import dev.maia.schemas.topology.Topology;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.connect.errors.NotFoundException;
 import org.apache.kafka.connect.mirror.MirrorCheckpointConnector;
 import org.apache.kafka.connect.mirror.MirrorHeartbeatConnector;
 import org.apache.kafka.connect.mirror.MirrorMaker;
+import org.apache.kafka.connect.mirror.MirrorMakerConfig;
 import org.apache.kafka.connect.mirror.MirrorSourceConnector;
 import org.apache.kafka.connect.mirror.SourceAndTarget;
 import org.apache.kafka.connect.runtime.AbstractStatus;
@@ -49,6 +49,8 @@ public final class MirrorRunner implements AutoCloseable {
     /** The clusters whose incoming flows this runner runs; empty: every flow of the configuration. */
     private final List<String> targets;
     private MirrorMaker mirrorMaker;
+    /** The flows whose herders run here, as MM2 derives them from the configuration; set by {@link #start}. */
+    private List<SourceAndTarget> flows = List.of();
     private State state = State.NEW;
 
     public MirrorRunner(Map<String, String> config) {
@@ -89,6 +91,8 @@ public final class MirrorRunner implements AutoCloseable {
         // MM2 runs a herder per flow whose target is in its list; null means every cluster.
         MirrorMaker mm = new MirrorMaker(config, targets.isEmpty() ? null : targets, Time.SYSTEM);
         mirrorMaker = mm;
+        flows = new MirrorMakerConfig(config).clusterPairs().stream()
+                .filter(flow -> targets.isEmpty() || targets.contains(flow.target())).toList();
         state = State.RUNNING;
         try {
             mm.start();
@@ -109,22 +113,22 @@ public final class MirrorRunner implements AutoCloseable {
      */
     public List<MirrorTaskState> taskStates() {
         MirrorMaker mm;
+        List<SourceAndTarget> herders;
         synchronized (this) {
             mm = state == State.RUNNING ? mirrorMaker : null;
+            herders = flows;
         }
         List<MirrorTaskState> out = new ArrayList<>();
         if (mm == null) {
             return out;
         }
-        for (SourceAndTarget flow : enabledFlows()) {
+        for (SourceAndTarget flow : herders) {
             for (String connector : CONNECTORS) {
                 ConnectorStateInfo info;
                 try {
                     info = mm.connectorStatus(flow, connector);
-                } catch (NotFoundException e) {
-                    out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR, false));
-                    continue;
                 } catch (RuntimeException e) {
+                    // NotFoundException: its herder does not know the connector yet.
                     log.debug("No status of {} in {}: {}", connector, flow, e.toString());
                     out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR, false));
                     continue;
@@ -142,23 +146,6 @@ public final class MirrorRunner implements AutoCloseable {
 
     private static boolean running(String state) {
         return AbstractStatus.State.RUNNING.toString().equals(state);
-    }
-
-    /** Every {@code source->target} whose {@code enabled} key is true in the configuration, into this runner's targets. */
-    private List<SourceAndTarget> enabledFlows() {
-        List<SourceAndTarget> flows = new ArrayList<>();
-        for (Map.Entry<String, String> e : config.entrySet()) {
-            String key = e.getKey();
-            int arrow = key.indexOf("->");
-            if (arrow > 0 && key.endsWith(".enabled") && "true".equals(e.getValue())
-                    && key.indexOf('.', arrow) == key.length() - ".enabled".length()) {
-                String target = key.substring(arrow + 2, key.length() - ".enabled".length());
-                if (targets.isEmpty() || targets.contains(target)) {
-                    flows.add(new SourceAndTarget(key.substring(0, arrow), target));
-                }
-            }
-        }
-        return flows;
     }
 
     public synchronized boolean isRunning() {
