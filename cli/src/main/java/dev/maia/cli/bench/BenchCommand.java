@@ -29,7 +29,7 @@ import java.util.concurrent.ExecutionException;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark MAIA against Kafka's perf tools on three local regions (real KRaft clusters, MirrorMaker 2), side by side:",
-                "  producer  WAL appends with the producer library (as `maia produce --via kafka`) and HTTP writes vs ProducerPerformance (same size, acks=all, idempotent)",
+                "  producer  WAL appends with the producer library (as `maia produce --via kafka`) and HTTP writes (our client, then wrk if installed) vs ProducerPerformance (same size, acks=all, idempotent)",
                 "  apply     entries applied per second from a backlog vs ConsumerPerformance on the same topic",
                 "  lag       write acknowledged in us-west to readable in eu-central at --rate, vs the raw MirrorMaker 2 record latency of the same writes",
                 "  sync      HTTP write latency per sync mode (if the placement API has sync modes)",
@@ -61,9 +61,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--http-records", paramLabel = "N", description = "HTTP writes in the producer part (default: --records, at most 3000)")
     Long httpRecords;
 
-    @Option(names = "--http-concurrency", defaultValue = "16", paramLabel = "C",
-            description = "HTTP requests in flight in the producer part (default: ${DEFAULT-VALUE}, the region's HTTP threads)")
+    @Option(names = "--http-concurrency", defaultValue = "64", paramLabel = "C",
+            description = "HTTP requests in flight in the producer part, for our client and for wrk's connections (default: ${DEFAULT-VALUE})")
     int httpConcurrency;
+
+    @Option(names = "--wrk-seconds", defaultValue = "10", paramLabel = "S",
+            description = "producer part: how long wrk posts memories, when wrk is installed (default: ${DEFAULT-VALUE})")
+    double wrkSeconds;
 
     @Option(names = "--sync-writes", defaultValue = "300", paramLabel = "N", description = "HTTP writes per sync mode (default: ${DEFAULT-VALUE})")
     int syncWrites;
@@ -170,6 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
         require(lagSeconds > 0, "--lag-seconds must be > 0");
         require(httpRecords == null || httpRecords >= 1, "--http-records must be >= 1");
         require(httpConcurrency >= 1, "--http-concurrency must be >= 1");
+        require(wrkSeconds >= 1 && Double.isFinite(wrkSeconds), "--wrk-seconds must be >= 1");
         require(syncWrites >= 1, "--sync-writes must be >= 1");
         require(syncRate > 0, "--sync-rate must be > 0");
         require(catchupRecords == null || catchupRecords >= 1, "--catchup-records must be >= 1");
@@ -204,6 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (parts.contains("producer")) {
             new HttpWriteScenario(stack, httpRecords(), httpConcurrency, contentSize).run(report);
+            new WrkScenario(stack, wrkSeconds, httpConcurrency, contentSize).run(report);
         }
         if (parts.contains("lag")) {
             new ReplicationLagScenario(stack, rate, lagSeconds, contentSize, lagTrace).run(report);
@@ -234,6 +240,7 @@ public final class BenchCommand implements Callable<Integer> {
         config.put("lag_seconds", lagSeconds);
         config.put("http_records", httpRecords());
         config.put("http_concurrency", httpConcurrency);
+        config.put("wrk_seconds", wrkSeconds);
         config.put("sync_writes", syncWrites);
         config.put("sync_rate", syncRate);
         config.put("catchup_records", catchupRecords());

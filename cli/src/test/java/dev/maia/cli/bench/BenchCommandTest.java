@@ -29,7 +29,7 @@ class BenchCommandTest {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("--records", "2000", "--http-records", "200", "--rate", "200", "--lag-seconds", "2",
+        int exit = cli.execute("--records", "2000", "--http-records", "200", "--wrk-seconds", "1", "--rate", "200", "--lag-seconds", "2",
                 "--sync-writes", "20", "--sync-rate", "20", "--wal-seconds", "12", "--wal-rate", "50", "--json", "--work-dir", work.resolve("bench").toString());
         assertThat(exit).as("exit; stderr:\n%s", err).isZero();
         JsonNode r = Json.MAPPER.readTree(out.toString());
@@ -46,6 +46,16 @@ class BenchCommandTest {
         assertThat(producer.path("http").path("records").asLong()).isEqualTo(200);
         assertThat(producer.path("http").path("records_per_second").asDouble()).isPositive();
         assertThat(producer.path("ratio").asDouble()).isPositive();
+        boolean wrk = WrkScenario.installed(); // .ci/run installs it; a machine without it gets a row that says so
+        if (wrk) {
+            JsonNode viaWrk = producer.path("http_wrk");
+            assertThat(viaWrk.path("requests").asLong()).isPositive();
+            assertThat(viaWrk.path("records_per_second").asDouble()).isPositive();
+            assertThat(viaWrk.path("errors").path("status").asLong()).as("answers that were not 2xx").isZero();
+            assertThat(viaWrk.path("latency_ms").path("p99").asDouble()).isPositive();
+        } else {
+            assertThat(producer.has("http_wrk")).isFalse();
+        }
 
         JsonNode apply = r.path("apply");
         assertThat(apply.path("maia").path("records").asLong()).isEqualTo(2000);
@@ -87,7 +97,7 @@ class BenchCommandTest {
         wal.path("samples").forEach(s -> assertThat(s.path(BenchStack.PRIMARY).asLong()).as("log bytes").isPositive());
         assertThat(wal.path("latest_version_read_in")).hasSize(3);
 
-        assertThat(r.path("targets")).hasSize(3);
+        assertThat(r.path("targets")).hasSize(wrk ? 4 : 3);
         r.path("targets").forEach(t -> assertThat(t.path("ratio").asDouble()).isPositive());
     }
 
