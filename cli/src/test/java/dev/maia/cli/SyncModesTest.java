@@ -3,10 +3,7 @@ package dev.maia.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** semi-sync and sync writes answer only once their replicas have them, or say clearly that they did not. */
 class SyncModesTest extends RegionsTest {
@@ -67,9 +64,9 @@ class SyncModesTest extends RegionsTest {
         }
         for (String region : new String[]{"eu-central", "ap-tokyo"}) {
             TestStack.awaitGet(region, "/v1/memories/" + degradedId, t.key(), 200);
-            // The write that timed out was never undone: it arrives too.
-            await().atMost(Duration.ofSeconds(60)).until(() -> TestStack.readAll(region, "us-west.maia.wal." + t.id()).stream()
-                    .anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("timed out")));
+            // The write that timed out was never undone: it arrives too, the third memory beside "warm" and "degraded".
+            // (Not looked for in the mirrored log: the WAL lifecycle truncates a copy below what its region applied.)
+            TestStack.awaitGet(region, "/v1/stats", t.key(), r -> r.status() == 200 && r.body().get("total_memories").asLong() == 3);
         }
     }
 
