@@ -1,6 +1,7 @@
 package dev.maia.apply;
 
 import dev.maia.apply.store.ChronicleReplicaStore;
+import dev.maia.apply.store.ReplicaStore;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.apply.store.StoreFullException;
 import dev.maia.schemas.avro.Memory;
@@ -13,6 +14,7 @@ import dev.maia.schemas.wal.WalEntries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,7 +55,7 @@ class ChronicleReplicaStoreTest {
         }
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
             assertThat(store.winning("acme", ResourceType.memory, "m1")).get().isEqualTo(m1Bytes);
-            assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).as("the listing index is rebuilt on open").containsExactly("m1");
+            assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).as("the listing index is kept across reopen").containsExactly("m1");
             assertThat(store.appliedOffset("us-west", "acme", 2)).isEqualTo(41);
             assertThat(store.appliedOffset("us-west", "acme", 1)).isEqualTo(-1);
         }
@@ -156,6 +158,34 @@ class ChronicleReplicaStoreTest {
             store.purgeTenant("acme");
             assertThat(store.namespacesNamed("acme", "archive")).isEmpty();
             assertThat(store.memoryCounts("acme")).isEmpty();
+        }
+    }
+
+    /** A store that was not closed (a crash) rebuilds its listing index from its entries; a clean close keeps it. */
+    @Test
+    void rebuildsTheListingIndexAfterACrashAndKeepsItAfterACleanClose() throws Exception {
+        StoreConfig config = new StoreConfig(dir.resolve("live"), 1_000, 128, 100);
+        Path crashed = dir.resolve("crashed");
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            assertThat(store.indexRebuildReason()).as("a new store has nothing to rebuild").isEmpty();
+            put(store, memory(Operation.CREATE, "m2", "ns"));
+            put(store, memory(Operation.CREATE, "m1", "ns"));
+            // The files as a crash leaves them: copied while the store is open.
+            Files.createDirectories(crashed);
+            try (var files = Files.list(config.directory())) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, crashed.resolve(f.getFileName()));
+                }
+            }
+        }
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(new StoreConfig(crashed, 1_000, 128, 100))) {
+            assertThat(store.indexRebuildReason()).get().asString().contains("not closed cleanly");
+            assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).containsExactly("m1", "m2");
+        }
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            assertThat(store.indexRebuildReason()).isEmpty();
+            assertThat(store.memoryIds("acme", "ns", 1, 10)).isEqualTo(new ReplicaStore.Page(List.of("m2"), 2, 1));
+            assertThat(store.memoryIdsAfter("acme", "ns", "m1", 10)).isEqualTo(new ReplicaStore.Page(List.of("m2"), 2, 1));
         }
     }
 }

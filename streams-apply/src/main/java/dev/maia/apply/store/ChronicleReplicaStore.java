@@ -31,6 +31,8 @@ import java.util.SortedMap;
 public final class ChronicleReplicaStore implements ReplicaStore {
     private static final Logger log = LoggerFactory.getLogger(ChronicleReplicaStore.class);
     private static final char SEP = '/';
+    /** MVStore's page cache for the listing index: the heap it takes, whatever the number of memories. */
+    private static final int INDEX_CACHE_MB = 16;
 
     static {
         // Chronicle phones home unless told not to; nothing here may reach outside the configured hosts.
@@ -43,13 +45,15 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     private final ChronicleMap<String, byte[]> siblings;
     private final Path resourcesFile;
     private final WalCodec codec;
-    private final ListingIndex index = new ListingIndex();
+    private final ListingIndex index;
     private final long maxEntries;
     private final long maxPositions;
     private final long maxSiblings;
 
     private ChronicleReplicaStore(ChronicleMap<String, byte[]> resources, ChronicleMap<String, Long> positions,
-                                  ChronicleMap<String, byte[]> siblings, Path resourcesFile, WalCodec codec, StoreConfig config) {
+                                  ChronicleMap<String, byte[]> siblings, Path resourcesFile, WalCodec codec, StoreConfig config,
+                                  ListingIndex index) {
+        this.index = index;
         this.maxEntries = config.maxEntries();
         this.maxPositions = config.maxPositions();
         this.maxSiblings = siblingEntries(config);
@@ -85,8 +89,10 @@ public final class ChronicleReplicaStore implements ReplicaStore {
                     .createPersistedTo(config.directory().resolve("siblings.cm3").toFile());
             log.info("Opened replica store {} ({} resources, {} positions, {} with siblings)", config.directory(),
                     resources.size(), positions.size(), siblings.size());
-            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, siblings, resourcesFile, codec, config);
-            store.rebuildIndex();
+            ListingIndex index = ListingIndex.open(config.directory().resolve(ListingIndex.FILE_NAME), resources.longSize(),
+                    INDEX_CACHE_MB);
+            ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, siblings, resourcesFile, codec, config, index);
+            index.rebuildReason().ifPresent(store::rebuildIndex);
             return store;
         } catch (IOException e) {
             throw new UncheckedIOException(ApplyConfig.WORK_DIR + ": cannot open the store at " + config.directory(), e);
@@ -111,9 +117,20 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         return Optional.ofNullable(resources.get(key(tenantId, type, resourceId)));
     }
 
-    private void rebuildIndex() {
+    /** Feeds every stored entry to a fresh index: O(stored resources), only after a crash or a lost index. */
+    private void rebuildIndex(String reason) {
+        long start = System.nanoTime();
+        log.warn("Rebuilding the listing index of {} from its {} resources: {}", resourcesFile.getParent(), resources.longSize(), reason);
+        index.clear();
         resources.forEach((k, v) -> index.changed(null, decodeStored(k, v)));
+        log.info("Rebuilt the listing index in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
+
+    /** Why the listing index was rebuilt at open, or empty when the one on disk was trusted. */
+    public Optional<String> indexRebuildReason() {
+        return index.rebuildReason();
+    }
+
 
     private WALEntry decodeStored(String key, byte[] bytes) {
         try {
@@ -132,7 +149,13 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     @Override
     public Page memoryIds(String tenantId, String namespace, int offset, int limit) {
         ListingIndex.Page page = index.memoryIds(tenantId, namespace, offset, limit);
-        return new Page(page.ids(), page.total());
+        return new Page(page.ids(), page.total(), page.offset());
+    }
+
+    @Override
+    public Page memoryIdsAfter(String tenantId, String namespace, String afterId, int limit) {
+        ListingIndex.Page page = index.memoryIdsAfter(tenantId, namespace, afterId, limit);
+        return new Page(page.ids(), page.total(), page.offset());
     }
 
     @Override
@@ -249,6 +272,8 @@ public final class ChronicleReplicaStore implements ReplicaStore {
 
     @Override
     public void close() {
+        // The index first, marked clean at the count it matches; the store's files then.
+        index.close(resources.longSize());
         resources.close();
         positions.close();
         siblings.close();

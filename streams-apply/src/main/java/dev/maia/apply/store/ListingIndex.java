@@ -3,26 +3,145 @@ package dev.maia.apply.store;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.StringDataType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableSet;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
- * Which live namespaces a tenant has and which live memories each namespace holds, sorted by id (ULIDs
+ * Which live namespaces a tenant has, which live memories each namespace name holds (sorted by id: ULIDs
  * sort by creation), and which live namespaces bear each name. Chronicle Map has no order, so listings,
- * lookups by name and counts ({@code /v1/stats}) come from this index; it lives in memory, is rebuilt from
- * the store on open and follows every change of a winning entry.
+ * lookups by name and counts ({@code /v1/stats}) come from this index.
+ *
+ * <p>It lives on disk beside the Chronicle files, in an H2 MVStore: B-trees whose pages carry the number
+ * of keys below them, so the rank of a key and the key at a rank are O(log n). A page at offset 9,000,000,
+ * a page after a cursor, and a namespace's count are each a few page reads, never a scan, and the heap
+ * holds only MVStore's bounded page cache, whatever the number of memories.
+ *
+ * <p>Keys are {@code tenant \0 namespace-name \0 id} (and {@code tenant \0 id} for namespaces), so one
+ * tenant's, one name's entries are one contiguous range; \0 sorts below every other character, so a
+ * prefix's range ends just before {@code prefix-without-its-last-\0 + \1}.
+ *
+ * <p>The index follows the store after each Chronicle write, so a crash can leave it behind. It is
+ * trusted only after a clean close: {@link #open} records "unclean" first (committed at once), and
+ * {@link #close} records "clean" with the store's resource count. Anything else (a crash, a missing,
+ * unreadable or foreign file, another count) gives a {@link #rebuildReason()}, and the store rebuilds
+ * the index from its entries.
  */
 final class ListingIndex {
-    private final Map<String, NavigableSet<String>> namespaces = new ConcurrentHashMap<>();
-    /** tenant, then namespace name (a namespace entry's {@code namespace} field), then the ids bearing it. */
-    private final Map<String, Map<String, NavigableSet<String>>> namespaceNames = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, NavigableSet<String>>> memories = new ConcurrentHashMap<>();
+    static final String FILE_NAME = "listing-index.mv.db";
+    private static final String FORMAT = "1";
+    private static final char SEP = '\0';
+    private static final char END = '\1';
+
+    private final MVStore mv;
+    /** tenant \0 namespace id. */
+    private final MVMap<String, String> namespaces;
+    /** tenant \0 namespace name \0 namespace id. */
+    private final MVMap<String, String> namespaceNames;
+    /** tenant \0 namespace name \0 memory id. */
+    private final MVMap<String, String> memories;
+    private final MVMap<String, String> meta;
+    private String rebuildReason;
+
+    private ListingIndex(MVStore mv) {
+        this.mv = mv;
+        this.namespaces = map(mv, "namespaces");
+        this.namespaceNames = map(mv, "namespace-names");
+        this.memories = map(mv, "memories");
+        this.meta = map(mv, "meta");
+    }
+
+    /**
+     * Opens (or creates) the index file. {@code storedResources} is the store's resource count now: a
+     * file closed cleanly at another count belongs to another state of the store.
+     */
+    static ListingIndex open(Path file, long storedResources, int cacheMegabytes) {
+        String reason = null;
+        MVStore mv;
+        if (!Files.exists(file)) {
+            reason = storedResources == 0 ? null : "no index file";
+            mv = openStore(file, cacheMegabytes);
+        } else {
+            try {
+                mv = openStore(file, cacheMegabytes);
+            } catch (RuntimeException e) {
+                reason = "unreadable index file (" + e.getMessage() + ")";
+                deleteQuietly(file);
+                mv = openStore(file, cacheMegabytes);
+            }
+        }
+        ListingIndex index = new ListingIndex(mv);
+        index.rebuildReason = reason != null ? reason : index.trustIssue(storedResources);
+        index.meta.put("format", FORMAT);
+        index.meta.put("clean", "false");
+        index.meta.remove("resources");
+        mv.commit();
+        return index;
+    }
+
+    /** Why a fresh (empty) file needs no rebuild, and why any other one does, or null when it is trusted. */
+    private String trustIssue(long storedResources) {
+        if (meta.isEmpty() && namespaces.isEmpty() && memories.isEmpty()) {
+            return meta.get("format") == null ? "new index" : null;
+        }
+        if (!FORMAT.equals(meta.get("format"))) {
+            return "foreign index file (format " + meta.get("format") + ")";
+        }
+        if (!"true".equals(meta.get("clean"))) {
+            return "the index was not closed cleanly (crash)";
+        }
+        if (!String.valueOf(storedResources).equals(meta.get("resources"))) {
+            return "the store holds " + storedResources + " resources, the index was closed at " + meta.get("resources");
+        }
+        return null;
+    }
+
+    private static MVStore openStore(Path file, int cacheMegabytes) {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMegabytes).open();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the unreadable listing index " + file, e);
+        }
+    }
+
+    private static MVMap<String, String> map(MVStore mv, String name) {
+        return mv.openMap(name, new MVMap.Builder<String, String>()
+                .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
+    }
+
+    /**
+     * Why this index cannot be trusted as opened ("new index" for a fresh file of an empty store is not
+     * a reason), or empty. The store then calls {@link #clear()} and feeds it every entry.
+     */
+    Optional<String> rebuildReason() {
+        return Optional.ofNullable(rebuildReason).filter(r -> !r.equals("new index"));
+    }
+
+    void clear() {
+        namespaces.clear();
+        namespaceNames.clear();
+        memories.clear();
+    }
 
     /** Moves a resource from what it was ({@code before}, may be null) to what it is now. */
     void changed(WALEntry before, WALEntry after) {
@@ -35,82 +154,147 @@ final class ListingIndex {
     }
 
     private void add(WALEntry e) {
+        String tenant = e.getTenantId();
         if (e.getResourceType() == ResourceType.namespace) {
-            namespaces.computeIfAbsent(e.getTenantId(), t -> new ConcurrentSkipListSet<>()).add(e.getResourceId());
+            namespaces.put(key(tenant, e.getResourceId()), "");
             if (e.getNamespace() != null) {
-                namespaceNames.computeIfAbsent(e.getTenantId(), t -> new ConcurrentHashMap<>())
-                        .computeIfAbsent(e.getNamespace(), n -> new ConcurrentSkipListSet<>()).add(e.getResourceId());
+                namespaceNames.put(key(tenant, e.getNamespace(), e.getResourceId()), "");
             }
         } else if (e.getNamespace() != null) {
-            memories.computeIfAbsent(e.getTenantId(), t -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(e.getNamespace(), n -> new ConcurrentSkipListSet<>()).add(e.getResourceId());
+            memories.put(key(tenant, e.getNamespace(), e.getResourceId()), "");
         }
     }
 
     private void remove(WALEntry e) {
+        String tenant = e.getTenantId();
         if (e.getResourceType() == ResourceType.namespace) {
-            NavigableSet<String> ids = namespaces.get(e.getTenantId());
-            if (ids != null) {
-                ids.remove(e.getResourceId());
+            namespaces.remove(key(tenant, e.getResourceId()));
+            if (e.getNamespace() != null) {
+                namespaceNames.remove(key(tenant, e.getNamespace(), e.getResourceId()));
             }
-            removeFrom(namespaceNames, e);
-        } else {
-            removeFrom(memories, e);
+        } else if (e.getNamespace() != null) {
+            memories.remove(key(tenant, e.getNamespace(), e.getResourceId()));
         }
     }
 
-    /**
-     * Takes the resource out of its name's set. A set left empty stays: entries of one tenant are applied
-     * by several stream threads, and a dropped set could take a concurrent add with it.
-     */
-    private static void removeFrom(Map<String, Map<String, NavigableSet<String>>> index, WALEntry e) {
-        if (e.getNamespace() == null) {
-            return;
-        }
-        Map<String, NavigableSet<String>> byName = index.get(e.getTenantId());
-        NavigableSet<String> ids = byName == null ? null : byName.get(e.getNamespace());
-        if (ids != null) {
-            ids.remove(e.getResourceId());
-        }
-    }
-
+    /** The tenant's live namespaces' ids, sorted (namespaces are few: the whole list). */
     List<String> namespaceIds(String tenant) {
-        return List.copyOf(namespaces.getOrDefault(tenant, new ConcurrentSkipListSet<>()));
+        return suffixes(namespaces, tenant + SEP, Integer.MAX_VALUE);
     }
 
     /** The ids of the live namespaces named {@code name}, sorted. */
     List<String> namespacesNamed(String tenant, String name) {
-        NavigableSet<String> ids = namespaceNames.getOrDefault(tenant, Map.of()).get(name);
-        return ids == null ? List.of() : List.copyOf(ids);
+        return suffixes(namespaceNames, key(tenant, name) + SEP, Integer.MAX_VALUE);
     }
 
-    /** How many live memories each namespace name holds, by name; names holding none are absent. */
+    /**
+     * How many live memories each namespace name holds, by name; names holding none are absent. One
+     * seek and two ranks per name: the cost does not grow with the number of memories.
+     */
     SortedMap<String, Integer> memoryCounts(String tenant) {
         SortedMap<String, Integer> counts = new TreeMap<>();
-        memories.getOrDefault(tenant, Map.of()).forEach((name, ids) -> {
-            int n = ids.size();
-            if (n > 0) {
-                counts.put(name, n);
-            }
-        });
+        String tenantPrefix = tenant + SEP;
+        String k = memories.ceilingKey(tenantPrefix);
+        while (k != null && k.startsWith(tenantPrefix)) {
+            int nameEnd = k.indexOf(SEP, tenantPrefix.length());
+            String name = k.substring(tenantPrefix.length(), nameEnd);
+            String namePrefix = k.substring(0, nameEnd + 1);
+            String nameEndKey = k.substring(0, nameEnd) + END;
+            counts.put(name, (int) (rank(nameEndKey) - rank(namePrefix)));
+            k = memories.ceilingKey(nameEndKey);
+        }
         return counts;
     }
 
-    /** One page of a namespace's memory ids, and how many there are in all. */
+    /** How many live memories the namespace name holds. */
+    int memoryCount(String tenant, String namespace) {
+        String prefix = key(tenant, namespace);
+        return (int) (rank(prefix + END) - rank(prefix + SEP));
+    }
+
+    /** One page of a namespace's memory ids from {@code offset}, and how many there are in all. */
     Page memoryIds(String tenant, String namespace, int offset, int limit) {
-        NavigableSet<String> ids = memories.getOrDefault(tenant, Map.of()).get(namespace);
-        if (ids == null) {
-            return new Page(List.of(), 0);
+        String prefix = key(tenant, namespace) + SEP;
+        long first = rank(prefix);
+        long end = rank(key(tenant, namespace) + END);
+        List<String> ids = new ArrayList<>();
+        if (first + offset < end) {
+            Iterator<String> it = memories.keyIterator(memories.getKey(first + offset));
+            collect(it, prefix, limit, ids);
         }
-        return new Page(ids.stream().skip(offset).limit(limit).toList(), ids.size());
+        return new Page(ids, (int) (end - first), offset);
     }
 
+    /** One page of a namespace's memory ids after {@code afterId} (a cursor), with its offset and the total. */
+    Page memoryIdsAfter(String tenant, String namespace, String afterId, int limit) {
+        String prefix = key(tenant, namespace) + SEP;
+        long first = rank(prefix);
+        long end = rank(key(tenant, namespace) + END);
+        String from = memories.higherKey(prefix + afterId);
+        List<String> ids = new ArrayList<>();
+        long offset = end - first;
+        if (from != null && from.startsWith(prefix)) {
+            offset = rank(from) - first;
+            collect(memories.keyIterator(from), prefix, limit, ids);
+        }
+        return new Page(ids, (int) (end - first), (int) offset);
+    }
+
+    private static void collect(Iterator<String> it, String prefix, int limit, List<String> into) {
+        while (into.size() < limit && it.hasNext()) {
+            String k = it.next();
+            if (!k.startsWith(prefix)) {
+                break;
+            }
+            into.add(k.substring(prefix.length()));
+        }
+    }
+
+    /** How many keys sort below {@code key}: its index if present, else where it would go. */
+    private long rank(String key) {
+        long i = memories.getKeyIndex(key);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    private static List<String> suffixes(MVMap<String, String> map, String prefix, int limit) {
+        List<String> out = new ArrayList<>();
+        collect(map.keyIterator(prefix), prefix, limit, out);
+        return out;
+    }
+
+    /** Drops every entry of the tenant (its store entries were purged). */
     void forget(String tenant) {
-        namespaces.remove(tenant);
-        namespaceNames.remove(tenant);
-        memories.remove(tenant);
+        String prefix = tenant + SEP;
+        for (MVMap<String, String> map : List.of(namespaces, namespaceNames, memories)) {
+            List<String> doomed = suffixes(map, prefix, Integer.MAX_VALUE);
+            doomed.forEach(s -> map.remove(prefix + s));
+        }
     }
 
-    record Page(List<String> ids, int total) {
+    /** Every memory entry the index holds, of every tenant (what a count check compares). */
+    long memoryEntries() {
+        return memories.sizeAsLong();
+    }
+
+    /**
+     * Marks the index clean at the store's resource count, then writes and closes it; the next open
+     * trusts it only if the store still holds that many.
+     */
+    void close(long storedResources) {
+        meta.put("resources", String.valueOf(storedResources));
+        meta.put("clean", "true");
+        mv.close();
+    }
+
+    private static String key(String tenant, String id) {
+        return tenant + SEP + id;
+    }
+
+    private static String key(String tenant, String name, String id) {
+        return tenant + SEP + name + SEP + id;
+    }
+
+    /** Ids of one page, how many there are in all, and where the page starts among them. */
+    record Page(List<String> ids, int total, int offset) {
     }
 }

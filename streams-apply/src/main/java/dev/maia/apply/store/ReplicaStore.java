@@ -81,6 +81,12 @@ public interface ReplicaStore extends AutoCloseable {
     /** One page of the ids of the live memories in a namespace (by name), sorted, with the total. */
     Page memoryIds(String tenantId, String namespace, int offset, int limit);
 
+    /**
+     * One page of the ids of the live memories in a namespace that sort after {@code afterId} (a cursor:
+     * the last id of the page before, which need not be live any more), with where it starts and the total.
+     */
+    Page memoryIdsAfter(String tenantId, String namespace, String afterId, int limit);
+
     /** The ids of the tenant's live namespaces named {@code name}, sorted. */
     List<String> namespacesNamed(String tenantId, String name);
 
@@ -90,7 +96,8 @@ public interface ReplicaStore extends AutoCloseable {
      */
     SortedMap<String, Integer> memoryCounts(String tenantId);
 
-    record Page(List<String> ids, int total) {
+    /** Ids of one page, how many there are in all, and the offset of the page's first id. */
+    record Page(List<String> ids, int total, int offset) {
     }
 
     @Override

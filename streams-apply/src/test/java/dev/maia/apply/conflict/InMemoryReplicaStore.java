@@ -100,7 +100,12 @@ final class InMemoryReplicaStore implements ReplicaStore {
 
     @Override
     public Page memoryIds(String tenantId, String namespace, int offset, int limit) {
-        return new Page(List.of(), 0);
+        return new Page(List.of(), 0, offset);
+    }
+
+    @Override
+    public Page memoryIdsAfter(String tenantId, String namespace, String afterId, int limit) {
+        return new Page(List.of(), 0, 0);
     }
 
     @Override
