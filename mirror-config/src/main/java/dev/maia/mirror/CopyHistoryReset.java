@@ -127,5 +127,6 @@ final class CopyHistoryReset implements AutoCloseable {
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));
+        offsets.close();
     }
 }

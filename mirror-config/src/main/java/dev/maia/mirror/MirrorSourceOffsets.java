@@ -15,11 +15,9 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +39,12 @@ import java.util.concurrent.TimeoutException;
  * consumer starts at {@code auto.offset.reset}, which MM2 sets to {@code earliest}. A tombstone therefore
  * has to carry the exact key bytes that were committed: the JSON field order of the partition map is a
  * {@code HashMap}'s, not a contract, so keys are matched by their parsed content, never rebuilt.
+ *
+ * <p>The offsets topic is read by one consumer kept open between calls, which reads only what was written
+ * since the last ({@link CommittedOffsetsReplay}): a topic refresh that finds many new tenants asks once
+ * per tenant, and the topic holds a key per partition of every tenant.
  */
-final class MirrorSourceOffsets {
+final class MirrorSourceOffsets implements AutoCloseable {
 
     /** The connector name MM2's dedicated mode gives every flow's source connector, the key's first element. */
     static final String SOURCE_CONNECTOR = "MirrorSourceConnector";
@@ -57,6 +59,10 @@ final class MirrorSourceOffsets {
     private final Map<String, Object> consumerConfig;
     private final Map<String, Object> producerConfig;
     private final Duration timeout;
+    /** Kept open between calls, with what it has read so far; null until the first call (or after a failure). */
+    private KafkaConsumer<byte[], byte[]> reader;
+    private List<TopicPartition> partitions;
+    private CommittedOffsetsReplay replay;
 
     /**
      * @param connector    the flow's source connector name, the keys' first element
@@ -106,27 +112,60 @@ final class MirrorSourceOffsets {
     }
 
     /** The keys of {@code topic}'s partitions whose latest committed value is an offset (not a tombstone). */
-    List<Committed> committed(String topic) throws TimeoutException {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(offsetsTopic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                return List.of(); // the flow's worker never started here: nothing committed
+    synchronized List<Committed> committed(String topic) throws TimeoutException {
+        try {
+            catchUp();
+        } catch (TimeoutException | RuntimeException e) {
+            closeReader(); // never answer from a half-read replay: start over at the next call
+            throw e;
+        }
+        return replay == null ? List.of() : replay.live(topic);
+    }
+
+    /** Reads the offsets topic from where the last call stopped to its current end. */
+    private void catchUp() throws TimeoutException {
+        if (reader == null) {
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(offsetsTopic, timeout);
+            } catch (RuntimeException e) {
+                consumer.close(Duration.ZERO);
+                throw e;
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(offsetsTopic, p.partition())).toList();
+            if (infos == null || infos.isEmpty()) {
+                consumer.close(Duration.ZERO);
+                return; // the flow's worker never started here: nothing committed yet
+            }
+            partitions = infos.stream().map(p -> new TopicPartition(offsetsTopic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("reading " + offsetsTopic + " to its end took over " + timeout.toMillis() + " ms");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return committedKeys(records, connector, source, topic);
+            reader = consumer;
+            replay = new CommittedOffsetsReplay(connector, source);
         }
+        Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (partitions.stream().anyMatch(tp -> reader.position(tp, timeout) < end.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("reading " + offsetsTopic + " to its end took over " + timeout.toMillis() + " ms");
+            }
+            replay.apply(reader.poll(Duration.ofMillis(200)));
+        }
+    }
+
+    private void closeReader() {
+        if (reader != null) {
+            reader.close(Duration.ofSeconds(5));
+        }
+        reader = null;
+        replay = null;
+        partitions = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeReader();
     }
 
     /**
@@ -135,41 +174,42 @@ final class MirrorSourceOffsets {
      */
     static List<Committed> committedKeys(Iterable<ConsumerRecord<byte[], byte[]>> records, String connector,
                                          String source, String topic) {
-        JsonConverter json = keyConverter();
-        Map<ByteBuffer, Committed> live = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (r.key() == null) {
-                continue;
-            }
-            ByteBuffer k = ByteBuffer.wrap(r.key());
-            if (r.value() == null) {
-                live.remove(k);
-            } else if (isKeyOf(json, r.key(), connector, source, topic)) {
-                live.put(k, new Committed(r.partition(), r.key()));
-            }
-        }
-        return List.copyOf(live.values());
+        CommittedOffsetsReplay replay = new CommittedOffsetsReplay(connector, source);
+        replay.apply(records);
+        return replay.live(topic);
     }
 
     /** Whether a key is {@code [connector, {cluster: source, topic: topic, partition: <int>}]}, in any field order. */
     static boolean isKeyOf(byte[] key, String connector, String source, String topic) {
-        return isKeyOf(keyConverter(), key, connector, source, topic);
+        return isKeyOf(KEY_CONVERTER.get(), key, connector, source, topic);
     }
 
     private static boolean isKeyOf(JsonConverter json, byte[] key, String connector, String source, String topic) {
+        return topic.equals(topicOfKey(json, key, connector, source));
+    }
+
+    /** The topic a key {@code [connector, {cluster: source, topic: T, partition: <int>}]} names, or null for any other key. */
+    static String topicOfKey(byte[] key, String connector, String source) {
+        return topicOfKey(KEY_CONVERTER.get(), key, connector, source);
+    }
+
+    private static String topicOfKey(JsonConverter json, byte[] key, String connector, String source) {
         Object parsed;
         try {
             parsed = json.toConnectData(null, key).value();
         } catch (DataException e) {
-            return false; // not Connect's JSON: some other writer's record, not ours to touch
+            return null; // not Connect's JSON: some other writer's record, not ours to touch
         }
         if (!(parsed instanceof List<?> list) || list.size() != 2 || !connector.equals(list.get(0))
                 || !(list.get(1) instanceof Map<?, ?> partition)) {
-            return false;
+            return null;
         }
-        return source.equals(partition.get("cluster")) && topic.equals(partition.get("topic"))
-                && partition.get("partition") instanceof Number;
+        return source.equals(partition.get("cluster")) && partition.get("topic") instanceof String topic
+                && partition.get("partition") instanceof Number ? topic : null;
     }
+
+    /** One converter per thread (configuring one per key would cost more than parsing it). */
+    private static final ThreadLocal<JsonConverter> KEY_CONVERTER = ThreadLocal.withInitial(MirrorSourceOffsets::keyConverter);
 
     /** Connect's internal key converter: JSON without schemas. */
     private static JsonConverter keyConverter() {

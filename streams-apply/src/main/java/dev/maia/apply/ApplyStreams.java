@@ -84,7 +84,7 @@ final class ApplyStreams implements AutoCloseable {
         // Batches are appended in transactions: apply all of a batch or none of it.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // A new tenant's topic (local or mirrored) must be picked up in seconds, not the default 5 minutes.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 2000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), ApplyTopology.SUBSCRIPTION_METADATA_MAX_AGE_MS);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
         // A replaced thread (a source topic deleted under it: a tenant deleted or a region dropped from a
         // placement) leaves its member in the group without a LeaveGroup, and the group rebalances only

@@ -18,6 +18,11 @@ public final class ApplyTopology {
     static final String CONFLICTS_SINK = "conflicts";
     /** Local {@code maia.wal.t} and mirrored {@code <region>.maia.wal.t}. */
     public static final Pattern SUBSCRIPTION = Pattern.compile("(.*\\.)?maia\\.wal\\..*");
+    /**
+     * The apply consumers' {@code metadata.max.age.ms}: how often the {@link #SUBSCRIPTION} pattern looks for
+     * new tenant topics, one bound of a new tenant's discovery (the other is MM2's topic refresh).
+     */
+    public static final int SUBSCRIPTION_METADATA_MAX_AGE_MS = 2000;
 
     private ApplyTopology() {
     }

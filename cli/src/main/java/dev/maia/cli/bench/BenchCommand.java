@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 
 /**
  * {@code maia bench}: MAIA's write, apply and replication paths against Kafka's own perf tools, on the
@@ -34,11 +35,15 @@ import java.util.concurrent.ExecutionException;
                 "  lag       write acknowledged in us-west to readable in eu-central at --rate, vs the raw MirrorMaker 2 record latency of the same writes",
                 "  sync      HTTP write latency per sync mode (if the placement API has sync modes)",
                 "  catchup   eu-central misses N entries (its process stopped), then applies them: time to catch up",
-                "  wal       steady updates of a few resources: disk of the tenant's log and mirrored copies over time (WAL lifecycle on or off)"})
+                "  wal       steady updates of a few resources: disk of the tenant's log and mirrored copies over time (WAL lifecycle on or off)",
+                "  tenants   (opt-in, long: --only tenants) 10, 100, 1,000 new tenants: provisioning, topic discovery, lag p99, heap after GC"})
 public final class BenchCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
     static final List<String> PARTS = List.of("producer", "apply", "lag", "sync", "catchup", "wal");
+    /** Parts run only when named in --only: too long for a default run. */
+    static final List<String> OPT_IN_PARTS = List.of("tenants");
+    static final List<String> ALL_PARTS = Stream.concat(PARTS.stream(), OPT_IN_PARTS.stream()).toList();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,7 +96,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "wal part: the WAL lifecycle on, or off (regions restarted with wal_truncate_interval_ms: 0) (default: ${DEFAULT-VALUE})")
     String walTruncation;
 
-    @Option(names = "--only", split = ",", paramLabel = "PART", description = "run only these parts: producer,apply,lag,sync,catchup,wal (default: all)")
+    @Option(names = "--tenant-counts", split = ",", defaultValue = "10,100,1000", paramLabel = "N",
+            description = "tenants part: how many new tenants each step provisions and writes for (default: ${DEFAULT-VALUE})")
+    List<Integer> tenantCounts;
+
+    @Option(names = "--tenant-rate", defaultValue = "500", paramLabel = "R",
+            description = "tenants part: total writes per second over a step's tenants (default: ${DEFAULT-VALUE})")
+    double tenantRate;
+
+    @Option(names = "--tenant-seconds", defaultValue = "5", paramLabel = "S",
+            description = "tenants part: how long each step writes at --tenant-rate (default: ${DEFAULT-VALUE})")
+    double tenantSeconds;
+
+    @Option(names = "--only", split = ",", paramLabel = "PART",
+            description = "run only these parts: producer,apply,lag,sync,catchup,wal,tenants (default: all but the opt-in tenants)")
     List<String> only;
 
     @Option(names = "--json", description = "print the results as one JSON object on stdout; progress goes to stderr")
@@ -182,9 +200,13 @@ public final class BenchCommand implements Callable<Integer> {
         require(walRate > 0 && Double.isFinite(walRate), "--wal-rate must be > 0");
         require(walResources >= 1, "--wal-resources must be >= 1");
         require(walTruncation.equals("on") || walTruncation.equals("off"), "--wal-truncation must be on or off");
+        require(!tenantCounts.isEmpty() && tenantCounts.stream().allMatch(n -> n >= 1 && n <= 10_000),
+                "--tenant-counts must be between 1 and 10000 each");
+        require(tenantRate > 0 && Double.isFinite(tenantRate), "--tenant-rate must be > 0");
+        require(tenantSeconds > 0 && Double.isFinite(tenantSeconds), "--tenant-seconds must be > 0");
         Set<String> parts = new LinkedHashSet<>(only == null ? PARTS : only);
         for (String p : parts) {
-            require(PARTS.contains(p), "--only: unknown part '" + p + "' (parts: " + String.join(",", PARTS) + ")");
+            require(ALL_PARTS.contains(p), "--only: unknown part '" + p + "' (parts: " + String.join(",", ALL_PARTS) + ")");
         }
         return parts;
     }
@@ -223,6 +245,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (parts.contains("wal")) {
             new WalDiskScenario(stack, walSeconds, walRate, walResources, walTruncation.equals("on"), contentSize).run(report);
         }
+        if (parts.contains("tenants")) {
+            new TenantScaleScenario(stack, tenantCounts, tenantRate, tenantSeconds, contentSize).run(report);
+        }
         report.section("seconds_total", BenchReport.round(stack.secondsSinceStart(), 1));
         progress.say("bench: done in %.0f s; tearing down", stack.secondsSinceStart());
         return report;
@@ -248,6 +273,9 @@ public final class BenchCommand implements Callable<Integer> {
         config.put("wal_rate", walRate);
         config.put("wal_resources", walResources);
         config.put("wal_truncation", walTruncation);
+        config.put("tenant_counts", tenantCounts);
+        config.put("tenant_rate", tenantRate);
+        config.put("tenant_seconds", tenantSeconds);
         config.put("producer_props", LibraryWriteScenario.producerProps());
         return config;
     }

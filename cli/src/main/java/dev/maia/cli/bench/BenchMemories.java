@@ -28,7 +28,12 @@ final class BenchMemories implements ProduceInput {
     private final boolean withIds;
 
     BenchMemories(long count, int contentSize, String tenant, boolean withIds) {
-        this.inner = new GeneratedMemories(count, contentSize, List.of(tenant));
+        this(count, contentSize, List.of(tenant), withIds);
+    }
+
+    /** Spread round-robin over the tenants (the tenants part writes for many at once). */
+    BenchMemories(long count, int contentSize, List<String> tenants, boolean withIds) {
+        this.inner = new GeneratedMemories(count, contentSize, tenants);
         this.withIds = withIds;
     }
 

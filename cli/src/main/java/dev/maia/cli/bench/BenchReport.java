@@ -54,7 +54,7 @@ final class BenchReport {
         out.printf(format, "-".repeat(9), "-".repeat(30), "-".repeat(14), "-".repeat(14), "-".repeat(7), "-".repeat(24), "---");
         // Grouped by part in the order of the parts (the HTTP producer rows are measured after the apply part).
         List<Row> sorted = new ArrayList<>(rows);
-        List<String> order = BenchCommand.PARTS;
+        List<String> order = BenchCommand.ALL_PARTS;
         sorted.sort(Comparator.comparingInt(r -> order.indexOf(r.part())));
         for (Row r : sorted) {
             out.printf(format, r.part(), r.metric(), r.ours(), r.kafka() == null ? "-" : r.kafka(),

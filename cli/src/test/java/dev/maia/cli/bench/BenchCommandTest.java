@@ -102,6 +102,47 @@ class BenchCommandTest {
     }
 
     @Test
+    void tenantsPartReportsEveryFigureForEachStep() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("--only", "tenants", "--tenant-counts", "3,2", "--tenant-rate", "30", "--tenant-seconds", "1",
+                "--json", "--work-dir", work.resolve("bench").toString());
+        assertThat(exit).as("exit; stderr:\n%s", err).isZero();
+        JsonNode tenants = Json.MAPPER.readTree(out.toString()).path("tenants");
+
+        assertThat(tenants.path("discovery_bounds").path("mm2_refresh_topics_interval_seconds").asLong()).isPositive();
+        assertThat(tenants.path("discovery_bounds").path("apply_consumer_metadata_max_age_ms").asLong()).isPositive();
+        assertThat(tenants.path("before").path("heap_after_gc_mb").asDouble()).isPositive();
+        JsonNode steps = tenants.path("steps");
+        assertThat(steps).hasSize(2);
+        int[] counts = {3, 2};
+        for (int i = 0; i < counts.length; i++) {
+            JsonNode step = steps.get(i);
+            String as = counts[i] + " tenants";
+            assertThat(step.path("tenants").asInt()).as(as).isEqualTo(counts[i]);
+            assertThat(step.path("tenants_in_regions").asInt()).as(as).isEqualTo(i == 0 ? 3 : 5);
+            assertThat(step.path("provision").path("placements_seconds").asDouble()).as(as).isPositive();
+            assertThat(step.path("provision").path("topics_seconds").asDouble()).as(as).isPositive();
+            JsonNode discovery = step.path("discovery");
+            assertThat(discovery.path("count").asInt()).as(as + ": every tenant's first write applied remotely").isEqualTo(counts[i]);
+            assertThat(discovery.path("missing").asInt()).as(as).isZero();
+            assertThat(discovery.path("p99_ms").asDouble()).as(as).isPositive();
+            assertThat(discovery.path("from_topic_created").path("p99_ms").asDouble()).as(as).isPositive();
+            JsonNode steady = step.path("steady");
+            assertThat(steady.path("writes").asLong()).as(as).isEqualTo(30);
+            assertThat(steady.path("count").asLong()).as(as + ": every steady write applied remotely").isEqualTo(30);
+            assertThat(steady.path("missing").asInt()).as(as).isZero();
+            assertThat(steady.path("p99_ms").asDouble()).as(as).isPositive();
+            assertThat(step.path("jvm").path("heap_after_gc_mb").asDouble()).as(as).isPositive();
+            assertThat(step.path("jvm").path("threads").asInt()).as(as).isPositive();
+            assertThat(step.path("errors").path("total").asLong()).as(as + ": %s", step.path("errors")).isZero();
+        }
+    }
+
+    @Test
     void rejectsAnUnknownPart() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new BenchCommand());
