@@ -33,7 +33,7 @@ final class MirrorManagement implements AutoCloseable {
     /** Starts the gauges and, if the options declare one, the listener. */
     synchronized void start() throws IOException {
         gauges = new MirrorTaskGauges(runner::taskStates, registry, "mirror");
-        server = ManagementServer.start("mirror", options.management(), registry::scrape, r -> health()).orElse(null);
+        server = ManagementServer.start("mirror", options.management(), registry, registry::scrape, r -> health()).orElse(null);
     }
 
     /** Where the listener is, for the start message; empty without one. */

@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.cli.server.HttpLimits;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
@@ -31,6 +32,11 @@ public final class RegionConfig extends ServiceConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema_registry_url";
     public static final String ADMIN_KEY_SHA256 = "admin_key_sha256";
     public static final String TENANT_KEYS_SHA256 = "tenant_keys_sha256";
+    public static final String HTTP_ROUTE_THREADS = "http_route_threads";
+    public static final String HTTP_ROUTE_QUEUE = "http_route_queue";
+    public static final String HTTP_IDLE_TIMEOUT_MS = "http_idle_timeout_ms";
+    public static final String HTTP_REQUEST_TIMEOUT_MS = "http_request_timeout_ms";
+    public static final String HTTP_MAX_HEADER_BYTES = "http_max_header_bytes";
 
     /** The keys only the region process reads: its HTTP endpoint, its API keys, the codec both services use. */
     static final ConfigDef PROCESS_DEF = new ConfigDef()
@@ -45,7 +51,21 @@ public final class RegionConfig extends ServiceConfig {
                     "SHA-256 (64 lower-case hex) of the admin API key, which authorises /admin; unset: no admin access.")
             .define(TENANT_KEYS_SHA256, Type.LIST, List.of(), null, Importance.HIGH,
                     "Per-tenant API keys as SHA-256 (64 lower-case hex): in YAML a map tenant: sha256, "
-                            + "in the environment tenant:sha256,...");
+                            + "in the environment tenant:sha256,...")
+            .define(HTTP_ROUTE_THREADS, Type.INT, 128, Validators.between(1, 4096), Importance.MEDIUM,
+                    "Threads that run the API's routes, apart from the server's own; a route may wait on Kafka's "
+                            + "acknowledgement, replicas, a position (reads with X-MAIA-Min-Position): at most this many wait at once.")
+            .define(HTTP_ROUTE_QUEUE, Type.INT, 1024, Validators.between(0, 1_000_000), Importance.MEDIUM,
+                    "Requests that may wait for a route thread; beyond them the API answers 503 OVERLOADED with "
+                            + "Retry-After: 1 at once. /health and /metrics never queue.")
+            .define(HTTP_IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Validators.between(100, 3_600_000), Importance.LOW,
+                    "A keep-alive connection with nothing to read or write for this long is closed.")
+            .define(HTTP_REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Validators.between(100, 3_600_000), Importance.LOW,
+                    "A request whose line and headers have not all arrived this long after its first byte is answered "
+                            + "408 REQUEST_TIMEOUT and its connection closed (a client trickling header bytes).")
+            .define(HTTP_MAX_HEADER_BYTES, Type.INT, 16 * 1024, Validators.between(1024, 1024 * 1024), Importance.LOW,
+                    "Request line and headers together, in bytes: a longer URI is answered 414 URI_TOO_LONG, "
+                            + "longer headers 431 HEADERS_TOO_LARGE.");
 
     /** Every key of a region's file: those every service shares, the write path's, the apply path's, the process's. */
     public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(ServiceConfig.CONFIG_DEF, WriteConfig.CONFIG_DEF,
@@ -152,6 +172,12 @@ public final class RegionConfig extends ServiceConfig {
     /** The management listener ({@code /metrics}, {@code /health}); its port is empty when there is none. */
     public ManagementKeys.Listener management() {
         return management;
+    }
+
+    /** The API listener's limits; the body limit is the API's own (not a key). */
+    public HttpLimits httpLimits(int maxBodyBytes) {
+        return new HttpLimits(getInt(HTTP_ROUTE_THREADS), getInt(HTTP_ROUTE_QUEUE), getLong(HTTP_IDLE_TIMEOUT_MS),
+                getLong(HTTP_REQUEST_TIMEOUT_MS), getInt(HTTP_MAX_HEADER_BYTES), maxBodyBytes);
     }
 
     public ApiKeyring keyring() {

@@ -114,8 +114,8 @@ public final class RegionNode implements AutoCloseable {
             listener.applied(region, entry);
         }, Duration.ofSeconds(60));
 
-        server = new RegionHttpServer(config.region(), config.host(), config.port(), MAX_BODY_BYTES,
-                config.keyring().withDirectory(tenants));
+        server = new RegionHttpServer(config.region(), "api", config.host(), config.port(), config.httpLimits(MAX_BODY_BYTES),
+                config.keyring().withDirectory(tenants), registry);
         toClose.push(server);
         writes.mount(server);
         new TenantAdminRoutes(new TenantService(config.region(), tenants,
@@ -124,10 +124,11 @@ public final class RegionNode implements AutoCloseable {
         apply.mount(server);
         NotServedRoutes.mount(server);
         // The metrics name every tenant and its volume: on the API port only for the metrics or admin key.
-        server.add("GET", "/metrics", Access.METRICS, r -> ManagementServer.metrics(registry::scrape));
-        server.add("GET", "/health", Access.PUBLIC, r -> health(false));
+        // Answered on Jetty's threads, never behind the route pool's waits: a probe sees the process, not its queue.
+        server.addInline("GET", "/metrics", Access.METRICS, r -> ManagementServer.metrics(registry::scrape));
+        server.addInline("GET", "/health", Access.PUBLIC, r -> health(false));
         server.start();
-        management = ManagementServer.start(config.region(), config.management(), registry::scrape, r -> health(true))
+        management = ManagementServer.start(config.region(), config.management(), registry, registry::scrape, r -> health(true))
                 .orElse(null);
         if (management != null) {
             toClose.push(management);

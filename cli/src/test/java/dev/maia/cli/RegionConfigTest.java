@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.cli.server.HttpLimits;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.producer.WriteConfig;
@@ -89,6 +90,11 @@ class RegionConfigTest {
         every.put("management_host", "0.0.0.0");
         every.put("management_port", "9464");
         every.put("metrics_key", "scrape");
+        every.put("http_route_threads", "64");
+        every.put("http_route_queue", "200");
+        every.put("http_idle_timeout_ms", "20000");
+        every.put("http_request_timeout_ms", "5000");
+        every.put("http_max_header_bytes", "8192");
         assertThat(every.keySet()).as("a new key belongs in this file too").isEqualTo(RegionConfig.CONFIG_DEF.names());
         StringBuilder text = new StringBuilder();
         every.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
@@ -120,6 +126,7 @@ class RegionConfigTest {
         assertThat(c.management()).isEqualTo(new ManagementKeys.Listener("0.0.0.0", Optional.of(9464), Optional.of("scrape")));
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9443);
+        assertThat(c.httpLimits(1024)).isEqualTo(new HttpLimits(64, 200, 20_000, 5_000, 8192, 1024));
         assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8080/apis/registry/v2");
         assertThat(c.keyring().authenticate("admin")).get().extracting(ApiKeyring.Principal::admin).isEqualTo(true);
         assertThat(c.keyring().authenticate("g")).get().extracting(ApiKeyring.Principal::tenant).isEqualTo("globex");
@@ -185,6 +192,11 @@ class RegionConfigTest {
             "on_read_timeout: wait = on_read_timeout: must be one of fail, redirect, got 'wait'",
             "http_host: '' = http_host: must not be blank",
             "http_port: 70000 = http_port: must be 0..65535, got 70000",
+            "http_route_threads: 0 = http_route_threads: must be 1..4096, got 0",
+            "http_route_queue: -1 = http_route_queue: must be 0..1000000, got -1",
+            "http_idle_timeout_ms: 10 = http_idle_timeout_ms: must be 100..3600000, got 10",
+            "http_request_timeout_ms: 0 = http_request_timeout_ms: must be 100..3600000, got 0",
+            "http_max_header_bytes: 100 = http_max_header_bytes: must be 1024..1048576, got 100",
             "schema_registry_url: '' = schema_registry_url: must not be blank",
             "admin_key_sha256: plaintext = admin_key_sha256: must be a SHA-256 hex digest",
             "tenant_keys_sha256: {acme: plaintext} = tenant_keys_sha256.acme: must be a SHA-256 hex digest",

@@ -4,17 +4,11 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpRequest;
 import dev.maia.schemas.http.HttpResponse;
-import dev.maia.schemas.http.Json;
 import dev.maia.schemas.http.Route;
 import dev.maia.schemas.http.Routes;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,47 +23,71 @@ import java.util.Arrays;
 /**
  * Routes requests of one region's HTTP endpoint to the services mounted on it (write path, read path,
  * metrics), and turns every refusal into {@code {error, code, details?}}. Services register routes;
- * the process that owns the endpoint owns the server.
+ * the process that owns the endpoint owns the server ({@link RegionHttpServer}), which asks the router
+ * which route a request goes to ({@link #resolve}), and where it runs ({@link Resolved#inline}).
  */
-public final class HttpRouter implements HttpHandler, Routes {
+public final class HttpRouter implements Routes {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
-    private record Binding(String method, String[] segments, Access access, Route route) {
+    private record Binding(String method, String[] segments, Access access, Route route, boolean inline) {
+    }
+
+    /** The route a request goes to, with its path parameters. */
+    public final class Resolved {
+        private final Binding binding;
+        private final Map<String, String> params;
+
+        private Resolved(Binding binding, Map<String, String> params) {
+            this.binding = binding;
+            this.params = params;
+        }
+
+        /** Whether the route answers at once and runs on the server's thread (/health, /metrics). */
+        public boolean inline() {
+            return binding.inline();
+        }
+
+        /** Authorizes and runs the route; every refusal and failure becomes an error response. */
+        public HttpResponse run(String method, String path, String rawQuery, Map<String, String> headers, byte[] body) {
+            try {
+                String tenant = authorize(binding.access(), headers);
+                return binding.route().handle(new HttpRequest(method, path, params, query(rawQuery), headers, body, tenant));
+            } catch (ApiException e) {
+                return error(e);
+            } catch (Exception e) {
+                log.error("{} {} failed", method, path, e);
+                return error(new ApiException(500, "INTERNAL_ERROR", "internal error: " + e.getClass().getSimpleName(), null));
+            }
+        }
     }
 
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
-    private final int maxBodyBytes;
     private final ApiKeyring keyring;
 
-    public HttpRouter(int maxBodyBytes, ApiKeyring keyring) {
-        this.maxBodyBytes = maxBodyBytes;
+    public HttpRouter(ApiKeyring keyring) {
         this.keyring = keyring;
     }
 
     @Override
     public HttpRouter add(String method, String pathTemplate, Access access, Route route) {
-        bindings.add(new Binding(method, split(pathTemplate), access, route));
+        bindings.add(new Binding(method, split(pathTemplate), access, route, false));
         return this;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        HttpResponse response;
-        try {
-            response = dispatch(exchange);
-        } catch (ApiException e) {
-            response = error(e);
-        } catch (Exception e) {
-            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-            response = error(new ApiException(500, "INTERNAL_ERROR", "internal error: " + e.getClass().getSimpleName(), null));
-        }
-        write(exchange, response);
+    /** A route that never waits (no Kafka, no position): it runs on the server's thread, not the route pool. */
+    public HttpRouter addInline(String method, String pathTemplate, Access access, Route route) {
+        bindings.add(new Binding(method, split(pathTemplate), access, route, true));
+        return this;
     }
 
-    private HttpResponse dispatch(HttpExchange exchange) throws Exception {
+    /**
+     * The route of a method and raw (still percent-encoded) path.
+     *
+     * @throws ApiException 404 for an unknown path, 405 for a known path and another method, 400 for bad encoding
+     */
+    public Resolved resolve(String method, String path) {
         // Split the raw path, then decode each segment: a namespace named "agents/alpha" is one segment
         // (agents%2Falpha), as MAIA's clients encode it.
-        String path = exchange.getRequestURI().getRawPath();
         String[] segments = split(path);
         boolean pathKnown = false;
         Binding chosen = null;
@@ -80,7 +98,7 @@ public final class HttpRouter implements HttpHandler, Routes {
                 continue;
             }
             pathKnown = true;
-            boolean methodMatches = b.method().equals(Routes.ANY_METHOD) || b.method().equals(exchange.getRequestMethod());
+            boolean methodMatches = b.method().equals(Routes.ANY_METHOD) || b.method().equals(method);
             // The most literal template wins: /v1/memories/search is not the memory "search".
             if (methodMatches && (chosen == null || literals(b) > literals(chosen))) {
                 chosen = b;
@@ -88,14 +106,10 @@ public final class HttpRouter implements HttpHandler, Routes {
             }
         }
         if (chosen != null) {
-            Map<String, String> headers = headers(exchange);
-            String tenant = authorize(chosen.access(), headers);
-            HttpRequest request = new HttpRequest(exchange.getRequestMethod(), path, chosenParams,
-                    query(exchange.getRequestURI().getRawQuery()), headers, readBody(exchange), tenant);
-            return chosen.route().handle(request);
+            return new Resolved(chosen, chosenParams);
         }
         if (pathKnown) {
-            throw new ApiException(405, "METHOD_NOT_ALLOWED", exchange.getRequestMethod() + " is not allowed on " + path, null);
+            throw new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path, null);
         }
         throw ApiException.notFound("no such endpoint: " + path);
     }
@@ -145,29 +159,8 @@ public final class HttpRouter implements HttpHandler, Routes {
         return principal.tenant();
     }
 
-    /** Bodies up to this size are read to their end even when refused, so the client gets its 413. */
-    private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
-
-    private byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                // Answering before the client has finished sending resets the connection under it, and it
-                // sees no answer at all: drain (bounded), then refuse.
-                byte[] sink = new byte[64 * 1024];
-                long drained = 0;
-                int n;
-                while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) >= 0) {
-                    drained += n;
-                }
-                throw new ApiException(413, "INVALID_INPUT", "request body exceeds " + maxBodyBytes + " bytes",
-                        Map.of("field", "body", "limit", maxBodyBytes));
-            }
-            return body;
-        }
-    }
-
-    private static HttpResponse error(ApiException e) {
+    /** The {@code {error, code, details?}} answer of a refusal. */
+    public static HttpResponse error(ApiException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.getMessage());
         body.put("code", e.code());
@@ -175,24 +168,6 @@ public final class HttpRouter implements HttpHandler, Routes {
             body.put("details", e.details());
         }
         return new HttpResponse(e.status(), body, e.headers());
-    }
-
-    private static void write(HttpExchange exchange, HttpResponse response) throws IOException {
-        byte[] bytes;
-        String contentType;
-        if (response.body() instanceof String s && response.headers().containsKey("Content-Type")) {
-            bytes = s.getBytes(StandardCharsets.UTF_8);
-            contentType = response.headers().get("Content-Type");
-        } else {
-            bytes = response.body() == null ? new byte[0] : Json.write(response.body()).getBytes(StandardCharsets.UTF_8);
-            contentType = "application/json";
-        }
-        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private static String[] split(String path) {
@@ -239,15 +214,5 @@ public final class HttpRouter implements HttpHandler, Routes {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidInput("url", "malformed percent-encoding in '" + s + "'");
         }
-    }
-
-    private static Map<String, String> headers(HttpExchange exchange) {
-        Map<String, String> out = new HashMap<>();
-        exchange.getRequestHeaders().forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                out.put(k.toLowerCase(Locale.ROOT), v.get(0));
-            }
-        });
-        return out;
     }
 }

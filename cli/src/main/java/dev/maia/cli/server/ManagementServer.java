@@ -5,6 +5,8 @@ import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.schemas.http.Route;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,7 +22,6 @@ import java.util.function.Supplier;
 public final class ManagementServer implements AutoCloseable {
     /** Prometheus' text exposition format. */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4";
-    private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final RegionHttpServer server;
 
@@ -29,16 +30,17 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /** Starts the listener the keys declare; empty when they declare none (no port). */
-    public static Optional<ManagementServer> start(String name, ManagementKeys.Listener listener, Supplier<String> scrape,
-                                                   Route health) throws IOException {
+    public static Optional<ManagementServer> start(String name, ManagementKeys.Listener listener, MeterRegistry registry,
+                                                   Supplier<String> scrape, Route health) throws IOException {
         if (listener.port().isEmpty()) {
             return Optional.empty();
         }
         ApiKeyring keyring = ApiKeyring.metricsOnly(listener.metricsKey().map(ApiKeyring::hash).orElse(null));
-        RegionHttpServer server = new RegionHttpServer(name + "-mgmt", listener.host(), listener.port().get(), MAX_BODY_BYTES,
-                keyring);
-        server.add("GET", "/metrics", keyring.hasMetricsKey() ? Access.METRICS : Access.PUBLIC, r -> metrics(scrape));
-        server.add("GET", "/health", Access.PUBLIC, health);
+        RegionHttpServer server = new RegionHttpServer(name + "-mgmt", "management", listener.host(), listener.port().get(),
+                HttpLimits.management(), keyring, registry);
+        // Both answer on Jetty's threads: a scrape or a probe never queues behind the API's waits.
+        server.addInline("GET", "/metrics", keyring.hasMetricsKey() ? Access.METRICS : Access.PUBLIC, r -> metrics(scrape));
+        server.addInline("GET", "/health", Access.PUBLIC, health);
         server.start();
         return Optional.of(new ManagementServer(server));
     }

@@ -1,39 +1,82 @@
 package dev.maia.cli.server;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.Route;
 import dev.maia.schemas.http.Routes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.io.UncheckedIOException;
 
 /**
- * One region's HTTP endpoint: the JDK server on a bounded pool of workers, dispatching through an
- * {@link HttpRouter} to whatever the services mounted. It listens from {@link #start} on.
+ * One HTTP listener of a process (a region's API, a management listener): Jetty's core server with
+ * request deadlines ({@link HeaderDeadline}), an idle timeout, keep-alive, limits on headers (431), URI
+ * (414) and body (413), and answers in MAIA's error shape ({@link JsonErrorHandler}); its routes run on a
+ * bounded {@link RoutePool} apart from Jetty's threads ({@link FrontDoorHandler}). It listens from
+ * {@link #start} on.
  */
 public final class RegionHttpServer implements Routes, AutoCloseable {
-    private static final int WORKERS = 16;
-    private static final int BACKLOG = 128;
+    /** Jetty's own threads only parse, dispatch and write; they never wait on Kafka. */
+    private static final int SERVER_THREADS = 16;
 
+    private final String name;
     private final String host;
+    private final HttpLimits limits;
+    private final String listener;
+    private final MeterRegistry registry;
     private final HttpRouter router;
-    private final HttpServer server;
-    private final ExecutorService workers;
+    private final Server server;
+    private final ServerConnector connector;
+    private final RoutePool pool;
+    private HeaderDeadline deadline;
 
-    public RegionHttpServer(String region, String host, int port, int maxBodyBytes, ApiKeyring keyring) throws IOException {
+    /**
+     * @param listener the {@code listener} tag of this listener's metrics ({@code api}, {@code management})
+     */
+    public RegionHttpServer(String name, String listener, String host, int port, HttpLimits limits, ApiKeyring keyring,
+                            MeterRegistry registry) {
+        this.name = name;
         this.host = host;
-        this.router = new HttpRouter(maxBodyBytes, keyring);
-        this.server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
-        this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
-            Thread t = new Thread(r, "http-" + region);
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(workers);
-        server.createContext("/", router);
+        this.limits = limits;
+        this.listener = listener;
+        this.registry = registry;
+        this.router = new HttpRouter(keyring);
+        QueuedThreadPool threads = new QueuedThreadPool(SERVER_THREADS, 2);
+        threads.setName("http-" + name);
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.setSendServerVersion(false);
+        http.setPersistentConnectionsEnabled(true);
+        http.setIdleTimeout(limits.idleTimeoutMs());
+        // MAIA's clients percent-encode a '/' inside a segment (namespace "agents/alpha" is agents%2Falpha);
+        // the router splits the raw path and decodes each segment itself.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("MAIA", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeoutMs());
+        connector.setAcceptQueueSize(128);
+        server.addConnector(connector);
+        this.pool = new RoutePool(name, limits.routeThreads(), limits.routeQueue(), registry, listener);
+        FrontDoorHandler.Rejections rejections = this::reject;
+        server.setHandler(new FrontDoorHandler(router, pool, limits.maxBodyBytes(), rejections));
+        server.setErrorHandler(new JsonErrorHandler(rejections));
+    }
+
+    private void reject(String reason) {
+        Counter.builder("maia_http_rejected").description("requests refused by the HTTP front door, by reason")
+                .tag("listener", listener).tag("reason", reason).register(registry).increment();
     }
 
     @Override
@@ -42,17 +85,38 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
         return this;
     }
 
+    /** A route that never waits ({@code /health}, {@code /metrics}): answered on Jetty's thread, whatever the pool's load. */
+    public RegionHttpServer addInline(String method, String pathTemplate, Access access, Route route) {
+        router.addInline(method, pathTemplate, access, route);
+        return this;
+    }
+
     public void start() {
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("HTTP listener " + name + " did not start on " + host, e);
+        }
+        deadline = new HeaderDeadline(name, connector, limits.requestTimeoutMs(), this::reject);
     }
 
     public String endpoint() {
-        return "http://" + host + ":" + server.getAddress().getPort();
+        return "http://" + host + ":" + connector.getLocalPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        if (deadline != null) {
+            deadline.close();
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("HTTP listener " + name + " did not stop", e);
+        } finally {
+            pool.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.maia.cli.server;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.schemas.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ManagementServerTest {
     @Test
     void withAMetricsKeyMetricsAnswer401WithoutItAnd200WithItWhileHealthAnswersAnyone() throws Exception {
         ManagementKeys.Listener listener = new ManagementKeys.Listener("127.0.0.1", Optional.of(0), Optional.of("s3cret"));
-        try (ManagementServer server = ManagementServer.start("test", listener, () -> "maia_x 1.0\n",
+        try (ManagementServer server = ManagementServer.start("test", listener, new SimpleMeterRegistry(), () -> "maia_x 1.0\n",
                 r -> HttpResponse.json(200, Map.of("status", "ok"))).orElseThrow()) {
             var refused = get(server.endpoint() + "/metrics", null);
             assertThat(refused.statusCode()).isEqualTo(401);
@@ -47,11 +48,11 @@ class ManagementServerTest {
     @Test
     void onLoopbackWithoutAKeyMetricsAnswerAnyoneAndWithoutAPortThereIsNoListener() throws Exception {
         ManagementKeys.Listener open = new ManagementKeys.Listener("127.0.0.1", Optional.of(0), Optional.empty());
-        try (ManagementServer server = ManagementServer.start("test", open, () -> "maia_x 1.0\n",
+        try (ManagementServer server = ManagementServer.start("test", open, new SimpleMeterRegistry(), () -> "maia_x 1.0\n",
                 r -> HttpResponse.json(200, Map.of())).orElseThrow()) {
             assertThat(get(server.endpoint() + "/metrics", null).statusCode()).isEqualTo(200);
         }
-        assertThat(ManagementServer.start("test", new ManagementKeys.Listener("127.0.0.1", Optional.empty(), Optional.empty()),
+        assertThat(ManagementServer.start("test", new ManagementKeys.Listener("127.0.0.1", Optional.empty(), Optional.empty()), new SimpleMeterRegistry(),
                 () -> "", r -> HttpResponse.json(200, Map.of()))).isEmpty();
     }
 }
