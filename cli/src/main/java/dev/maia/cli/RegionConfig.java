@@ -116,6 +116,13 @@ public final class RegionConfig extends ServiceConfig {
         // One broker per local cluster.
         values.put(WAL_REPLICATION_FACTOR, 1);
         values.put(WAL_MIN_INSYNC_REPLICAS, 1);
+        // Apply's Streams settings (apply_*) from MAIA_APPLY_... variables, so that bench and demo regions can be
+        // measured with other settings without a file (docs/benchmarks.md, issue 14).
+        EnvironmentOverrides.of(ApplyConfig.CONFIG_DEF, System.getenv()).forEach((key, value) -> {
+            if (key.startsWith("apply_")) {
+                values.put(key, value);
+            }
+        });
         if (adminKey != null) {
             values.put(ADMIN_KEY_SHA256, ApiKeyring.hash(adminKey));
         }

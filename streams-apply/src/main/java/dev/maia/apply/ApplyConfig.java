@@ -21,14 +21,15 @@ public final class ApplyConfig extends ServiceConfig {
     public static final String STORE_AVERAGE_VALUE_BYTES = "store_average_value_bytes";
     public static final String STORE_MAX_POSITIONS = "store_max_positions";
     public static final String APPLY_STREAM_THREADS = "apply_stream_threads";
+    public static final String APPLY_COMMIT_INTERVAL_MS = "apply_commit_interval_ms";
+    public static final String APPLY_MAX_POLL_RECORDS = "apply_max_poll_records";
+    public static final String APPLY_FETCH_MAX_WAIT_MS = "apply_fetch_max_wait_ms";
+    public static final String APPLY_FETCH_MIN_BYTES = "apply_fetch_min_bytes";
     public static final String READ_WAIT_MS = "read_wait_ms";
     public static final String ON_READ_TIMEOUT = "on_read_timeout";
     public static final String WAL_TRUNCATE_INTERVAL_MS = "wal_truncate_interval_ms";
     public static final String WAL_COMPACTION_MARGIN_MS = "wal_compaction_margin_ms";
     public static final String ALERT_LAG_MAX_SECONDS = "alert_lag_max_seconds";
-
-    /** Not a key: Streams' offset commits; restarts are exact through the store's positions, not through commits. */
-    private static final long COMMIT_INTERVAL_MS = 100;
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef(ServiceConfig.CONFIG_DEF)
             .define(WORK_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.nonBlank(), Importance.HIGH,
@@ -45,6 +46,19 @@ public final class ApplyConfig extends ServiceConfig {
             .define(APPLY_STREAM_THREADS, Type.INT, 1, Validators.atLeast(1), Importance.MEDIUM,
                     "Kafka Streams threads that apply WAL entries (num.stream.threads); "
                             + "more than one helps only with several partitions to apply.")
+            .define(APPLY_COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Validators.atLeast(10), Importance.LOW,
+                    "How often apply writes its applied positions to the store and then commits its Kafka offsets. "
+                            + "Reads, lag and published positions see a position at once; this only bounds what a crash "
+                            + "applies a second time (harmless: applying an entry again changes nothing). Each commit is a "
+                            + "round trip to the brokers that holds up applying.")
+            .define(APPLY_MAX_POLL_RECORDS, Type.INT, 1_000, Validators.atLeast(1), Importance.LOW,
+                    "Most WAL records apply takes from one poll (the consumer's max.poll.records).")
+            .define(APPLY_FETCH_MAX_WAIT_MS, Type.INT, 50, Validators.atLeast(0), Importance.LOW,
+                    "How long the broker may hold a fetch of apply's consumer for " + APPLY_FETCH_MIN_BYTES
+                            + " to arrive (fetch.max.wait.ms): an upper bound on the delay it adds to a quiet log.")
+            .define(APPLY_FETCH_MIN_BYTES, Type.INT, 1, Validators.atLeast(1), Importance.LOW,
+                    "Bytes the broker waits for before answering a fetch of apply's consumer (fetch.min.bytes); "
+                            + "1 answers as soon as anything arrives, the least lag.")
             .define(READ_WAIT_MS, Type.LONG, 5_000L, Validators.atLeast(0), Importance.MEDIUM,
                     "How long a read that carries a position waits until this region has applied it (read-your-writes).")
             .define(ON_READ_TIMEOUT, Type.STRING, "fail", Validators.oneOf(List.of("fail", "redirect")), Importance.MEDIUM,
@@ -84,7 +98,19 @@ public final class ApplyConfig extends ServiceConfig {
     }
 
     public long commitIntervalMs() {
-        return COMMIT_INTERVAL_MS;
+        return getLong(APPLY_COMMIT_INTERVAL_MS);
+    }
+
+    public int maxPollRecords() {
+        return getInt(APPLY_MAX_POLL_RECORDS);
+    }
+
+    public int fetchMaxWaitMs() {
+        return getInt(APPLY_FETCH_MAX_WAIT_MS);
+    }
+
+    public int fetchMinBytes() {
+        return getInt(APPLY_FETCH_MIN_BYTES);
     }
 
     public int streamThreads() {

@@ -8,11 +8,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The apply side's counters, labelled as the RFD names them. The ones alerts and dashboards use exist
  * from the moment a tenant is held, at 0 ({@link #held}): a series that appears only with the first error
  * cannot be alerted on ({@code increase()} of a new series is nothing).
+ *
+ * <p>The per-entry counters are looked up once per series and kept: building and registering a meter id
+ * for every applied entry (tags sorted, the registry's map searched) was most of the 8.7% of the stream
+ * thread that per-record metadata work took. A meter removed from the registry (here or by any other
+ * instance, when a tenant is held no more) is dropped from the cache too, so that counting resumes in a
+ * registered meter if the tenant comes back.
  */
 final class ApplyMetrics {
     static final String APPLIED = "maia.apply.applied";
@@ -31,12 +38,17 @@ final class ApplyMetrics {
     private static final List<String> PER_TENANT = List.of(APPLIED, ERRORS, CONFLICTS, "maia.apply.duplicates",
             "maia.apply.not.held", "maia.apply.superseded");
 
+    private record Series(String name, String tenant, String origin) {
+    }
+
     private final MeterRegistry registry;
     private final String region;
+    private final Map<Series, Counter> counters = new ConcurrentHashMap<>();
 
     ApplyMetrics(MeterRegistry registry, String region) {
         this.registry = registry;
         this.region = region;
+        registry.config().onMeterRemoved(removed -> counters.values().remove(removed));
     }
 
     void applied(String tenant, String origin) {
@@ -101,7 +113,14 @@ final class ApplyMetrics {
     }
 
     private Counter counter(String name, String tenant, String origin) {
-        return Counter.builder(name).tag("region", region).tag("tenant", tenant).tag("origin_region", origin)
+        Series series = new Series(name, tenant, origin);
+        Counter cached = counters.get(series);
+        if (cached != null) {
+            return cached;
+        }
+        Counter c = Counter.builder(name).tag("region", region).tag("tenant", tenant).tag("origin_region", origin)
                 .register(registry);
+        counters.put(series, c);
+        return c;
     }
 }

@@ -14,6 +14,7 @@ import dev.maia.schemas.wal.WalHeaders;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,6 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +33,13 @@ import java.util.Optional;
  * the checksum, apply by lineage and the tenant's conflict strategy ({@link ResourceApplier}), store, and
  * advance the position. Corrupt entries go to the DLQ, conflicts (two writes of which neither had seen
  * the other) to the conflict feed; neither stops the stream.
+ *
+ * <p>Offsets are committed on this processor's request, not on Streams' own timer: every
+ * {@code commitIntervalMs} a punctuator flushes the applied positions to the store and then asks for a
+ * commit, which Streams performs in the same loop, after the punctuation and before it processes more
+ * records. So the store's positions are never behind a committed offset ({@link PositionTracker}).
+ * A task that closes (rebalance, shutdown) flushes in {@link #close}, which Streams calls before the
+ * commit of a closing task.
  */
 final class ApplyProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ApplyProcessor.class);
@@ -40,11 +51,15 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
     private final ResourceApplier applier;
     private final ApplyMetrics metrics;
     private final ApplyListener listener;
+    private final long commitIntervalMs;
+    /** Per topic: its tenant and origin (or not one of ours); a task reads a handful of topics. */
+    private final Map<String, Optional<WalTopics.WalTopic>> topics = new HashMap<>();
     private ProcessorContext<String, byte[]> context;
 
     ApplyProcessor(String region, WalCodec codec, ReplicaStore store, PositionTracker positions, TenantHolding holding,
-                   ApplyMetrics metrics, ApplyListener listener) {
+                   ApplyMetrics metrics, ApplyListener listener, long commitIntervalMs) {
         this.region = region;
+        this.commitIntervalMs = commitIntervalMs;
         this.codec = codec;
         this.positions = positions;
         this.holding = holding;
@@ -56,12 +71,21 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        context.schedule(Duration.ofMillis(commitIntervalMs), PunctuationType.WALL_CLOCK_TIME, now -> {
+            positions.flush();
+            context.commit();
+        });
+    }
+
+    @Override
+    public void close() {
+        positions.flush();
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        Optional<WalTopics.WalTopic> walTopic = WalTopics.parse(meta.topic(), region);
+        Optional<WalTopics.WalTopic> walTopic = topics.computeIfAbsent(meta.topic(), t -> WalTopics.parse(t, region));
         if (walTopic.isEmpty()) {
             return; // the subscription pattern is wider than the topic grammar: not one of ours
         }

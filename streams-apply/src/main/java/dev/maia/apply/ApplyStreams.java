@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ApplyStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApplyStreams.class);
 
+    /** Streams' timer-driven commit, pushed out of the way: a day. */
+    static final long STREAMS_OWN_COMMIT_INTERVAL_MS = Duration.ofDays(1).toMillis();
+
     private final ApplyConfig config;
     private final KafkaStreams streams;
     private final PositionTracker positions;
@@ -45,7 +48,8 @@ final class ApplyStreams implements AutoCloseable {
                         MeterRegistry registry, ApplyListener listener) {
         this.config = config;
         this.positions = positions;
-        this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener),
+        this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener,
+                        config.commitIntervalMs()),
                 streamsProperties(config));
         this.streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, StoreFullException.class)) {
@@ -77,7 +81,9 @@ final class ApplyStreams implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        // Commits come from the apply processor, after it flushed the positions (ApplyProcessor): Streams'
+        // own timer must never commit offsets ahead of them.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, STREAMS_OWN_COMMIT_INTERVAL_MS);
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
@@ -85,7 +91,9 @@ final class ApplyStreams implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // A new tenant's topic (local or mirrored) must be picked up in seconds, not the default 5 minutes.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), ApplyTopology.SUBSCRIPTION_METADATA_MAX_AGE_MS);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), config.fetchMaxWaitMs());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), config.fetchMinBytes());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), config.maxPollRecords());
         // A replaced thread (a source topic deleted under it: a tenant deleted or a region dropped from a
         // placement) leaves its member in the group without a LeaveGroup, and the group rebalances only
         // once that member's session expires: every tenant's apply waits that long. The broker's minimum
@@ -142,6 +150,8 @@ final class ApplyStreams implements AutoCloseable {
         // waiting out the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        // Closing tasks flushed already; this covers a close that timed out with tasks still open.
+        positions.flush();
         if (publisher != null) {
             publisher.close();
         }

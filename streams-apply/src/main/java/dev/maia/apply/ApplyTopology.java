@@ -28,12 +28,14 @@ public final class ApplyTopology {
     }
 
     public static Topology build(String region, WalCodec codec, ReplicaStore store, PositionTracker positions,
-                                 TenantHolding holding, MeterRegistry registry, ApplyListener listener) {
+                                 TenantHolding holding, MeterRegistry registry, ApplyListener listener,
+                                 long commitIntervalMs) {
         ApplyMetrics metrics = new ApplyMetrics(registry, region);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer(), SUBSCRIPTION);
-        topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(region, codec, store, positions, holding, metrics, listener), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(region, codec, store, positions, holding, metrics, listener,
+                commitIntervalMs), SOURCE);
         topology.addSink(DLQ_SINK, WalTopics.DLQ, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addSink(CONFLICTS_SINK, WalTopics.CONFLICTS, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,9 @@ class ApplyTopologyTest {
     private final List<WALEntry> applied = new ArrayList<>();
     @TempDir
     Path dir;
+    private static final long COMMIT_INTERVAL_MS = 100;
     private ChronicleReplicaStore store;
+    private PositionTracker positions;
     private TopologyTestDriver driver;
     private TestOutputTopic<String, byte[]> dlq;
     private TestOutputTopic<String, byte[]> conflicts;
@@ -56,8 +59,9 @@ class ApplyTopologyTest {
     @BeforeEach
     void start() {
         store = ChronicleReplicaStore.open(new StoreConfig(dir.resolve("store"), 10_000, 512, 1_000), codec);
+        positions = new PositionTracker(store);
         driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store,
-                        new PositionTracker(store), tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e)),
+                        positions, tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e), COMMIT_INTERVAL_MS),
                 ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
         dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         conflicts = driver.createOutputTopic(WalTopics.CONFLICTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
@@ -176,8 +180,57 @@ class ApplyTopologyTest {
         wal.pipeInput(mirrored("m4", codec.encode(first), 7));
 
         assertThat(applied).hasSize(1);
-        assertThat(store.appliedOffset("us-west", "acme", 0)).isEqualTo(7);
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(7);
         assertThat(registry.get("maia.apply.duplicates").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void positionsReachTheStoreAtTheCommitNotWithEveryEntry() {
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m10", codec.encode(write("m10", "v1", 1_000, "us-west")), 3));
+
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(3);
+        assertThat(store.appliedOffset("us-west", "acme", 0)).isEqualTo(-1);
+
+        driver.advanceWallClockTime(Duration.ofMillis(COMMIT_INTERVAL_MS));
+
+        assertThat(store.appliedOffset("us-west", "acme", 0)).isEqualTo(3);
+    }
+
+    @Test
+    void aCrashBetweenApplyAndThePositionFlushAppliesTheEntriesAgainAndConverges() {
+        WALEntry created = builtOn(write("m11", "", 0, "us-west"), Operation.CREATE, "v1", 1_000, "us-west", 1, ConflictStrategy.lww);
+        WALEntry second = builtOn(created, Operation.UPDATE, "v2", 1_100, "us-west", 1, ConflictStrategy.lww);
+        WALEntry third = builtOn(second, Operation.UPDATE, "v3", 1_200, "us-west", 1, ConflictStrategy.lww);
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m11", codec.encode(created), 0));
+        driver.advanceWallClockTime(Duration.ofMillis(COMMIT_INTERVAL_MS)); // flushed, then committed
+        wal.pipeInput(mirrored("m11", codec.encode(second), 1));
+        wal.pipeInput(mirrored("m11", codec.encode(third), 2));
+        assertThat(content("m11")).isEqualTo("v3");
+
+        // The process dies before the next commit: no flush, no offset commit. The restarted one knows
+        // position 0 from the store, and Streams delivers again from the committed offset, 1.
+        PositionTracker restarted = new PositionTracker(store);
+        assertThat(restarted.appliedOffset("us-west", "acme", 0)).isEqualTo(0);
+        List<WALEntry> appliedAfterRestart = new ArrayList<>();
+        try (TopologyTestDriver again = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store, restarted,
+                tenant -> true, new SimpleMeterRegistry(), (r, e) -> appliedAfterRestart.add(e), COMMIT_INTERVAL_MS),
+                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir.resolve("again"))))) {
+            TestInputTopic<String, byte[]> redelivered = again.createInputTopic("us-west.maia.wal.acme",
+                    Serdes.String().serializer(), Serdes.ByteArray().serializer());
+            redelivered.pipeInput(mirrored("m11", codec.encode(second), 1));
+            redelivered.pipeInput(mirrored("m11", codec.encode(third), 2));
+            again.advanceWallClockTime(Duration.ofMillis(COMMIT_INTERVAL_MS));
+
+            assertThat(content("m11")).isEqualTo("v3");
+            assertThat(store.current("acme", ResourceType.memory, "m11")).get().extracting(WALEntry::getId)
+                    .isEqualTo(third.getId());
+            assertThat(store.siblings("acme", ResourceType.memory, "m11")).isEmpty();
+            assertThat(appliedAfterRestart).isEmpty(); // both were already held: nothing changed
+            assertThat(store.appliedOffset("us-west", "acme", 0)).isEqualTo(2);
+            assertThat(conflicts.readRecordsToList()).isEmpty();
+        }
     }
 
     @Test

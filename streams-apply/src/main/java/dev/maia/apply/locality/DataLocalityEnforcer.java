@@ -114,8 +114,10 @@ public final class DataLocalityEnforcer implements AutoCloseable {
             if (!tenantDeleted && (now == null || Placements.holders(now).contains(region))) {
                 return;
             }
-            long removed = store.purgeTenant(tenant);
+            // Positions first: the tracker flushes its in-memory positions to the store at every commit,
+            // and one flushed after the purge would bring a position of the purged tenant back.
             positions.forget(tenant);
+            long removed = store.purgeTenant(tenant);
             if (removed > 0) {
                 log.info("Tenant {} is no longer held in {}: purged {} resources from the store", tenant, region, removed);
             } else if (copies.isEmpty()) {
