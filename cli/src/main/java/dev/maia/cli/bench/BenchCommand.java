@@ -34,11 +34,14 @@ import java.util.concurrent.ExecutionException;
                 "  lag       write acknowledged in us-west to readable in eu-central at --rate, vs the raw MirrorMaker 2 record latency of the same writes",
                 "  sync      HTTP write latency per sync mode (if the placement API has sync modes)",
                 "  catchup   eu-central misses N entries (its process stopped), then applies them: time to catch up",
-                "  wal       steady updates of a few resources: disk of the tenant's log and mirrored copies over time (WAL lifecycle on or off)"})
+                "  wal       steady updates of a few resources: disk of the tenant's log and mirrored copies over time (WAL lifecycle on or off)",
+                "  data      (only with --only: long) one region's store filled with --data-memories memories: heap after GC, reopen time, deep listing p99, disk"})
 public final class BenchCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
-    static final List<String> PARTS = List.of("producer", "apply", "lag", "sync", "catchup", "wal");
+    static final List<String> PARTS = List.of("producer", "apply", "lag", "sync", "catchup", "wal", "data");
+    /** What runs without --only: the data part takes long and needs no cluster, so it is asked for by name. */
+    static final List<String> DEFAULT_PARTS = PARTS.subList(0, PARTS.indexOf("data"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,7 +94,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "wal part: the WAL lifecycle on, or off (regions restarted with wal_truncate_interval_ms: 0) (default: ${DEFAULT-VALUE})")
     String walTruncation;
 
-    @Option(names = "--only", split = ",", paramLabel = "PART", description = "run only these parts: producer,apply,lag,sync,catchup,wal (default: all)")
+    @Option(names = "--data-memories", split = ",", defaultValue = "1000000", paramLabel = "N",
+            description = "data part: memories stored in one region, one run per count, e.g. 1000000,10000000 (default: ${DEFAULT-VALUE})")
+    List<Long> dataMemories;
+
+    @Option(names = "--only", split = ",", paramLabel = "PART", description = "run only these parts: producer,apply,lag,sync,catchup,wal,data (default: all but data)")
     List<String> only;
 
     @Option(names = "--json", description = "print the results as one JSON object on stdout; progress goes to stderr")
@@ -182,7 +189,8 @@ public final class BenchCommand implements Callable<Integer> {
         require(walRate > 0 && Double.isFinite(walRate), "--wal-rate must be > 0");
         require(walResources >= 1, "--wal-resources must be >= 1");
         require(walTruncation.equals("on") || walTruncation.equals("off"), "--wal-truncation must be on or off");
-        Set<String> parts = new LinkedHashSet<>(only == null ? PARTS : only);
+        require(dataMemories.stream().allMatch(n -> n >= 1_000), "--data-memories: each count must be >= 1000");
+        Set<String> parts = new LinkedHashSet<>(only == null ? DEFAULT_PARTS : only);
         for (String p : parts) {
             require(PARTS.contains(p), "--only: unknown part '" + p + "' (parts: " + String.join(",", PARTS) + ")");
         }
@@ -191,9 +199,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The parts in this order: each may rely on the state the one before left (see the scenarios). */
     private BenchReport run(Set<String> parts, Path work, Teardown teardown, Progress progress) throws Exception {
-        BenchStack stack = BenchStack.start(work, teardown, progress);
         int contentSize = BenchMemories.contentSizeFor(recordSize);
         int valueSize = BenchMemories.encodedSize(contentSize);
+        if (parts.equals(Set.of("data"))) {
+            // No cluster: the heap measured is the store's, not three regions'.
+            BenchReport report = new BenchReport();
+            long start = System.nanoTime();
+            report.section("machine", Machine.describe(Machine.loadAverage()));
+            report.section("config", config(parts, contentSize, valueSize));
+            new DataScaleScenario(work, dataMemories, contentSize, progress).run(report);
+            report.section("seconds_total", BenchReport.round((System.nanoTime() - start) / 1e9, 1));
+            return report;
+        }
+        BenchStack stack = BenchStack.start(work, teardown, progress);
         BenchReport report = new BenchReport();
         report.section("machine", Machine.describe(stack.loadAtStart()));
         report.section("config", config(parts, contentSize, valueSize));
@@ -223,6 +241,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (parts.contains("wal")) {
             new WalDiskScenario(stack, walSeconds, walRate, walResources, walTruncation.equals("on"), contentSize).run(report);
         }
+        if (parts.contains("data")) {
+            new DataScaleScenario(work, dataMemories, contentSize, progress).run(report);
+        }
         report.section("seconds_total", BenchReport.round(stack.secondsSinceStart(), 1));
         progress.say("bench: done in %.0f s; tearing down", stack.secondsSinceStart());
         return report;
@@ -248,6 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
         config.put("wal_rate", walRate);
         config.put("wal_resources", walResources);
         config.put("wal_truncation", walTruncation);
+        config.put("data_memories", dataMemories);
         config.put("producer_props", LibraryWriteScenario.producerProps());
         return config;
     }
