@@ -224,6 +224,13 @@ class OpenApiContractTest extends RegionsTest {
                 r -> r.status() == 200 && r.body().get("total").asInt() == 3);
         assertThat(page.body().get("count").asInt()).isEqualTo(2);
         assertThat(page.body().get("offset").asInt()).isEqualTo(1);
+        assertThat(page.body().has("next_cursor")).as("the last page has no next one").isFalse();
+        Reply byCursor = api.send("GET", url(PRIMARY, "/v1/namespaces/list-notes/memories?limit=1"), key, null);
+        Reply next = api.send("GET", url(PRIMARY, "/v1/namespaces/list-notes/memories?limit=1&cursor="
+                + byCursor.body().get("next_cursor").asText()), key, null);
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.body().get("offset").asInt()).isEqualTo(1);
+        assertThat(api.sendRefused("GET", url(PRIMARY, "/v1/namespaces?cursor=not*one"), key, null).status()).isEqualTo(400);
         Reply clamped = api.send("GET", url(PRIMARY, "/v1/namespaces/ns-list/memories?limit=5000"), key, null);
         assertThat(clamped.body().get("limit").asInt()).isEqualTo(1000);
         assertThat(api.sendRefused("GET", url(PRIMARY, "/v1/namespaces/ns-list/memories?limit=0"), key, null).status()).isEqualTo(400);

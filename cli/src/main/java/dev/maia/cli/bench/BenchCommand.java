@@ -36,13 +36,14 @@ import java.util.stream.Stream;
                 "  sync      HTTP write latency per sync mode (if the placement API has sync modes)",
                 "  catchup   eu-central misses N entries (its process stopped), then applies them: time to catch up",
                 "  wal       steady updates of a few resources: disk of the tenant's log and mirrored copies over time (WAL lifecycle on or off)",
-                "  tenants   (opt-in, long: --only tenants) 10, 100, 1,000 new tenants: provisioning, topic discovery, lag p99, heap after GC"})
+                "  tenants   (opt-in, long: --only tenants) 10, 100, 1,000 new tenants: provisioning, topic discovery, lag p99, heap after GC",
+                "  data      (opt-in, long: --only data) one region's store filled with --data-memories memories: heap after GC, reopen time, deep listing p99, disk"})
 public final class BenchCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
     static final List<String> PARTS = List.of("producer", "apply", "lag", "sync", "catchup", "wal");
     /** Parts run only when named in --only: too long for a default run. */
-    static final List<String> OPT_IN_PARTS = List.of("tenants");
+    static final List<String> OPT_IN_PARTS = List.of("tenants", "data");
     static final List<String> ALL_PARTS = Stream.concat(PARTS.stream(), OPT_IN_PARTS.stream()).toList();
 
     @CommandLine.Spec
@@ -108,8 +109,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "tenants part: how long each step writes at --tenant-rate (default: ${DEFAULT-VALUE})")
     double tenantSeconds;
 
+    @Option(names = "--data-memories", split = ",", defaultValue = "1000000", paramLabel = "N",
+            description = "data part: memories stored in one region, one run per count, e.g. 1000000,10000000 (default: ${DEFAULT-VALUE})")
+    List<Long> dataMemories;
+
     @Option(names = "--only", split = ",", paramLabel = "PART",
-            description = "run only these parts: producer,apply,lag,sync,catchup,wal,tenants (default: all but the opt-in tenants)")
+            description = "run only these parts: producer,apply,lag,sync,catchup,wal,tenants,data (default: all but the opt-in tenants and data)")
     List<String> only;
 
     @Option(names = "--json", description = "print the results as one JSON object on stdout; progress goes to stderr")
@@ -204,6 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
                 "--tenant-counts must be between 1 and 10000 each");
         require(tenantRate > 0 && Double.isFinite(tenantRate), "--tenant-rate must be > 0");
         require(tenantSeconds > 0 && Double.isFinite(tenantSeconds), "--tenant-seconds must be > 0");
+        require(dataMemories.stream().allMatch(n -> n >= 1_000), "--data-memories: each count must be >= 1000");
         Set<String> parts = new LinkedHashSet<>(only == null ? PARTS : only);
         for (String p : parts) {
             require(ALL_PARTS.contains(p), "--only: unknown part '" + p + "' (parts: " + String.join(",", ALL_PARTS) + ")");
@@ -213,9 +219,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The parts in this order: each may rely on the state the one before left (see the scenarios). */
     private BenchReport run(Set<String> parts, Path work, Teardown teardown, Progress progress) throws Exception {
-        BenchStack stack = BenchStack.start(work, teardown, progress);
         int contentSize = BenchMemories.contentSizeFor(recordSize);
         int valueSize = BenchMemories.encodedSize(contentSize);
+        if (parts.equals(Set.of("data"))) {
+            // No cluster: the heap measured is the store's, not three regions'.
+            BenchReport report = new BenchReport();
+            long start = System.nanoTime();
+            report.section("machine", Machine.describe(Machine.loadAverage()));
+            report.section("config", config(parts, contentSize, valueSize));
+            new DataScaleScenario(work, dataMemories, contentSize, progress).run(report);
+            report.section("seconds_total", BenchReport.round((System.nanoTime() - start) / 1e9, 1));
+            return report;
+        }
+        BenchStack stack = BenchStack.start(work, teardown, progress);
         BenchReport report = new BenchReport();
         report.section("machine", Machine.describe(stack.loadAtStart()));
         report.section("config", config(parts, contentSize, valueSize));
@@ -248,6 +264,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (parts.contains("tenants")) {
             new TenantScaleScenario(stack, tenantCounts, tenantRate, tenantSeconds, contentSize).run(report);
         }
+        if (parts.contains("data")) {
+            new DataScaleScenario(work, dataMemories, contentSize, progress).run(report);
+        }
         report.section("seconds_total", BenchReport.round(stack.secondsSinceStart(), 1));
         progress.say("bench: done in %.0f s; tearing down", stack.secondsSinceStart());
         return report;
@@ -276,6 +295,7 @@ public final class BenchCommand implements Callable<Integer> {
         config.put("tenant_counts", tenantCounts);
         config.put("tenant_rate", tenantRate);
         config.put("tenant_seconds", tenantSeconds);
+        config.put("data_memories", dataMemories);
         config.put("producer_props", LibraryWriteScenario.producerProps());
         return config;
     }

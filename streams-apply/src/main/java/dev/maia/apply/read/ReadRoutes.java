@@ -112,28 +112,36 @@ public final class ReadRoutes {
     /** The tenant's live namespaces in this region, oldest first (ids are ULIDs unless a client chose them). */
     HttpResponse listNamespaces(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
-        ListPage page = ListPage.of(request);
+        ListPage page = ListPage.withCursor(request);
         awaitMinPosition(request, tenant);
         List<String> ids = store.namespaceIds(tenant);
+        int start = page.start(ids);
+        List<String> pageIds = page.from(ids, start);
         List<Object> data = new ArrayList<>();
-        for (String id : page.of(ids)) {
+        for (String id : pageIds) {
             store.live(tenant, ResourceType.namespace, id).ifPresent(e -> data.add(NamespaceJson.toJson((Namespace) e.getData())));
         }
-        return HttpResponse.json(200, page.answer(data, ids.size()));
+        return HttpResponse.json(200, page.answer(data, pageIds, start, ids.size()));
     }
 
-    /** A namespace's memories (the namespace named by id or by name), oldest first. */
+    /**
+     * A namespace's memories (the namespace named by id or by name), oldest first. The page comes from the
+     * store's ordered index by offset or by cursor alike: a deep page costs what the first one does.
+     */
     HttpResponse listMemories(HttpRequest request) throws InterruptedException {
         String tenant = request.tenant();
-        ListPage page = ListPage.of(request);
+        ListPage page = ListPage.withCursor(request);
         awaitMinPosition(request, tenant);
         WALEntry ns = namespace(tenant, request.pathParam("id"));
-        ReplicaStore.Page ids = store.memoryIds(tenant, ((Namespace) ns.getData()).getName(), page.offset(), page.limit());
+        String name = ((Namespace) ns.getData()).getName();
+        ReplicaStore.Page ids = page.after() == null
+                ? store.memoryIds(tenant, name, page.offset(), page.limit())
+                : store.memoryIdsAfter(tenant, name, page.after(), page.limit());
         List<Object> data = new ArrayList<>();
         for (String memoryId : ids.ids()) {
             store.live(tenant, ResourceType.memory, memoryId).ifPresent(e -> data.add(MemoryJson.toJson((Memory) e.getData())));
         }
-        return HttpResponse.json(200, page.answer(data, ids.total()));
+        return HttpResponse.json(200, page.answer(data, ids.ids(), ids.offset(), ids.total()));
     }
 
     /**
