@@ -45,6 +45,28 @@ class ChronicleReplicaStoreTest {
     }
 
     @Test
+    void entryBytesPerTenantAreWhatEachTenantsOwnPassSums() {
+        StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
+        Instant t = Instant.EPOCH;
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
+            for (int i = 0; i < 30; i++) {
+                String tenant = "tenant-" + (i % 3);
+                String id = "m" + i;
+                Memory m = Memory.newBuilder().setId(id).setNamespace("ns").setContent("x".repeat(10 + i)).setCreatedAt(t).setUpdatedAt(t).build();
+                put(store, WalEntries.memoryChange(Operation.CREATE, tenant, id, "ns", m, 1L << 16, "us-west", 0));
+            }
+            Map<String, Long> perTenant = new HashMap<>();
+            for (String tenant : List.of("tenant-0", "tenant-1", "tenant-2")) {
+                long[] sum = {0};
+                store.forEachEntry(tenant, (type, id, encoded) -> sum[0] += encoded.length);
+                perTenant.put(tenant, sum[0]);
+            }
+            assertThat(perTenant.values()).allMatch(b -> b > 0);
+            assertThat(store.entryBytesPerTenant()).isEqualTo(perTenant);
+        }
+    }
+
+    @Test
     void keepsEntriesAndPositionsAcrossReopen() {
         StoreConfig config = new StoreConfig(dir, 1_000, 128, 100);
         WALEntry m1 = entry("m1", 10);

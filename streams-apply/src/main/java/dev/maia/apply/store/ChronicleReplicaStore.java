@@ -251,6 +251,19 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     @Override
+    public Map<String, Long> entryBytesPerTenant() {
+        Map<String, Long> bytes = new HashMap<>();
+        resources.forEachEntry(e -> {
+            String k = e.key().get();
+            int tenantEnd = k.indexOf(SEP);
+            if (tenantEnd > 0) {
+                bytes.merge(k.substring(0, tenantEnd), (long) e.value().get().length, Long::sum);
+            }
+        });
+        return bytes;
+    }
+
+    @Override
     public long purgeTenant(String tenantId) {
         // Collect first: removing while Chronicle iterates its segments is not supported.
         List<String> doomed = new ArrayList<>();

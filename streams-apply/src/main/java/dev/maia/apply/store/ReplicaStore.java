@@ -59,6 +59,13 @@ public interface ReplicaStore extends AutoCloseable {
      */
     void forEachEntry(String tenantId, EntryVisitor visitor);
 
+    /**
+     * Every tenant's winning entries' encoded bytes (tombstones included), summed in one pass over the
+     * store: what the usage report needs of all tenants at once, where a {@link #forEachEntry} per tenant
+     * would pass over the whole store once per tenant.
+     */
+    Map<String, Long> entryBytesPerTenant();
+
     /** One winning entry: its resource and its encoded bytes (only valid during the call). */
     @FunctionalInterface
     interface EntryVisitor {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,12 +59,13 @@ public final class UsageReporter implements AutoCloseable {
 
     void report() {
         try {
-            Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            Map<String, Integer> topics = walTopicsPerTenant(admin.listTopics().names().get(10, TimeUnit.SECONDS), region);
+            Map<String, Long> bytes = store.entryBytesPerTenant();
             Instant now = Instant.now();
             for (Placement p : placements.get().values()) {
                 String tenant = p.getTenantId();
                 if (Placements.holders(p).contains(region) || deleted.test(tenant)) {
-                    sink.accept(count(tenant, topics, now));
+                    sink.accept(count(tenant, topics.getOrDefault(tenant, 0), bytes.getOrDefault(tenant, 0L), now));
                 }
             }
         } catch (Exception e) {
@@ -71,18 +73,29 @@ public final class UsageReporter implements AutoCloseable {
         }
     }
 
-    TenantUsage count(String tenant, Set<String> topics, Instant now) {
-        // Counts come from the store's listing index (kept as it changes); bytes need one pass over the
-        // tenant's entries, without decoding them.
+    /**
+     * Tenant to the number of its WAL topics (its log and the mirrored copies) in the region's cluster, in
+     * one pass over the cluster's topics: a pass per tenant made each report O(tenants x topics).
+     */
+    static Map<String, Integer> walTopicsPerTenant(Set<String> topics, String region) {
+        Map<String, Integer> perTenant = new HashMap<>();
+        for (String t : topics) {
+            WalTopics.parse(t, region).ifPresent(w -> perTenant.merge(w.tenantId(), 1, Integer::sum));
+        }
+        return perTenant;
+    }
+
+    /**
+     * Counts come from the store's listing index (kept as it changes); bytes and topics from one pass over
+     * the store and one over the cluster's topics per report ({@link #report}), not one per tenant: at a
+     * thousand tenants the passes per tenant took more CPU than the regions' apply (docs/benchmarks.md).
+     */
+    TenantUsage count(String tenant, int tenantTopics, long bytes, Instant now) {
         long memories = store.memoryCounts(tenant).values().stream().mapToLong(Integer::longValue).sum();
         long namespaces = store.namespaceIds(tenant).size();
-        long[] bytes = {0};
-        store.forEachEntry(tenant, (type, id, encoded) -> bytes[0] += encoded.length);
-        int tenantTopics = (int) topics.stream()
-                .filter(t -> WalTopics.parse(t, region).filter(w -> w.tenantId().equals(tenant)).isPresent()).count();
         LongAdder writes = applied.get(tenant);
         return TenantUsage.newBuilder().setRegion(region).setTenantId(tenant).setMemories(memories)
-                .setNamespaces(namespaces).setBytes(bytes[0]).setWrites(writes == null ? 0 : writes.sum())
+                .setNamespaces(namespaces).setBytes(bytes).setWrites(writes == null ? 0 : writes.sum())
                 .setTopics(tenantTopics).setReportedAt(now).build();
     }
 

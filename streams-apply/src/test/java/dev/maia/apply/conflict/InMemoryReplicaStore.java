@@ -84,6 +84,13 @@ final class InMemoryReplicaStore implements ReplicaStore {
     }
 
     @Override
+    public Map<String, Long> entryBytesPerTenant() {
+        Map<String, Long> bytes = new HashMap<>();
+        resources.forEach((k, v) -> bytes.merge(k.split("/", 3)[0], (long) v.length, Long::sum));
+        return bytes;
+    }
+
+    @Override
     public long purgeTenant(String tenantId) {
         throw new UnsupportedOperationException();
     }
