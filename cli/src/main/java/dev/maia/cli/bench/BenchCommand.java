@@ -248,6 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (parts.contains("producer")) {
             new HttpWriteScenario(stack, httpRecords(), httpConcurrency, contentSize).run(report);
             new WrkScenario(stack, wrkSeconds, httpConcurrency, contentSize).run(report);
+            new HealthUnderLoadScenario(stack, 500, 50, 300).run(report);
         }
         if (parts.contains("lag")) {
             new ReplicationLagScenario(stack, rate, lagSeconds, contentSize, lagTrace).run(report);
