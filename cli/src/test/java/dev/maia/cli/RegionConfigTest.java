@@ -77,6 +77,10 @@ class RegionConfigTest {
         every.put("store_average_value_bytes", "2048");
         every.put("store_max_positions", "20000");
         every.put("apply_stream_threads", "3");
+        every.put("apply_commit_interval_ms", "500");
+        every.put("apply_max_poll_records", "2000");
+        every.put("apply_fetch_max_wait_ms", "10");
+        every.put("apply_fetch_min_bytes", "1024");
         every.put("read_wait_ms", "0");
         every.put("on_read_timeout", "redirect");
         every.put("wal_truncate_interval_ms", "30000");
@@ -114,6 +118,10 @@ class RegionConfigTest {
         assertThat(apply.topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
         assertThat(apply.stateDir()).isEqualTo(Path.of("/var/lib/maia/streams"));
         assertThat(apply.store().directory()).isEqualTo(Path.of("/var/lib/maia/store"));
+        assertThat(apply.commitIntervalMs()).isEqualTo(500);
+        assertThat(apply.maxPollRecords()).isEqualTo(2000);
+        assertThat(apply.fetchMaxWaitMs()).isEqualTo(10);
+        assertThat(apply.fetchMinBytes()).isEqualTo(1024);
         assertThat(apply.store().maxEntries()).isEqualTo(5_000_000);
         assertThat(apply.store().averageValueBytes()).isEqualTo(2048);
         assertThat(apply.store().maxPositions()).isEqualTo(20_000);
@@ -188,6 +196,10 @@ class RegionConfigTest {
             "store_average_value_bytes: 8 = store_average_value_bytes: must be >= 16, got 8",
             "store_max_positions: 0 = store_max_positions: must be >= 1, got 0",
             "apply_stream_threads: 0 = apply_stream_threads: must be >= 1, got 0",
+            "apply_commit_interval_ms: 5 = apply_commit_interval_ms: must be >= 10, got 5",
+            "apply_max_poll_records: 0 = apply_max_poll_records: must be >= 1, got 0",
+            "apply_fetch_max_wait_ms: -1 = apply_fetch_max_wait_ms: must be >= 0, got -1",
+            "apply_fetch_min_bytes: 0 = apply_fetch_min_bytes: must be >= 1, got 0",
             "read_wait_ms: -1 = read_wait_ms: must be >= 0, got -1",
             "on_read_timeout: wait = on_read_timeout: must be one of fail, redirect, got 'wait'",
             "http_host: '' = http_host: must not be blank",

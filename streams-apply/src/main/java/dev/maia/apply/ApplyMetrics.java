@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * cannot be alerted on ({@code increase()} of a new series is nothing).
  *
  * <p>The per-entry counters are looked up once per series and kept: building and registering a meter id
- * for every applied entry (tags sorted, the registry's map searched) was most of the 8.7% of the stream
- * thread that per-record metadata work took. A meter removed from the registry (here or by any other
+ * for every applied entry (tags sorted, the registry's map searched) was 2-6% of the stream thread
+ * (docs/benchmarks.md, issue 14). A meter removed from the registry (here or by any other
  * instance, when a tenant is held no more) is dropped from the cache too, so that counting resumes in a
  * registered meter if the tenant comes back.
  */

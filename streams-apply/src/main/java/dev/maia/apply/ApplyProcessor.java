@@ -37,9 +37,9 @@ import java.util.Optional;
  * <p>Offsets are committed on this processor's request, not on Streams' own timer: every
  * {@code commitIntervalMs} a punctuator flushes the applied positions to the store and then asks for a
  * commit, which Streams performs in the same loop, after the punctuation and before it processes more
- * records. So the store's positions are never behind a committed offset ({@link PositionTracker}).
- * A task that closes (rebalance, shutdown) flushes in {@link #close}, which Streams calls before the
- * commit of a closing task.
+ * records. So the store's positions are not behind a committed offset ({@link PositionTracker}), except
+ * around a rebalance: Streams commits a closing task before it calls {@link #close} (which flushes), and
+ * defers a requested commit while a rebalance is in progress (docs/architecture.md, §4).
  */
 final class ApplyProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ApplyProcessor.class);

@@ -22,7 +22,7 @@ public interface TenantHolding {
     /**
      * Holding by the tenants' current placements, as this region's placement view knows them. The answer
      * is kept per placement (by identity: a new placement is a new object), since working out a placement's
-     * holders for every applied entry was 6% of the stream thread.
+     * holders for every applied entry was 6-10% of the stream thread (docs/benchmarks.md, issue 14).
      */
     static TenantHolding byPlacement(String region,
                                      Function<String, Optional<Placement>> placements) {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  *
  * <p>Positions are kept in memory as entries are applied and written to the store by {@link #flush}, which
  * the apply processor calls right before it asks Kafka Streams to commit its offsets (and when its task
- * closes). A put into the store per entry was 9% of the stream thread's samples; one per partition and
+ * closes). A put into the store per entry was 5-12% of the stream thread's samples; one per partition and
  * commit is next to nothing. It is safe because the store only ever lags what is applied, never the
  * committed offsets: after a crash, the entries between the last flushed position and the crash are
  * delivered again and applied again, which the resource state makes idempotent (the same entry is

@@ -48,7 +48,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     /**
      * The keys {@link #siblings} holds, in memory: a resource has siblings only while concurrent writes are
      * unresolved (rare), and asking the map for every applied entry (a get, and a remove on every put) was
-     * 6.6% of the stream thread.
+     * 5% of the stream thread (docs/benchmarks.md, issue 14).
      */
     private final Set<String> withSiblings = ConcurrentHashMap.newKeySet();
     private final Path resourcesFile;
