@@ -3,14 +3,17 @@ package dev.maia.apply.store;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.type.StringDataType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -75,9 +78,13 @@ final class ListingIndex {
         } else {
             try {
                 mv = openStore(file, cacheMegabytes);
-            } catch (RuntimeException e) {
-                reason = "unreadable index file (" + e.getMessage() + ")";
-                deleteQuietly(file);
+            } catch (MVStoreException e) {
+                if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                    // Another process has this store open: rebuilding under it would corrupt both.
+                    throw new IllegalStateException("the listing index " + file + " is in use by another process", e);
+                }
+                reason = "unreadable index file, kept as " + FILE_NAME + ".unreadable (" + e.getMessage() + ")";
+                setAside(file);
                 mv = openStore(file, cacheMegabytes);
             }
         }
@@ -116,11 +123,12 @@ final class ListingIndex {
         return new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMegabytes).open();
     }
 
-    private static void deleteQuietly(Path file) {
+    /** Moves an unreadable file out of the way, for a look at what damaged it, and starts a new one. */
+    private static void setAside(Path file) {
         try {
-            Files.deleteIfExists(file);
+            Files.move(file, file.resolveSibling(FILE_NAME + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the unreadable listing index " + file, e);
+            throw new UncheckedIOException("cannot move the unreadable listing index " + file + " aside", e);
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The on-disk listing index: pages, counts and its trust across closes, crashes and foreign files. */
 class ListingIndexTest {
@@ -183,6 +184,7 @@ class ListingIndexTest {
         Files.write(dir.resolve(ListingIndex.FILE_NAME), "not an index at all".repeat(500).getBytes());
         ListingIndex garbage = open(10);
         assertThat(garbage.rebuildReason()).get().asString().contains("unreadable");
+        assertThat(dir.resolve(ListingIndex.FILE_NAME + ".unreadable")).as("kept for a look").exists();
         garbage.close(10);
 
         assertThat(ListingIndex.open(dir.resolve("elsewhere").resolve(ListingIndex.FILE_NAME), 10, 1).rebuildReason())
@@ -193,6 +195,17 @@ class ListingIndexTest {
         other.close(10);
         assertThat(open(11).rebuildReason()).as("closed at another count: another state of the store")
                 .get().asString().contains("11");
+    }
+
+    @Test
+    void anIndexInUseIsNotTakenOver() {
+        ListingIndex index = open(0);
+        try {
+            assertThatThrownBy(() -> open(0)).hasMessageContaining("in use by another process");
+        } finally {
+            index.close(0);
+        }
+        assertThat(open(0).rebuildReason()).isEmpty();
     }
 
     @Test
