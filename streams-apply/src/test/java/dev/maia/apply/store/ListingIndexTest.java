@@ -139,6 +139,24 @@ class ListingIndexTest {
         index.close(0);
     }
 
+    /** A name that holds the key separator (JSON allows \u0000) does not bleed into its prefix's range. */
+    @Test
+    void namesAndIdsWithControlCharactersStayApart() {
+        ListingIndex index = open(0);
+        index.changed(null, memory("acme", "m1", "a"));
+        index.changed(null, memory("acme", "m2", "a\0b"));
+        index.changed(null, memory("acme", "m3\1x", "a\1"));
+        index.changed(null, memory("acme\0", "m4", "a"));
+        assertThat(index.memoryIds("acme", "a", 0, 10).ids()).containsExactly("m1");
+        assertThat(index.memoryIds("acme", "a\0b", 0, 10).ids()).containsExactly("m2");
+        assertThat(index.memoryIdsAfter("acme", "a\1", "m3", 10).ids()).containsExactly("m3\1x");
+        assertThat(index.memoryCounts("acme")).containsExactly(Map.entry("a", 1), Map.entry("a\0b", 1), Map.entry("a\1", 1));
+        index.forget("acme");
+        assertThat(index.memoryCounts("acme")).isEmpty();
+        assertThat(index.memoryCounts("acme\0")).containsExactly(Map.entry("a", 1));
+        index.close(0);
+    }
+
     @Test
     void namespacesByIdAndByName() {
         ListingIndex index = open(0);
