@@ -3,14 +3,17 @@ package dev.maia.apply.store;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.type.StringDataType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,9 +31,10 @@ import java.util.TreeMap;
  * a page after a cursor, and a namespace's count are each a few page reads, never a scan, and the heap
  * holds only MVStore's bounded page cache, whatever the number of memories.
  *
- * <p>Keys are {@code tenant \0 namespace-name \0 id} (and {@code tenant \0 id} for namespaces), so one
- * tenant's, one name's entries are one contiguous range; \0 sorts below every other character, so a
- * prefix's range ends just before {@code prefix-without-its-last-\0 + \1}.
+ * <p>Keys are {@code tenant \0 namespace-name \0 id} (and {@code tenant \0 id} for namespaces), each part
+ * escaped so that it holds neither \0 nor \1 ({@link #esc}), so one tenant's, one name's entries are one
+ * contiguous range; \0 sorts below every other character, so a prefix's range ends just before
+ * {@code prefix-without-its-last-\0 + \1}.
  *
  * <p>The index follows the store after each Chronicle write, so a crash can leave it behind. It is
  * trusted only after a clean close: {@link #open} records "unclean" first (committed at once), and
@@ -75,9 +79,13 @@ final class ListingIndex {
         } else {
             try {
                 mv = openStore(file, cacheMegabytes);
-            } catch (RuntimeException e) {
-                reason = "unreadable index file (" + e.getMessage() + ")";
-                deleteQuietly(file);
+            } catch (MVStoreException e) {
+                if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                    // Another process has this store open: rebuilding under it would corrupt both.
+                    throw new IllegalStateException("the listing index " + file + " is in use by another process", e);
+                }
+                reason = "unreadable index file, kept as " + FILE_NAME + ".unreadable (" + e.getMessage() + ")";
+                setAside(file);
                 mv = openStore(file, cacheMegabytes);
             }
         }
@@ -116,11 +124,12 @@ final class ListingIndex {
         return new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMegabytes).open();
     }
 
-    private static void deleteQuietly(Path file) {
+    /** Moves an unreadable file out of the way, for a look at what damaged it, and starts a new one. */
+    private static void setAside(Path file) {
         try {
-            Files.deleteIfExists(file);
+            Files.move(file, file.resolveSibling(FILE_NAME + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the unreadable listing index " + file, e);
+            throw new UncheckedIOException("cannot move the unreadable listing index " + file + " aside", e);
         }
     }
 
@@ -179,7 +188,7 @@ final class ListingIndex {
 
     /** The tenant's live namespaces' ids, sorted (namespaces are few: the whole list). */
     List<String> namespaceIds(String tenant) {
-        return suffixes(namespaces, tenant + SEP, Integer.MAX_VALUE);
+        return suffixes(namespaces, esc(tenant) + SEP, Integer.MAX_VALUE);
     }
 
     /** The ids of the live namespaces named {@code name}, sorted. */
@@ -193,11 +202,11 @@ final class ListingIndex {
      */
     SortedMap<String, Integer> memoryCounts(String tenant) {
         SortedMap<String, Integer> counts = new TreeMap<>();
-        String tenantPrefix = tenant + SEP;
+        String tenantPrefix = esc(tenant) + SEP;
         String k = memories.ceilingKey(tenantPrefix);
         while (k != null && k.startsWith(tenantPrefix)) {
             int nameEnd = k.indexOf(SEP, tenantPrefix.length());
-            String name = k.substring(tenantPrefix.length(), nameEnd);
+            String name = unesc(k.substring(tenantPrefix.length(), nameEnd));
             String namePrefix = k.substring(0, nameEnd + 1);
             String nameEndKey = k.substring(0, nameEnd) + END;
             counts.put(name, (int) (rank(nameEndKey) - rank(namePrefix)));
@@ -230,7 +239,7 @@ final class ListingIndex {
         String prefix = key(tenant, namespace) + SEP;
         long first = rank(prefix);
         long end = rank(key(tenant, namespace) + END);
-        String from = memories.higherKey(prefix + afterId);
+        String from = memories.higherKey(prefix + esc(afterId));
         List<String> ids = new ArrayList<>();
         long offset = end - first;
         if (from != null && from.startsWith(prefix)) {
@@ -246,7 +255,7 @@ final class ListingIndex {
             if (!k.startsWith(prefix)) {
                 break;
             }
-            into.add(k.substring(prefix.length()));
+            into.add(unesc(k.substring(prefix.length())));
         }
     }
 
@@ -264,10 +273,17 @@ final class ListingIndex {
 
     /** Drops every entry of the tenant (its store entries were purged). */
     void forget(String tenant) {
-        String prefix = tenant + SEP;
+        String prefix = esc(tenant) + SEP;
         for (MVMap<String, String> map : List.of(namespaces, namespaceNames, memories)) {
-            List<String> doomed = suffixes(map, prefix, Integer.MAX_VALUE);
-            doomed.forEach(s -> map.remove(prefix + s));
+            List<String> doomed = new ArrayList<>();
+            for (Iterator<String> it = map.keyIterator(prefix); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.startsWith(prefix)) {
+                    break;
+                }
+                doomed.add(k);
+            }
+            doomed.forEach(map::remove);
         }
     }
 
@@ -286,12 +302,45 @@ final class ListingIndex {
         mv.close();
     }
 
+    /**
+     * A key part with \0 and \1 escaped (\1\1, \1\2), so that a part never holds the separator and a
+     * name's range holds that name alone, whatever characters names and ids carry; order within a part
+     * is kept.
+     */
+    private static String esc(String part) {
+        if (part.indexOf(SEP) < 0 && part.indexOf(END) < 0) {
+            return part;
+        }
+        StringBuilder b = new StringBuilder(part.length() + 4);
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == SEP || c == END) {
+                b.append(END).append((char) (c + 1));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String unesc(String part) {
+        if (part.indexOf(END) < 0) {
+            return part;
+        }
+        StringBuilder b = new StringBuilder(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            b.append(c == END ? (char) (part.charAt(++i) - 1) : c);
+        }
+        return b.toString();
+    }
+
     private static String key(String tenant, String id) {
-        return tenant + SEP + id;
+        return esc(tenant) + SEP + esc(id);
     }
 
     private static String key(String tenant, String name, String id) {
-        return tenant + SEP + name + SEP + id;
+        return esc(tenant) + SEP + esc(name) + SEP + esc(id);
     }
 
     /** Ids of one page, how many there are in all, and where the page starts among them. */

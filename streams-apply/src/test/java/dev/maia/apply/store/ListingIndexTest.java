@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The on-disk listing index: pages, counts and its trust across closes, crashes and foreign files. */
 class ListingIndexTest {
@@ -138,6 +139,24 @@ class ListingIndexTest {
         index.close(0);
     }
 
+    /** A name that holds the key separator (JSON allows \u0000) does not bleed into its prefix's range. */
+    @Test
+    void namesAndIdsWithControlCharactersStayApart() {
+        ListingIndex index = open(0);
+        index.changed(null, memory("acme", "m1", "a"));
+        index.changed(null, memory("acme", "m2", "a\0b"));
+        index.changed(null, memory("acme", "m3\1x", "a\1"));
+        index.changed(null, memory("acme\0", "m4", "a"));
+        assertThat(index.memoryIds("acme", "a", 0, 10).ids()).containsExactly("m1");
+        assertThat(index.memoryIds("acme", "a\0b", 0, 10).ids()).containsExactly("m2");
+        assertThat(index.memoryIdsAfter("acme", "a\1", "m3", 10).ids()).containsExactly("m3\1x");
+        assertThat(index.memoryCounts("acme")).containsExactly(Map.entry("a", 1), Map.entry("a\0b", 1), Map.entry("a\1", 1));
+        index.forget("acme");
+        assertThat(index.memoryCounts("acme")).isEmpty();
+        assertThat(index.memoryCounts("acme\0")).containsExactly(Map.entry("a", 1));
+        index.close(0);
+    }
+
     @Test
     void namespacesByIdAndByName() {
         ListingIndex index = open(0);
@@ -183,6 +202,7 @@ class ListingIndexTest {
         Files.write(dir.resolve(ListingIndex.FILE_NAME), "not an index at all".repeat(500).getBytes());
         ListingIndex garbage = open(10);
         assertThat(garbage.rebuildReason()).get().asString().contains("unreadable");
+        assertThat(dir.resolve(ListingIndex.FILE_NAME + ".unreadable")).as("kept for a look").exists();
         garbage.close(10);
 
         assertThat(ListingIndex.open(dir.resolve("elsewhere").resolve(ListingIndex.FILE_NAME), 10, 1).rebuildReason())
@@ -193,6 +213,17 @@ class ListingIndexTest {
         other.close(10);
         assertThat(open(11).rebuildReason()).as("closed at another count: another state of the store")
                 .get().asString().contains("11");
+    }
+
+    @Test
+    void anIndexInUseIsNotTakenOver() {
+        ListingIndex index = open(0);
+        try {
+            assertThatThrownBy(() -> open(0)).hasMessageContaining("in use by another process");
+        } finally {
+            index.close(0);
+        }
+        assertThat(open(0).rebuildReason()).isEmpty();
     }
 
     @Test
