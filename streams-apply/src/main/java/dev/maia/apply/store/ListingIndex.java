@@ -298,6 +298,9 @@ final class ListingIndex {
      * trusts it only if the store still holds that many.
      */
     void close(long storedResources) {
+        if (mv.isClosed()) {
+            return; // closed twice, as Chronicle allows
+        }
         meta.put("resources", String.valueOf(storedResources));
         meta.put("clean", "true");
         mv.close();
