@@ -204,6 +204,9 @@ class ChronicleReplicaStoreTest {
             assertThat(store.indexRebuildReason()).get().asString().contains("not closed cleanly");
             assertThat(store.memoryIds("acme", "ns", 0, 10).ids()).containsExactly("m1", "m2");
         }
+        ChronicleReplicaStore closedTwice = ChronicleReplicaStore.open(config);
+        closedTwice.close();
+        closedTwice.close();
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
             assertThat(store.indexRebuildReason()).isEmpty();
             assertThat(store.memoryIds("acme", "ns", 1, 10)).isEqualTo(new ReplicaStore.Page(List.of("m2"), 2, 1));

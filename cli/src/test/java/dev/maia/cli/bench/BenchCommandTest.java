@@ -57,6 +57,9 @@ class BenchCommandTest {
             assertThat(producer.has("http_wrk")).isFalse();
         }
 
+        assertThat(r.path("config").path("parts").toString()).as("the data part is opt-in").doesNotContain("data");
+        assertThat(r.has("data")).isFalse();
+
         JsonNode apply = r.path("apply");
         assertThat(apply.path("maia").path("records").asLong()).isEqualTo(2000);
         assertThat(apply.path("maia").path("records_per_second").asDouble()).isPositive();
@@ -99,6 +102,35 @@ class BenchCommandTest {
 
         assertThat(r.path("targets")).hasSize(wrk ? 4 : 3);
         r.path("targets").forEach(t -> assertThat(t.path("ratio").asDouble()).isPositive());
+    }
+
+    /** The data part alone, without a cluster: one store per count, listed, counted, reopened and rebuilt. */
+    @Test
+    void theDataPartFillsOneStorePerCountAndReportsHeapStartupPagesAndDisk() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("--only", "data", "--data-memories", "1000,3000", "--json", "--work-dir", work.resolve("data").toString());
+        assertThat(exit).as("exit; stderr:\n%s", err).isZero();
+        JsonNode r = Json.MAPPER.readTree(out.toString());
+        JsonNode data = r.path("data");
+        assertThat(data).hasSize(2);
+        assertThat(data.get(0).path("memories").asLong()).isEqualTo(1000);
+        assertThat(data.get(1).path("memories").asLong()).isEqualTo(3000);
+        for (JsonNode n : data) {
+            assertThat(n.path("index_rebuilt").isNull()).as("a cleanly closed store reopens without a rebuild").isTrue();
+            assertThat(n.path("reopen_ms").asDouble()).isPositive();
+            assertThat(n.path("rebuild_ms").asDouble()).isPositive();
+            assertThat(n.path("heap_after_listing_gc_mb").asDouble()).isPositive();
+            assertThat(n.path("offset_page").path("count").asLong()).isEqualTo(2000);
+            assertThat(n.path("cursor_page").path("count").asLong()).isEqualTo(2000);
+            assertThat(n.path("disk_bytes").asLong()).isGreaterThan(n.path("index_file_bytes").asLong()).isPositive();
+        }
+        assertThat(r.path("targets")).extracting(t -> t.path("name").asText())
+                .containsExactly("data heap 3000 vs 1000", "data startup 3000 vs 1000");
+        assertThat(cli.execute("--only", "data", "--data-memories", "10")).isEqualTo(1);
     }
 
     @Test

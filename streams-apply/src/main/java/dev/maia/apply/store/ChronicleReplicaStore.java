@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The replica store as two persisted Chronicle Maps: resources (key {@code tenant/type/id}) and applied
@@ -54,6 +55,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     private final Path resourcesFile;
     private final WalCodec codec;
     private final ListingIndex index;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final long maxEntries;
     private final long maxPositions;
     private final long maxSiblings;
@@ -98,8 +100,15 @@ public final class ChronicleReplicaStore implements ReplicaStore {
                     .createPersistedTo(config.directory().resolve("siblings.cm3").toFile());
             log.info("Opened replica store {} ({} resources, {} positions, {} with siblings)", config.directory(),
                     resources.size(), positions.size(), siblings.size());
-            ListingIndex index = ListingIndex.open(config.directory().resolve(ListingIndex.FILE_NAME), resources.longSize(),
-                    INDEX_CACHE_MB);
+            ListingIndex index;
+            try {
+                index = ListingIndex.open(config.directory().resolve(ListingIndex.FILE_NAME), resources.longSize(), INDEX_CACHE_MB);
+            } catch (RuntimeException e) {
+                resources.close();
+                positions.close();
+                siblings.close();
+                throw e;
+            }
             ChronicleReplicaStore store = new ChronicleReplicaStore(resources, positions, siblings, resourcesFile, codec, config, index);
             index.rebuildReason().ifPresent(store::rebuildIndex);
             return store;
@@ -303,6 +312,9 @@ public final class ChronicleReplicaStore implements ReplicaStore {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // closing twice is allowed, as Chronicle allows it
+        }
         // The index first, marked clean at the count it matches; the store's files then.
         index.close(resources.longSize());
         resources.close();

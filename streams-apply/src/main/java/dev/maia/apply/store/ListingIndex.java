@@ -101,7 +101,8 @@ final class ListingIndex {
     /** Why a fresh (empty) file needs no rebuild, and why any other one does, or null when it is trusted. */
     private String trustIssue(long storedResources) {
         if (meta.isEmpty() && namespaces.isEmpty() && memories.isEmpty()) {
-            return meta.get("format") == null ? "new index" : null;
+            // A file without metadata: new for an empty store, else one that never got its first commit.
+            return storedResources == 0 ? "new index" : "empty index file";
         }
         if (!FORMAT.equals(meta.get("format"))) {
             return "foreign index file (format " + meta.get("format") + ")";
@@ -297,6 +298,9 @@ final class ListingIndex {
      * trusts it only if the store still holds that many.
      */
     void close(long storedResources) {
+        if (mv.isClosed()) {
+            return; // closed twice, as Chronicle allows
+        }
         meta.put("resources", String.valueOf(storedResources));
         meta.put("clean", "true");
         mv.close();

@@ -208,6 +208,12 @@ class ListingIndexTest {
         assertThat(ListingIndex.open(dir.resolve("elsewhere").resolve(ListingIndex.FILE_NAME), 10, 1).rebuildReason())
                 .get().asString().contains("no index file");
 
+        Path empty = dir.resolve("empty").resolve(ListingIndex.FILE_NAME);
+        new org.h2.mvstore.MVStore.Builder().fileName(Files.createDirectories(empty.getParent()).resolve(ListingIndex.FILE_NAME).toString())
+                .open().close();
+        assertThat(ListingIndex.open(empty, 10, 1).rebuildReason()).as("a file without metadata, for a store that holds entries")
+                .get().asString().contains("empty index file");
+
         ListingIndex other = open(10);
         assertThat(other.rebuildReason()).isEmpty();
         other.close(10);
