@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -47,6 +48,9 @@ final class OwnWrites implements CurrentState {
     private final int capacity;
     private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
     private volatile int nextSweep = FIRST_SWEEP;
+    private final Object sweepLock = new Object();
+    /** Sweeps done; written under {@link #sweepLock}. */
+    private volatile long sweeps;
 
     OwnWrites(String region, CurrentState applied, int capacity) {
         this.region = region;
@@ -110,7 +114,7 @@ final class OwnWrites implements CurrentState {
         if (pending.size() + entries <= capacity) {
             return;
         }
-        sweep();
+        sweep(sweeps);
         if (pending.size() + entries > capacity) {
             throw new ApiException(503, "APPLY_BEHIND", "region " + region + " has " + pending.size()
                     + " of its own writes not yet applied (at most " + capacity + "); retry", null);
@@ -121,7 +125,7 @@ final class OwnWrites implements CurrentState {
     void remember(WALEntry entry, PositionToken position) {
         pending.put(new Key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId()), new Pending(entry, position));
         if (pending.size() >= nextSweep) {
-            sweep();
+            sweep(sweeps);
             if (pending.size() > capacity / 2) {
                 log.warn("Region {} has {} of its own writes not yet applied; at {} it refuses writes until its apply path catches up",
                         region, pending.size(), capacity);
@@ -134,13 +138,46 @@ final class OwnWrites implements CurrentState {
         return pending.size();
     }
 
-    private synchronized void sweep() {
-        for (Map.Entry<Key, Pending> e : pending.entrySet()) {
-            if (isApplied(e.getValue())) {
-                pending.remove(e.getKey(), e.getValue());
+    /**
+     * Takes the applied entries out. One sweep at a time; a write that waited for another's sweep does not
+     * sweep again (under a full overlay every write asks for one, and each used to scan it all, one after the
+     * other: the serial section that held HTTP writes at ~700/s, issue 14). Within a sweep each log partition's
+     * applied offset is learnt from a few probes, not one per entry: entries of a partition at or below an
+     * offset known applied are applied, at or above one known not applied are not.
+     */
+    private void sweep(long seenGeneration) {
+        synchronized (sweepLock) {
+            if (sweeps != seenGeneration) {
+                return;
             }
+            Map<String, long[]> bounds = new HashMap<>();
+            for (Map.Entry<Key, Pending> e : pending.entrySet()) {
+                if (isApplied(e.getValue(), bounds)) {
+                    pending.remove(e.getKey(), e.getValue());
+                }
+            }
+            nextSweep = Math.max(FIRST_SWEEP, pending.size() * 2);
+            sweeps++;
         }
-        nextSweep = Math.max(FIRST_SWEEP, pending.size() * 2);
+    }
+
+    /** {@code bounds} per partition: {highest offset known applied, lowest known not applied}. */
+    private boolean isApplied(Pending own, Map<String, long[]> bounds) {
+        PositionToken p = own.position();
+        long[] b = bounds.computeIfAbsent(p.tenant() + '/' + p.partition(), k -> new long[]{-1, Long.MAX_VALUE});
+        if (p.offset() <= b[0]) {
+            return true;
+        }
+        if (p.offset() >= b[1]) {
+            return false;
+        }
+        boolean applied = isApplied(own);
+        if (applied) {
+            b[0] = p.offset();
+        } else {
+            b[1] = p.offset();
+        }
+        return applied;
     }
 
     private boolean isApplied(Pending own) {

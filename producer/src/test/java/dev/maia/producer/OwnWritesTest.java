@@ -83,4 +83,48 @@ class OwnWritesTest {
 
         assertThat(own.current(TENANT, ResourceType.memory, "m1")).contains(later);
     }
+
+    /**
+     * Issue 14: under a full overlay every write swept it, asking the applied state once per entry (under
+     * its monitor), one write after the other: HTTP writes were held at ~700/s. A sweep learns each
+     * partition's applied offset from a few probes, and still takes out exactly the applied entries.
+     */
+    @Test
+    void aSweepOfAFullOverlayProbesEachPartitionAFewTimesNotOncePerEntry() {
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong appliedUpTo = new java.util.concurrent.atomic.AtomicLong(-1);
+        dev.maia.schemas.read.CurrentState applied = new dev.maia.schemas.read.CurrentState() {
+            @Override
+            public java.util.Optional<WALEntry> current(String tenantId, ResourceType type, String resourceId) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) {
+                probes.incrementAndGet();
+                return offset <= appliedUpTo.get();
+            }
+
+            @Override
+            public java.util.List<String> namespacesNamed(String tenantId, String name) {
+                return java.util.List.of();
+            }
+        };
+        int capacity = 1000;
+        OwnWrites own = new OwnWrites(REGION, applied, capacity);
+        for (int i = 0; i < capacity; i++) {
+            WALEntry e = WalEntries.memoryChange(Operation.CREATE, TENANT, "m" + i, "ns", null,
+                    HybridLogicalClock.pack(NOW_MS, i), REGION, 1);
+            // Not in offset order, as a map of pending entries is walked.
+            own.remember(e, new PositionToken(REGION, TENANT, 0, (i * 7919L) % capacity));
+        }
+        // The apply path reaches offset 499 only now: the overlay is full, the next write sweeps it.
+        appliedUpTo.set(499);
+        probes.set(0);
+
+        own.requireRoom(1);
+
+        assertThat(own.size()).isEqualTo(capacity - 500);
+        assertThat(probes.get()).as("probes of the applied state in one sweep of %d entries", capacity).isLessThan(100);
+    }
 }
