@@ -9,6 +9,8 @@ import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.wal.WalCodec;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,12 +137,18 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         return Optional.ofNullable(resources.get(key(tenantId, type, resourceId)));
     }
 
-    /** Feeds every stored entry to a fresh index: O(stored resources), only after a crash or a lost index. */
+    /**
+     * Feeds every stored entry to a fresh index and fresh byte totals: O(stored resources), only after a
+     * crash or a lost index.
+     */
     private void rebuildIndex(String reason) {
         long start = System.nanoTime();
         log.warn("Rebuilding the listing index of {} from its {} resources: {}", resourcesFile.getParent(), resources.longSize(), reason);
         index.clear();
-        resources.forEach((k, v) -> index.changed(null, decodeStored(k, v)));
+        resources.forEach((k, v) -> {
+            index.changed(null, decodeStored(k, v));
+            addBytes(k, v.length);
+        });
         log.info("Rebuilt the listing index in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -211,7 +219,8 @@ public final class ChronicleReplicaStore implements ReplicaStore {
                 siblings.put(key, SiblingCodec.pack(concurrent));
                 withSiblings.add(key);
             }
-            resources.put(key, encodedEntry);
+            long replacedBytes = putReturningReplacedBytes(key, encodedEntry);
+            addBytes(key, encodedEntry.length - replacedBytes);
         } catch (IllegalArgumentException e) {
             throw new EntryTooLargeException("entry of " + encodedEntry.length + " bytes does not fit the store "
                     + "(" + ApplyConfig.STORE_AVERAGE_VALUE_BYTES + " is sized for far smaller values): " + e.getMessage(), e);
@@ -220,6 +229,33 @@ public final class ChronicleReplicaStore implements ReplicaStore {
                     + " resources; raise " + ApplyConfig.STORE_MAX_ENTRIES + " (a new file is needed: sizing is fixed at creation)", e);
         }
         index.changed(replaced, entry);
+    }
+
+    /**
+     * {@code resources.put}, answering how many bytes the value it replaced had (0 if none). The length
+     * comes from the entry's header under the same lock as the write: neither a second lookup nor a copy
+     * of the old value (which {@code put} makes, to return it).
+     */
+    private long putReturningReplacedBytes(String key, byte[] value) {
+        try (ExternalMapQueryContext<String, byte[], ?> q = resources.queryContext(key)) {
+            q.updateLock().lock();
+            MapEntry<String, byte[]> old = q.entry();
+            if (old == null) {
+                q.insert(q.absentEntry(), q.wrapValueAsData(value));
+                return 0;
+            }
+            long replacedBytes = old.value().size();
+            q.replaceValue(old, q.wrapValueAsData(value));
+            return replacedBytes;
+        }
+    }
+
+    /** Moves the total of the tenant a store key belongs to (what precedes its first '/', as a scan reads it). */
+    private void addBytes(String key, long delta) {
+        int tenantEnd = key.indexOf(SEP);
+        if (tenantEnd > 0) {
+            index.tenantBytes().add(key.substring(0, tenantEnd), delta);
+        }
     }
 
     @Override
@@ -259,8 +295,14 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         });
     }
 
+    /** The kept totals: a map of tenants, whatever the number of stored entries (issue 14). */
     @Override
     public Map<String, Long> entryBytesPerTenant() {
+        return index.tenantBytes().snapshot();
+    }
+
+    /** Every tenant's bytes by a pass over every stored value: what the kept totals must always equal. */
+    public Map<String, Long> scanEntryBytesPerTenant() {
         Map<String, Long> bytes = new HashMap<>();
         resources.forEachEntry(e -> {
             String k = e.key().get();
@@ -277,7 +319,12 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         // Collect first: removing while Chronicle iterates its segments is not supported.
         List<String> doomed = new ArrayList<>();
         forEachEntry(tenantId, (type, id, bytes) -> doomed.add(key(tenantId, type, id)));
-        doomed.forEach(resources::remove);
+        for (String key : doomed) {
+            byte[] removed = resources.remove(key); // a purge is rare: the copy it returns is affordable
+            if (removed != null) {
+                addBytes(key, -removed.length);
+            }
+        }
         doomed.forEach(siblings::remove);
         doomed.forEach(withSiblings::remove);
         index.forget(tenantId);

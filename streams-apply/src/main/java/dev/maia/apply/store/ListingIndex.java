@@ -7,6 +7,7 @@ import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.type.LongDataType;
 import org.h2.mvstore.type.StringDataType;
 
 import java.io.IOException;
@@ -40,11 +41,12 @@ import java.util.TreeMap;
  * trusted only after a clean close: {@link #open} records "unclean" first (committed at once), and
  * {@link #close} records "clean" with the store's resource count. Anything else (a crash, a missing,
  * unreadable or foreign file, another count) gives a {@link #rebuildReason()}, and the store rebuilds
- * the index from its entries.
+ * the index from its entries. The tenants' byte totals ({@link TenantBytes}) follow the same rule.
  */
 final class ListingIndex {
     static final String FILE_NAME = "listing-index.mv.db";
-    private static final String FORMAT = "1";
+    /** 2 added the tenants' byte totals: a format-1 file, even closed cleanly, has none, so it is rebuilt. */
+    private static final String FORMAT = "2";
     private static final char SEP = '\0';
     private static final char END = '\1';
 
@@ -56,6 +58,8 @@ final class ListingIndex {
     /** tenant \0 namespace name \0 memory id. */
     private final MVMap<String, String> memories;
     private final MVMap<String, String> meta;
+    /** Tenant to its stored bytes; in the file as of the last clean close (map "tenant-bytes"). */
+    private final TenantBytes tenantBytes;
     private String rebuildReason;
 
     private ListingIndex(MVStore mv) {
@@ -64,6 +68,8 @@ final class ListingIndex {
         this.namespaceNames = map(mv, "namespace-names");
         this.memories = map(mv, "memories");
         this.meta = map(mv, "meta");
+        this.tenantBytes = new TenantBytes(mv.openMap("tenant-bytes", new MVMap.Builder<String, Long>()
+                .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE)));
     }
 
     /**
@@ -91,6 +97,9 @@ final class ListingIndex {
         }
         ListingIndex index = new ListingIndex(mv);
         index.rebuildReason = reason != null ? reason : index.trustIssue(storedResources);
+        if (index.rebuildReason == null) {
+            index.tenantBytes.load();
+        }
         index.meta.put("format", FORMAT);
         index.meta.put("clean", "false");
         index.meta.remove("resources");
@@ -151,6 +160,15 @@ final class ListingIndex {
         namespaces.clear();
         namespaceNames.clear();
         memories.clear();
+        tenantBytes.clear();
+    }
+
+    /**
+     * Each tenant's stored bytes, which the store moves with every write (it knows the lengths), kept
+     * and trusted with this index: rebuilt in the same rebuild, written at the same clean close.
+     */
+    TenantBytes tenantBytes() {
+        return tenantBytes;
     }
 
     /** Moves a resource from what it was ({@code before}, may be null) to what it is now. */
@@ -301,6 +319,7 @@ final class ListingIndex {
         if (mv.isClosed()) {
             return; // closed twice, as Chronicle allows
         }
+        tenantBytes.save();
         meta.put("resources", String.valueOf(storedResources));
         meta.put("clean", "true");
         mv.close();
