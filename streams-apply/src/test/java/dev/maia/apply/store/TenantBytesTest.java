@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The stored bytes per tenant that usage reports read (issue 14): kept as the store changes, so a report
@@ -142,6 +143,20 @@ class TenantBytesTest {
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(new StoreConfig(crashed, 1_000, 256, 100))) {
             assertThat(store.indexRebuildReason()).get().asString().contains("not closed cleanly");
             assertThat(store.entryBytesPerTenant()).isNotEmpty().isEqualTo(store.scanEntryBytesPerTenant());
+        }
+    }
+
+    /** A write the store refuses moves no total: the bytes stored did not change. */
+    @Test
+    void aRefusedWriteLeavesTheTotalsAsTheyWere() {
+        try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config("store"))) {
+            mixOfWrites(store);
+            Map<String, Long> before = store.entryBytesPerTenant();
+            WALEntry huge = memory(Operation.UPDATE, "acme", "m0", 64 << 20);
+            WALEntry replaced = store.current("acme", huge.getResourceType(), "m0").orElseThrow();
+            assertThatThrownBy(() -> store.putWinning(huge, codec.encode(huge), replaced))
+                    .isInstanceOf(EntryTooLargeException.class).hasMessageContaining("store_average_value_bytes");
+            assertThat(store.entryBytesPerTenant()).isEqualTo(before).isEqualTo(store.scanEntryBytesPerTenant());
         }
     }
 
