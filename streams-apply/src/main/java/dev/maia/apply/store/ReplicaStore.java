@@ -60,9 +60,9 @@ public interface ReplicaStore extends AutoCloseable {
     void forEachEntry(String tenantId, EntryVisitor visitor);
 
     /**
-     * Every tenant's winning entries' encoded bytes (tombstones included), summed in one pass over the
-     * store: what the usage report needs of all tenants at once, where a {@link #forEachEntry} per tenant
-     * would pass over the whole store once per tenant.
+     * Every tenant's winning entries' encoded bytes (tombstones included; siblings not): what the usage
+     * report needs of all tenants at once. Tenants without stored entries are absent. The persisted store
+     * keeps these totals as it changes, so the cost does not grow with the entries stored.
      */
     Map<String, Long> entryBytesPerTenant();
 

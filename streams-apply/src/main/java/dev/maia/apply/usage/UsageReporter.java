@@ -86,9 +86,10 @@ public final class UsageReporter implements AutoCloseable {
     }
 
     /**
-     * Counts come from the store's listing index (kept as it changes); bytes and topics from one pass over
-     * the store and one over the cluster's topics per report ({@link #report}), not one per tenant: at a
-     * thousand tenants the passes per tenant took more CPU than the regions' apply (docs/benchmarks.md).
+     * Counts and bytes come from the store's listing index and byte totals (kept as it changes: no pass
+     * over the store, issue 14); topics from one pass over the cluster's topics per report ({@link #report}),
+     * not one per tenant: at a thousand tenants the passes per tenant took more CPU than the regions' apply
+     * (docs/benchmarks.md).
      */
     TenantUsage count(String tenant, int tenantTopics, long bytes, Instant now) {
         long memories = store.memoryCounts(tenant).values().stream().mapToLong(Integer::longValue).sum();
