@@ -302,7 +302,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     }
 
     /** Every tenant's bytes by a pass over every stored value: what the kept totals must always equal. */
-    public Map<String, Long> scanEntryBytesPerTenant() {
+    Map<String, Long> scanEntryBytesPerTenant() {
         Map<String, Long> bytes = new HashMap<>();
         resources.forEachEntry(e -> {
             String k = e.key().get();
