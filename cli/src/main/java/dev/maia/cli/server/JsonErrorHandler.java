@@ -17,6 +17,12 @@ final class JsonErrorHandler extends ErrorHandler {
         this.rejections = rejections;
     }
 
+    /** Jetty writes a body only for GET, POST and HEAD by default; a refused PUT or DELETE needs its {error, code} too. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
                                     Callback callback) {
