@@ -113,14 +113,7 @@ final class ApplyMetrics {
     }
 
     private Counter counter(String name, String tenant, String origin) {
-        Series series = new Series(name, tenant, origin);
-        Counter cached = counters.get(series);
-        if (cached != null) {
-            return cached;
-        }
-        Counter c = Counter.builder(name).tag("region", region).tag("tenant", tenant).tag("origin_region", origin)
-                .register(registry);
-        counters.put(series, c);
-        return c;
+        return counters.computeIfAbsent(new Series(name, tenant, origin), s -> Counter.builder(name).tag("region", region)
+                .tag("tenant", tenant).tag("origin_region", origin).register(registry));
     }
 }

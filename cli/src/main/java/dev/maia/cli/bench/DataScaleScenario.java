@@ -12,7 +12,6 @@ import dev.maia.schemas.wal.Ulid;
 import dev.maia.schemas.wal.WalEntries;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,13 +79,13 @@ record DataScaleScenario(Path work, List<Long> counts, int contentSize, Progress
         r.put("fill_per_second", Math.round(n / fillSeconds));
         progress.say("data: %,d memories written in %.1f s (%.0f/s), store closed", n, fillSeconds, n / fillSeconds);
 
-        double baseline = heapAfterGcMb();
+        double baseline = Machine.heapAfterGcMb();
         long openStart = System.nanoTime();
         try (ChronicleReplicaStore store = ChronicleReplicaStore.open(config)) {
             double reopenMs = (System.nanoTime() - openStart) / 1e6;
             r.put("reopen_ms", BenchReport.round(reopenMs, 1));
             r.put("index_rebuilt", store.indexRebuildReason().orElse(null));
-            double heap = heapAfterGcMb();
+            double heap = Machine.heapAfterGcMb();
             r.put("heap_after_gc_mb", BenchReport.round(heap, 1));
             r.put("heap_store_mb", BenchReport.round(heap - baseline, 1));
             progress.say("data: %,d memories: reopened in %.0f ms, heap after GC %.1f MB (%.1f MB with the store open)",
@@ -119,7 +118,7 @@ record DataScaleScenario(Path work, List<Long> counts, int contentSize, Progress
                 require(total == n, "count " + total + " of " + n);
             }
             // Again once the listings have filled MVStore's page cache: the steady heap, and the one the target takes.
-            double steady = heapAfterGcMb();
+            double steady = Machine.heapAfterGcMb();
             r.put("heap_after_listing_gc_mb", BenchReport.round(steady, 1));
             Latencies offsets = Latencies.of(byOffset);
             Latencies cursors = Latencies.of(byCursor);
@@ -183,15 +182,6 @@ record DataScaleScenario(Path work, List<Long> counts, int contentSize, Progress
         for (String id : page.ids()) {
             require(store.live(TENANT, ResourceType.memory, id).isPresent(), "memory " + id + " listed but not stored");
         }
-    }
-
-    /** Used heap after full collections, in MB: what the open store keeps on the heap. */
-    private static double heapAfterGcMb() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
     /** Allocated bytes (Chronicle's files are sparse: their length is what they were sized for, not what they hold). */

@@ -1,5 +1,7 @@
 package dev.maia.cli.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,6 +22,19 @@ final class Machine {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("load_average_at_start", loadAtStart);
         return m;
+    }
+
+    /**
+     * The heap in use after full collections, in MB: what the JVM's live objects hold. A few collections a
+     * moment apart, so that a concurrent cycle started by one has finished before the heap is read.
+     */
+    static double heapAfterGcMb() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+            Thread.sleep(200);
+        }
+        return memory.getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
     private static long memoryMb() {

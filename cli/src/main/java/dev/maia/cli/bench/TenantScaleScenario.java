@@ -48,7 +48,7 @@ record TenantScaleScenario(BenchStack stack, List<Integer> counts, double rate, 
         List<Map<String, Object>> steps = new ArrayList<>();
         int total = 0;
         Map<String, Object> before = new LinkedHashMap<>();
-        before.put("heap_after_gc_mb", heapAfterGcMb());
+        before.put("heap_after_gc_mb", BenchReport.round(Machine.heapAfterGcMb(), 1));
         before.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         for (int n : counts) {
             total += n;
@@ -143,7 +143,7 @@ record TenantScaleScenario(BenchStack stack, List<Integer> counts, double rate, 
             out.put("steady", lag);
         }
         Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("heap_after_gc_mb", heapAfterGcMb());
+        memory.put("heap_after_gc_mb", BenchReport.round(Machine.heapAfterGcMb(), 1));
         memory.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         out.put("jvm", memory);
         apply().ifPresent(f -> errors.add("apply", FOLLOWER + ": " + f.getMessage()));
@@ -257,14 +257,6 @@ record TenantScaleScenario(BenchStack stack, List<Integer> counts, double rate, 
         s.put("worst_tenant_max_ms", BenchReport.round(worstTenantMaxNanos / 1e6, 2));
         s.put("applied_before", arrivedBefore);
         return s;
-    }
-
-    /** The heap in use after a full collection, in MB: what the JVM's live objects hold. */
-    static double heapAfterGcMb() {
-        var memory = ManagementFactory.getMemoryMXBean();
-        memory.gc();
-        memory.gc();
-        return BenchReport.round(memory.getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0), 1);
     }
 
     /** The step's failures by kind, with a few examples: a benchmark that hides its errors measures nothing. */

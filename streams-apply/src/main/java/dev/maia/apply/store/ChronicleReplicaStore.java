@@ -157,7 +157,6 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         return index.rebuildReason();
     }
 
-
     private WALEntry decodeStored(String key, byte[] bytes) {
         try {
             return codec.decode(bytes);
@@ -250,12 +249,18 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         }
     }
 
-    /** Moves the total of the tenant a store key belongs to (what precedes its first '/', as a scan reads it). */
+    /** Moves the total of the tenant a store key belongs to. */
     private void addBytes(String key, long delta) {
-        int tenantEnd = key.indexOf(SEP);
-        if (tenantEnd > 0) {
-            index.tenantBytes().add(key.substring(0, tenantEnd), delta);
+        String tenant = tenantOf(key);
+        if (tenant != null) {
+            index.tenantBytes().add(tenant, delta);
         }
+    }
+
+    /** What precedes a store key's first '/', or null for a key without one. */
+    private static String tenantOf(String key) {
+        int tenantEnd = key.indexOf(SEP);
+        return tenantEnd > 0 ? key.substring(0, tenantEnd) : null;
     }
 
     @Override
@@ -305,10 +310,9 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     Map<String, Long> scanEntryBytesPerTenant() {
         Map<String, Long> bytes = new HashMap<>();
         resources.forEachEntry(e -> {
-            String k = e.key().get();
-            int tenantEnd = k.indexOf(SEP);
-            if (tenantEnd > 0) {
-                bytes.merge(k.substring(0, tenantEnd), (long) e.value().get().length, Long::sum);
+            String tenant = tenantOf(e.key().get());
+            if (tenant != null) {
+                bytes.merge(tenant, (long) e.value().get().length, Long::sum);
             }
         });
         return bytes;
