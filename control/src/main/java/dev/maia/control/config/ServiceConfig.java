@@ -1,5 +1,6 @@
 package dev.maia.control.config;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -7,9 +8,13 @@ import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
-import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The keys every MAIA service of a region shares: which region it is, its Kafka cluster, and how the
@@ -23,6 +28,11 @@ public class ServiceConfig extends AbstractConfig {
     public static final String WAL_REPLICATION_FACTOR = "wal_replication_factor";
     public static final String WAL_MIN_INSYNC_REPLICAS = "wal_min_insync_replicas";
     public static final String CONTROL_TIMEOUT_MS = "control_timeout_ms";
+    public static final String KAFKA_SECURITY_PROTOCOL = "kafka_security_protocol";
+    public static final String KAFKA_SSL_KEYSTORE = "kafka_ssl_keystore";
+    public static final String KAFKA_SSL_KEYSTORE_PASSWORD = "kafka_ssl_keystore_password";
+    public static final String KAFKA_SSL_TRUSTSTORE = "kafka_ssl_truststore";
+    public static final String KAFKA_SSL_TRUSTSTORE_PASSWORD = "kafka_ssl_truststore_password";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(REGION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.matching(RegionSpec.ALIAS), Importance.HIGH,
@@ -38,7 +48,21 @@ public class ServiceConfig extends AbstractConfig {
             .define(CONTROL_TIMEOUT_MS, Type.LONG, 10_000L, Validators.atLeast(1_000), Importance.MEDIUM,
                     "How long a placement change waits for a majority of the control cluster to acknowledge it and for this "
                             + "region to read it back, before answering 503 NO_CONTROL_QUORUM; also bounds the control probe "
-                            + "behind /health. Above a control-cluster leader election (a few seconds).");
+                            + "behind /health. Above a control-cluster leader election (a few seconds).")
+            .define(KAFKA_SECURITY_PROTOCOL, Type.STRING, KafkaSecurity.SSL,
+                    Validators.oneOf(List.of(KafkaSecurity.SSL, KafkaSecurity.PLAINTEXT)), Importance.HIGH,
+                    "How every Kafka client of this region connects (its own cluster, the control cluster, other regions' "
+                            + "clusters): SSL is TLS with this region's client certificate (mTLS), the principal the "
+                            + "brokers' ACLs know; PLAINTEXT only when said here explicitly (docs/security.md).")
+            .define(KAFKA_SSL_KEYSTORE, Type.STRING, null, Importance.HIGH,
+                    "PKCS12 file with this region's client certificate and key; required with SSL.")
+            .define(KAFKA_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Password of kafka_ssl_keystore (and of its key); never logged.")
+            .define(KAFKA_SSL_TRUSTSTORE, Type.STRING, null, Importance.HIGH,
+                    "PKCS12 file with the deployment's CA certificate: brokers whose certificate it did not sign are refused; "
+                            + "required with SSL.")
+            .define(KAFKA_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Password of kafka_ssl_truststore; never logged.");
 
     protected ServiceConfig(ConfigDef definition, Map<String, ?> values, boolean logValues) {
         super(definition, DeclaredKeys.parse(definition, values), logValues);
@@ -50,6 +74,33 @@ public class ServiceConfig extends AbstractConfig {
                     + (factor == TopicReplication.CLUSTER_DEFAULT ? "the cluster's default: set it too" : factor)
                     + "), got " + minInsync);
         }
+        kafkaSecurity = kafkaSecurityOf(this);
+    }
+
+    private final KafkaSecurity kafkaSecurity;
+
+    private static KafkaSecurity kafkaSecurityOf(AbstractConfig c) {
+        String protocol = c.getString(KAFKA_SECURITY_PROTOCOL);
+        if (protocol.equals(KafkaSecurity.PLAINTEXT)) {
+            return KafkaSecurity.plaintext();
+        }
+        for (String key : List.of(KAFKA_SSL_KEYSTORE, KAFKA_SSL_TRUSTSTORE)) {
+            String file = c.getString(key);
+            if (file == null || file.isBlank()) {
+                throw new ConfigException(key + ": required with " + KAFKA_SECURITY_PROTOCOL + "=SSL (the default); set "
+                        + KAFKA_SECURITY_PROTOCOL + ": PLAINTEXT to run without TLS");
+            }
+            if (!Files.isReadable(Path.of(file))) {
+                throw new ConfigException(key + ": cannot read " + file);
+            }
+        }
+        return KafkaSecurity.tls(Path.of(c.getString(KAFKA_SSL_KEYSTORE)), password(c, KAFKA_SSL_KEYSTORE_PASSWORD),
+                Path.of(c.getString(KAFKA_SSL_TRUSTSTORE)), password(c, KAFKA_SSL_TRUSTSTORE_PASSWORD));
+    }
+
+    private static String password(AbstractConfig c, String key) {
+        Password p = c.getPassword(key);
+        return p == null ? "" : p.value();
     }
 
     /**
@@ -77,6 +128,16 @@ public class ServiceConfig extends AbstractConfig {
 
     public String bootstrapServers() {
         return getString(BOOTSTRAP_SERVERS);
+    }
+
+    /** How every Kafka client of this service connects: TLS with its certificate, or PLAINTEXT when configured so. */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
+    }
+
+    /** A Kafka client configuration for this region's own cluster, with {@link #kafkaSecurity()}. */
+    public Map<String, Object> kafkaClientConfig() {
+        return kafkaSecurity.clientConfig(bootstrapServers());
     }
 
     public Duration controlTimeout() {
