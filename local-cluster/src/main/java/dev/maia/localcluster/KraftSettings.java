@@ -1,5 +1,7 @@
 package dev.maia.localcluster;
 
+import dev.maia.localcluster.tls.LocalSecurity;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -36,18 +38,15 @@ final class KraftSettings {
      * @param clusterSize  how many nodes (brokers) the cluster has
      */
     static Properties combinedNode(int nodeId, int brokerPort, int controllerPort, String quorumVoters,
-                                   int clusterSize, Path dataDir) {
+                                   int clusterSize, Path dataDir, LocalSecurity security) {
         String replicas = Integer.toString(clusterSize);
         String minIsr = Integer.toString(majority(clusterSize));
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(nodeId));
         p.put("controller.quorum.voters", quorumVoters);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.putAll(security.brokerProperties(brokerPort, controllerPort));
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dataDir.toString());
         // Every topic, internal ones included, on every node; a write is held by a majority before it is
         // acknowledged (acks=all). On one node both are 1.

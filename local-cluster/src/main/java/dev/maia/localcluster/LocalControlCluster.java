@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.localcluster.tls.LocalSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.topology.TopologyException;
@@ -99,8 +100,11 @@ public final class LocalControlCluster implements AutoCloseable {
     private final Map<String, KraftNode> nodes;
     private boolean closed;
 
-    private LocalControlCluster(Map<String, KraftNode> nodes) {
+    private final LocalSecurity security;
+
+    private LocalControlCluster(Map<String, KraftNode> nodes, LocalSecurity security) {
         this.nodes = nodes;
+        this.security = security;
     }
 
     /**
@@ -110,12 +114,17 @@ public final class LocalControlCluster implements AutoCloseable {
      * node is stopped again before the exception propagates; a start is retried on fresh ports twice.
      */
     public static LocalControlCluster start(List<String> regionNames, Path workDir) {
+        return start(regionNames, workDir, LocalSecurity.plaintext());
+    }
+
+    /** {@link #start(List, Path)} with TLS listeners (the controllers' too) and ACLs when {@code security} says so. */
+    public static LocalControlCluster start(List<String> regionNames, Path workDir, LocalSecurity security) {
         validate(regionNames);
         Path dir = workDir.toAbsolutePath();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(regionNames, dir);
+                return startOnce(regionNames, dir, security);
             } catch (RuntimeException e) {
                 last = e;
                 log.warn("control cluster: start attempt {}/{} failed: {}", attempt, START_ATTEMPTS, e.toString());
@@ -140,17 +149,17 @@ public final class LocalControlCluster implements AutoCloseable {
         }
     }
 
-    private static LocalControlCluster startOnce(List<String> regionNames, Path workDir) {
+    private static LocalControlCluster startOnce(List<String> regionNames, Path workDir, LocalSecurity security) {
         long t0 = System.nanoTime();
         Map<String, KraftNode> nodes = new LinkedHashMap<>();
         regionNames.forEach(r -> nodes.put(r, new KraftNode(nodeName(r), workDir.resolve(nodeName(r)))));
         String voters = nodes.values().stream().map(KraftNode::voter).collect(Collectors.joining(","));
         String clusterId = Uuid.randomUuid().toString();
-        LocalControlCluster cluster = new LocalControlCluster(nodes);
+        LocalControlCluster cluster = new LocalControlCluster(nodes, security);
         try {
             for (KraftNode n : nodes.values()) {
                 n.format(KraftSettings.combinedNode(n.nodeId(), n.brokerPort(), n.controllerPort(), voters,
-                        nodes.size(), n.dataDirectory()), clusterId);
+                        nodes.size(), n.dataDirectory(), security), clusterId);
             }
             startInParallel(nodes.values());
             cluster.awaitReplicatedWrite();
@@ -199,16 +208,16 @@ public final class LocalControlCluster implements AutoCloseable {
     private void awaitReplicatedWrite() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String bootstrap = bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                     ProducerConfig.ACKS_CONFIG, "all",
-                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000),
+        Map<String, Object> adminConfig = adminConfig();
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, Object> producerConfig = adminConfig();
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(adminConfig);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig,
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             Exception last = null;
             while (System.nanoTime() < deadline) {
@@ -244,6 +253,16 @@ public final class LocalControlCluster implements AutoCloseable {
     }
 
     /** The {@code 127.0.0.1:<port>} of the region's node. */
+    /** How the control cluster is secured, and the certificates of its principals. */
+    public LocalSecurity security() {
+        return security;
+    }
+
+    /** A client configuration of the admin (a super user): for provisioning and tests. */
+    public Map<String, Object> adminConfig() {
+        return security.admin().clientConfig(bootstrapServers());
+    }
+
     public String bootstrapServers(String region) {
         return node(region).bootstrapServer();
     }

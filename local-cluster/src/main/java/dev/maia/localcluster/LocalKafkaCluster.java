@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.localcluster.tls.LocalSecurity;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -51,9 +52,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
     private static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private final KraftNode node;
+    private final LocalSecurity security;
 
-    private LocalKafkaCluster(KraftNode node) {
+    private LocalKafkaCluster(KraftNode node, LocalSecurity security) {
         this.node = node;
+        this.security = security;
     }
 
     /**
@@ -61,6 +64,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
      * run of this class is wiped first) and returns once an Admin call succeeds.
      */
     public static LocalKafkaCluster start(String name, Path workDir) {
+        return start(name, workDir, LocalSecurity.plaintext());
+    }
+
+    /** {@link #start(String, Path)} with TLS listeners and ACLs when {@code security} says so. */
+    public static LocalKafkaCluster start(String name, Path workDir, LocalSecurity security) {
         if (name == null || !name.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("cluster name must match [a-zA-Z0-9._-]+, got '" + name + "'");
         }
@@ -68,7 +76,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(name, dir);
+                return startOnce(name, dir, security);
             } catch (RuntimeException e) {
                 last = e;
                 log.warn("cluster {}: start attempt {}/{} failed: {}", name, attempt, START_ATTEMPTS, e.toString());
@@ -77,29 +85,29 @@ public final class LocalKafkaCluster implements AutoCloseable {
         throw new IllegalStateException("cluster " + name + " did not start after " + START_ATTEMPTS + " attempts", last);
     }
 
-    private static LocalKafkaCluster startOnce(String name, Path dir) {
+    private static LocalKafkaCluster startOnce(String name, Path dir, LocalSecurity security) {
         long t0 = System.nanoTime();
         KraftNode node = new KraftNode(name, dir);
         node.format(KraftSettings.combinedNode(node.nodeId(), node.brokerPort(), node.controllerPort(),
-                node.voter(), 1, node.dataDirectory()), Uuid.randomUuid().toString());
+                node.voter(), 1, node.dataDirectory(), security), Uuid.randomUuid().toString());
         try {
             node.start();
-            awaitReady(name, node.bootstrapServer());
+            awaitReady(name, node.bootstrapServer(), security);
         } catch (RuntimeException e) {
             node.stop(Duration.ZERO);
             throw e;
         }
         log.info("cluster {} started at {} (controller 127.0.0.1:{}) in {} ms, data {}",
                 name, node.bootstrapServer(), node.controllerPort(), (System.nanoTime() - t0) / 1_000_000, dir);
-        return new LocalKafkaCluster(node);
+        return new LocalKafkaCluster(node, security);
     }
 
-    private static void awaitReady(String name, String bootstrap) {
+    private static void awaitReady(String name, String bootstrap, LocalSecurity security) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+        Map<String, Object> config = security.admin().clientConfig(bootstrap);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(config)) {
             Exception last = null;
             while (System.nanoTime() < deadline) {
                 try {
@@ -129,6 +137,16 @@ public final class LocalKafkaCluster implements AutoCloseable {
         return node.bootstrapServer();
     }
 
+    /** How this cluster is secured, and the certificates of its principals. */
+    public LocalSecurity security() {
+        return security;
+    }
+
+    /** A client configuration of the admin (a super user): for provisioning and tests. */
+    public Map<String, Object> adminConfig() {
+        return security.admin().clientConfig(bootstrapServers());
+    }
+
     /** {@code <workDir>/<name>}: {@code server.properties} and {@code data/}. */
     public Path directory() {
         return node.directory();
@@ -156,7 +174,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         node.start();
-        awaitReady(node.name(), node.bootstrapServer());
+        awaitReady(node.name(), node.bootstrapServer(), security);
         log.info("cluster {} resumed in {} ms", node.name(), (System.nanoTime() - t0) / 1_000_000);
     }
 

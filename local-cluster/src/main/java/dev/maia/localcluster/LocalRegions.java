@@ -1,11 +1,14 @@
 package dev.maia.localcluster;
 
+import dev.maia.control.security.AclPlan;
+import dev.maia.localcluster.tls.LocalSecurity;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorRunner;
 import dev.maia.mirror.MirrorTaskState;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +18,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 
 /**
  * N named regions on this machine: one {@link LocalKafkaCluster} per region and MirrorMaker 2 (full
@@ -41,6 +46,7 @@ public final class LocalRegions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalRegions.class);
     /** MM2 needs ~8 s to start and ~2 s more for the first records here; generous for a loaded machine. */
     public static final Duration MIRROR_READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration ACL_TIMEOUT = Duration.ofSeconds(30);
     /** The control cluster's directory under the work directory; '_' is not allowed in a region alias. */
     static final String CONTROL_DIRECTORY = "_control";
 
@@ -50,10 +56,13 @@ public final class LocalRegions implements AutoCloseable {
     private MirrorRunner mirror;
     /** Null when started without one. */
     private final LocalControlCluster control;
+    private final LocalSecurity security;
     private boolean closed;
 
-    private LocalRegions(Map<String, LocalKafkaCluster> clusters, LocalControlCluster control, MirrorOptions mirrorOptions) {
+    private LocalRegions(Map<String, LocalKafkaCluster> clusters, LocalControlCluster control, MirrorOptions mirrorOptions,
+                         LocalSecurity security) {
         this.clusters = clusters;
+        this.security = security;
         this.control = control;
         this.mirrorOptions = mirrorOptions;
         List<RegionSpec> specs = new ArrayList<>();
@@ -92,6 +101,7 @@ public final class LocalRegions implements AutoCloseable {
         private final Path workDir;
         private MirrorOptions mirrorOptions = LocalRegions.mirrorOptions();
         private boolean controlCluster = true;
+        private LocalSecurity security = LocalSecurity.plaintext();
 
         private Builder(List<String> regionNames, Path workDir) {
             this.regionNames = regionNames;
@@ -100,6 +110,15 @@ public final class LocalRegions implements AutoCloseable {
 
         public Builder mirrorOptions(MirrorOptions options) {
             this.mirrorOptions = options;
+            return this;
+        }
+
+        /**
+         * TLS listeners requiring client certificates and ACLs (deny by default, {@link AclPlan}) on every
+         * cluster, MM2 connecting as its own principal; default plaintext, for tests about other things.
+         */
+        public Builder security(LocalSecurity security) {
+            this.security = security;
             return this;
         }
 
@@ -131,20 +150,21 @@ public final class LocalRegions implements AutoCloseable {
         // Validates aliases before anything starts.
         new Topology(regionNames.stream().map(n -> new RegionSpec(n, "unused:0", null)).toList());
         long t0 = System.nanoTime();
-        Map<String, LocalKafkaCluster> clusters = startClusters(regionNames, b.workDir);
+        Map<String, LocalKafkaCluster> clusters = startClusters(regionNames, b.workDir, b.security);
         // After the regional clusters, whose first starts are CPU-bound class loading that the control
         // nodes would only slow down; before MM2, whose placement filter reads the control log.
         LocalControlCluster control = null;
         if (b.controlCluster) {
             try {
-                control = LocalControlCluster.start(regionNames, b.workDir.resolve(CONTROL_DIRECTORY));
+                control = LocalControlCluster.start(regionNames, b.workDir.resolve(CONTROL_DIRECTORY), b.security);
             } catch (RuntimeException | Error e) {
                 clusters.values().forEach(LocalKafkaCluster::close);
                 throw e;
             }
         }
-        LocalRegions regions = new LocalRegions(clusters, control, b.mirrorOptions);
+        LocalRegions regions = new LocalRegions(clusters, control, b.mirrorOptions, b.security);
         try {
+            regions.grantAcls();
             regions.startMirror();
         } catch (RuntimeException | Error e) {
             regions.close();
@@ -156,7 +176,7 @@ public final class LocalRegions implements AutoCloseable {
         return regions;
     }
 
-    private static Map<String, LocalKafkaCluster> startClusters(List<String> names, Path workDir) {
+    private static Map<String, LocalKafkaCluster> startClusters(List<String> names, Path workDir, LocalSecurity security) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(names.size(), 3), r -> {
             Thread t = new Thread(r, "maia-cluster-start");
             t.setDaemon(true);
@@ -164,7 +184,7 @@ public final class LocalRegions implements AutoCloseable {
         });
         Map<String, Future<LocalKafkaCluster>> futures = new LinkedHashMap<>();
         try {
-            names.forEach(n -> futures.put(n, pool.submit(() -> LocalKafkaCluster.start(n, workDir))));
+            names.forEach(n -> futures.put(n, pool.submit(() -> LocalKafkaCluster.start(n, workDir, security))));
             ParallelStarts.Outcome<String, LocalKafkaCluster> outcome = ParallelStarts.awaitAll(futures);
             Map<String, LocalKafkaCluster> started = outcome.started();
             Throwable failure = outcome.failure();
@@ -176,6 +196,36 @@ public final class LocalRegions implements AutoCloseable {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** Every principal's ACLs in every cluster, before anything but the admin connects. */
+    private void grantAcls() {
+        if (!security.isTls()) {
+            return;
+        }
+        List<String> names = regionNames();
+        try {
+            for (LocalKafkaCluster c : clusters.values()) {
+                try (Admin admin = Admin.create(c.adminConfig())) {
+                    AclPlan.apply(admin, AclPlan.regionCluster(c.name(), names), ACL_TIMEOUT.toMillis());
+                }
+            }
+            if (control != null) {
+                try (Admin admin = Admin.create(control.adminConfig())) {
+                    AclPlan.apply(admin, AclPlan.controlCluster(names), ACL_TIMEOUT.toMillis());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating ACLs", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create the ACLs of " + names, e);
+        }
+    }
+
+    /** How the clusters are secured; the certificates of every principal. */
+    public LocalSecurity security() {
+        return security;
     }
 
     public Topology topology() {
