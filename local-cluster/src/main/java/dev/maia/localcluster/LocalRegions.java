@@ -313,7 +313,7 @@ public final class LocalRegions implements AutoCloseable {
             log.info("one region only: nothing to mirror");
             return;
         }
-        try (MirrorProbe probe = new MirrorProbe(topology)) {
+        try (MirrorProbe probe = new MirrorProbe(topology, security.monitor())) {
             Map<MirrorProbe.Flow, Long> before = probe.snapshot();
             MirrorRunner m = MirrorRunner.forTopology(topology, mirrorOptions);
             mirror = m;

@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.Topology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -54,9 +55,10 @@ final class MirrorProbe implements AutoCloseable {
     /** One Admin per region, kept for the probe's life: it polls several times a second. */
     private final Map<String, Admin> admins = new LinkedHashMap<>();
 
-    MirrorProbe(Topology topology) {
+    /** {@code as}: the monitor's settings: the probe only reads end offsets. */
+    MirrorProbe(Topology topology, KafkaSecurity as) {
         this.topology = topology;
-        topology.regions().forEach(r -> admins.put(r.name(), admin(r.bootstrapServers())));
+        topology.regions().forEach(r -> admins.put(r.name(), admin(as.clientConfig(r.bootstrapServers()))));
     }
 
     @Override
@@ -131,10 +133,9 @@ final class MirrorProbe implements AutoCloseable {
         }
     }
 
-    private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    private static Admin admin(Map<String, Object> config) {
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        return Admin.create(config);
     }
 }
