@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,11 +65,9 @@ final class ReplicationWait {
             return null;
         }
         int needed = mode == SyncMode.sync ? replicas.size() : Math.min(placement.getMinSyncReplicas(), replicas.size());
-        Map<Integer, Long> offsets = new HashMap<>();
-        written.forEach(p -> offsets.merge(p.partition(), p.offset(), Math::max));
         String name = Placements.syncModeName(mode);
         long started = System.nanoTime();
-        Set<String> have = positions.await(new LinkedHashSet<>(replicas), needed, region, placement.getTenantId(), offsets, timeoutMs);
+        Set<String> have = positions.await(new LinkedHashSet<>(replicas), needed, region, placement.getTenantId(), written, timeoutMs);
         waits(placement.getTenantId(), name).record(Duration.ofNanos(System.nanoTime() - started));
         if (have.size() >= needed) {
             return new Outcome(name, have, false);

@@ -12,7 +12,6 @@ import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalHeaders;
 import dev.maia.schemas.wal.WalTopics;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,12 +26,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The apply step for one WAL record: skip what this region already applied (by origin offset), verify
- * the checksum, apply by lineage and the tenant's conflict strategy ({@link ResourceApplier}), store, and
- * advance the position. Corrupt entries go to the DLQ, conflicts (two writes of which neither had seen
- * the other) to the conflict feed; neither stops the stream.
+ * The apply step for one WAL record: refuse a forged origin offset ({@link OriginOffsets}), skip what this
+ * region already applied (by origin offset), verify the checksum and that the entry belongs to its log
+ * (tenant and origin region), apply by lineage and the tenant's conflict strategy ({@link ResourceApplier}),
+ * store, and advance the position. Refused and corrupt entries go to the DLQ and never move a position
+ * ({@link PositionTracker#deadLettered}); conflicts (two writes of which neither had seen the other) go to
+ * the conflict feed; neither stops the stream.
  *
  * <p>Offsets are committed on this processor's request, not on Streams' own timer: every
  * {@code commitIntervalMs} a punctuator flushes the applied positions to the store and then asks for a
@@ -92,13 +94,17 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         String origin = walTopic.get().originRegion();
         String tenant = walTopic.get().tenantId();
         int partition = meta.partition();
-        long originOffset;
-        try {
-            originOffset = originOffset(record, meta);
-        } catch (IllegalArgumentException e) {
-            deadLetter(record, meta, tenant, origin, "bad_origin_offset", e.getMessage());
+        // The local log is the unprefixed one (a region's own name never prefixes a topic of its cluster).
+        boolean mirrored = !meta.topic().startsWith(WalTopics.WAL_PREFIX);
+        OriginOffsets.Claim claim = OriginOffsets.of(record.headers(), meta.offset(), mirrored);
+        if (claim.refused()) {
+            deadLetter(record, meta, tenant, origin, claim.refusal(), claim.detail());
+            if (claim.offset() >= 0) {
+                positions.deadLettered(origin, tenant, partition, claim.offset());
+            }
             return;
         }
+        long originOffset = claim.offset();
         if (originOffset <= positions.appliedOffset(origin, tenant, partition)) {
             metrics.duplicate(tenant, origin);
             return;
@@ -110,28 +116,39 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         }
         // Bracketed, so that a digest never hashes an entry whose position has not moved yet.
         try (PositionTracker.Applying ignored = positions.applying(tenant)) {
-            long hlc = decodeAndApply(record, meta, tenant, origin);
-            positions.applied(origin, tenant, partition, originOffset, hlc, record.timestamp());
+            OptionalLong hlc = decodeAndApply(record, meta, tenant, origin);
+            if (hlc.isPresent()) {
+                positions.applied(origin, tenant, partition, originOffset, hlc.getAsLong(), record.timestamp());
+            } else {
+                // Not applied: the position stays, later entries still apply and move it past this offset.
+                positions.deadLettered(origin, tenant, partition, originOffset);
+            }
         }
     }
 
-    /** Applies a verified entry, or dead-letters it; answers the entry's clock (0 when dead-lettered). */
-    private long decodeAndApply(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin) {
+    /** Applies a verified entry and answers its clock, or dead-letters it and answers nothing. */
+    private OptionalLong decodeAndApply(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin) {
         try {
             WALEntry entry = codec.decode(record.value());
             if (!entry.getTenantId().equals(tenant)) {
                 deadLetter(record, meta, tenant, origin, "tenant_mismatch",
                         "entry of tenant " + entry.getTenantId() + " on the log of " + tenant);
-                return 0;
+                return OptionalLong.empty();
+            }
+            if (!entry.getOriginRegion().equals(origin)) {
+                // A region's log holds only that region's writes: anything else was put there by hand.
+                deadLetter(record, meta, tenant, origin, "origin_mismatch",
+                        "entry of origin " + entry.getOriginRegion() + " on the log of " + origin);
+                return OptionalLong.empty();
             }
             applyVerified(entry, record.value(), tenant, origin);
-            return entry.getHlc();
+            return OptionalLong.of(entry.getHlc());
         } catch (CorruptEntryException e) {
             deadLetter(record, meta, tenant, origin, e.reason(), e.getMessage());
         } catch (EntryTooLargeException e) {
             deadLetter(record, meta, tenant, origin, "entry_too_large", e.getMessage());
         }
-        return 0;
+        return OptionalLong.empty();
     }
 
     private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin) {
@@ -160,12 +177,6 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         // Timestamped by the winner's clock, not this region's: the record is the same in every region.
         context.forward(new Record<>(ConflictFeed.key(pair), ConflictFeed.value(pair), HybridLogicalClock.millis(winner.getHlc())),
                 ApplyTopology.CONFLICTS_SINK);
-    }
-
-    private static long originOffset(Record<String, byte[]> record, RecordMetadata meta) {
-        Header header = record.headers().lastHeader(WalHeaders.ORIGIN_OFFSET);
-        // A local log carries no header: its own offsets are the origin's.
-        return header == null ? meta.offset() : WalHeaders.decodeLong(header.value());
     }
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin,

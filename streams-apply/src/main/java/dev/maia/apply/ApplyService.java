@@ -111,7 +111,7 @@ public final class ApplyService implements AutoCloseable {
         // the moment a tenant is held (ApplyMetrics.held), told by the same rounds.
         lag = new LagMonitor(region, topology, new LagProbe(topology), () -> placements.values().stream()
                 .filter(p -> !deleted.test(p.getTenantId())).collect(Collectors.toMap(Placement::getTenantId, p -> p)),
-                positions::appliedOffsets, new ApplyMetrics(registry, region)::held, registry, BACKGROUND_INTERVAL_MS,
+                positions::passedOffsets, new ApplyMetrics(registry, region)::held, registry, BACKGROUND_INTERVAL_MS,
                 config.alertLagMaxSeconds());
         started.push(lag);
         started.push(new WalTruncator(region, config.bootstrapServers(), config.applicationId(), placements::get, published,

@@ -36,7 +36,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.maia.apply.position.PositionPublisher;
 import dev.maia.apply.position.PositionTracker;
+import dev.maia.control.position.PositionsView;
+import dev.maia.schemas.avro.Position;
+import dev.maia.schemas.position.PositionKey;
 
 /** The apply step in isolation (TopologyTestDriver, a real Chronicle store); the real-Kafka path is tested in cli. */
 class ApplyTopologyTest {
@@ -268,5 +272,114 @@ class ApplyTopologyTest {
         assertThat(store.current("globex", ResourceType.memory, "m6")).isEmpty();
         assertThat(new String(dlq.readRecord().headers().lastHeader("maia.dlq.reason").value(), StandardCharsets.UTF_8))
                 .isEqualTo("tenant_mismatch");
+    }
+
+    private String reason(TestRecord<String, byte[]> dead) {
+        return new String(dead.headers().lastHeader("maia.dlq.reason").value(), StandardCharsets.UTF_8);
+    }
+
+    private double errors(String reason) {
+        // One counter per origin region: the sum over them.
+        return registry.get("maia.replication.errors").tag("reason", reason).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    private static TestRecord<String, byte[]> withHeaders(String key, byte[] value, byte[]... originOffsets) {
+        RecordHeaders headers = new RecordHeaders();
+        for (byte[] o : originOffsets) {
+            headers.add(WalHeaders.ORIGIN_OFFSET, o);
+        }
+        return new TestRecord<>(key, value, headers, Instant.now());
+    }
+
+    @Test
+    void aLocalRecordClaimingAnOriginOffsetIsDeadLetteredAndLaterWritesOfTheTenantStillApply() {
+        // One junk record on the local log claiming origin offset 2^62: if it were believed, every later write
+        // of the tenant and partition would look already applied, for ever.
+        TestInputTopic<String, byte[]> wal = topic("maia.wal.acme");
+        byte[] forged = codec.encode(write("m12", "forged", 1_000, "eu-central"));
+        wal.pipeInput(withHeaders("m12", forged, WalHeaders.encodeLong(1L << 62)));
+        wal.pipeInput("m13", codec.encode(write("m13", "later", 1_001, "eu-central")));
+        wal.pipeInput("m14", codec.encode(write("m14", "and later", 1_002, "eu-central")));
+
+        assertThat(store.current("acme", ResourceType.memory, "m12")).isEmpty();
+        assertThat(content("m13")).isEqualTo("later");
+        assertThat(content("m14")).isEqualTo("and later");
+        assertThat(positions.appliedOffset("eu-central", "acme", 0)).as("the local log's own offsets").isEqualTo(2);
+        TestRecord<String, byte[]> dead = dlq.readRecord();
+        assertThat(reason(dead)).isEqualTo("origin_offset_on_local_log");
+        assertThat(new String(dead.headers().lastHeader("maia.dlq.detail").value(), StandardCharsets.UTF_8))
+                .isEqualTo("origin offset header on a local log");
+        assertThat(dead.value()).isEqualTo(forged);
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(errors("origin_offset_on_local_log")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aMirroredCopyWithoutExactlyOneWellFormedOriginOffsetIsDeadLettered() {
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        byte[] entry = codec.encode(write("m15", "copied", 1_000, "us-west"));
+        wal.pipeInput(withHeaders("m15", entry));
+        wal.pipeInput(withHeaders("m15", entry, WalHeaders.encodeLong(-1)));
+        wal.pipeInput(withHeaders("m15", entry, new byte[]{1, 2, 3, 4}));
+        // Carried the header already on us-west's local log (refused there), MirrorMaker appended its own.
+        wal.pipeInput(withHeaders("m15", entry, WalHeaders.encodeLong(1L << 62), WalHeaders.encodeLong(3)));
+
+        assertThat(store.current("acme", ResourceType.memory, "m15")).isEmpty();
+        assertThat(dlq.readRecordsToList()).extracting(this::reason).containsExactly(
+                "origin_offset_missing", "bad_origin_offset", "bad_origin_offset", "origin_offset_on_local_log");
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(-1);
+
+        wal.pipeInput(mirrored("m15", entry, 3));
+        assertThat(content("m15")).as("the intact copy still applies").isEqualTo("copied");
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(3);
+    }
+
+    @Test
+    void anEntryWhoseOriginIsNotItsLogsRegionIsDeadLettered() {
+        topic("maia.wal.acme").pipeInput("m16", codec.encode(write("m16", "us-west's on ours", 1_000, "us-west")));
+        topic("us-west.maia.wal.acme").pipeInput(mirrored("m17", codec.encode(write("m17", "tokyo's on us-west's", 1_000, "ap-tokyo")), 0));
+
+        assertThat(store.current("acme", ResourceType.memory, "m16")).isEmpty();
+        assertThat(store.current("acme", ResourceType.memory, "m17")).isEmpty();
+        assertThat(dlq.readRecordsToList()).extracting(this::reason).containsExactly("origin_mismatch", "origin_mismatch");
+        assertThat(errors("origin_mismatch")).isEqualTo(2.0);
+        assertThat(positions.appliedOffset("eu-central", "acme", 0)).isEqualTo(-1);
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void aDeadLetteredEntryMovesNoPositionAndTheNextAppliedOneDoes() {
+        byte[] corrupt = codec.encode(write("m18", "corrupt", 1_000, "us-west"));
+        corrupt[corrupt.length - 3] ^= 0x10;
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m18", codec.encode(write("m18", "v1", 900, "us-west")), 4));
+        wal.pipeInput(mirrored("m18", corrupt, 5));
+
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).as("offset 5 was not applied").isEqualTo(4);
+        driver.advanceWallClockTime(Duration.ofMillis(COMMIT_INTERVAL_MS));
+        assertThat(store.appliedOffset("us-west", "acme", 0)).isEqualTo(4);
+
+        wal.pipeInput(mirrored("m19", codec.encode(write("m19", "good", 1_001, "us-west")), 6));
+        assertThat(content("m19")).isEqualTo("good");
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(6);
+        assertThat(content("m18")).isEqualTo("v1");
+    }
+
+    @Test
+    void aDeadLetteredEntryDoesNotCountTowardASyncAcknowledgement() {
+        byte[] corrupt = codec.encode(write("m20", "corrupt", 1_000, "us-west"));
+        corrupt[corrupt.length - 3] ^= 0x10;
+        TestInputTopic<String, byte[]> wal = topic("us-west.maia.wal.acme");
+        wal.pipeInput(mirrored("m20", corrupt, 5));
+        wal.pipeInput(mirrored("m21", codec.encode(write("m21", "good", 1_001, "us-west")), 6));
+
+        // What this region publishes, as the writing region's sync wait reads it.
+        PositionKey key = new PositionKey("us-west", "acme", 0);
+        Position published = PositionPublisher.position("eu-central", key, positions.drainUnpublished().get(key));
+        assertThat(published.getOffset()).isEqualTo(6);
+        assertThat(PositionsView.holds(published, 6)).isTrue();
+        assertThat(PositionsView.holds(published, 5)).as("a sync write at the dead-lettered offset").isFalse();
+        assertThat(positions.isDeadLettered("us-west", "acme", 0, 5)).isTrue();
     }
 }

@@ -4,13 +4,18 @@ import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.position.Positions;
 import dev.maia.control.TopicTail;
+import dev.maia.schemas.wal.PositionToken;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
@@ -18,7 +23,8 @@ import java.util.HashMap;
 /**
  * Every region's applied positions as one region's cluster sees them: its own {@code maia.positions}
  * and the copies MirrorMaker brings ({@code <region>.maia.positions}). The write path waits on it for
- * semi-sync and sync writes: a replica has a write once its published position reaches the write's offset.
+ * semi-sync and sync writes: a replica has a write once its published position reaches the write's offset
+ * and does not list that offset as dead-lettered ({@link #holds}).
  */
 public final class PositionsView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PositionsView.class);
@@ -36,13 +42,41 @@ public final class PositionsView implements AutoCloseable {
         tail.start();
     }
 
-    private void accept(ConsumerRecord<String, byte[]> r) {
+    void accept(ConsumerRecord<String, byte[]> r) {
+        Position p;
         try {
-            Position p = Positions.decode(r.value());
-            applied.merge(Positions.key(p), p, (a, b) -> b.getOffset() > a.getOffset() ? b : a);
+            p = Positions.decode(r.value());
         } catch (Exception e) {
             log.warn("Ignoring an unreadable position at {}-{}@{}", r.topic(), r.partition(), r.offset());
+            return;
         }
+        applied.merge(Positions.key(p), p, PositionsView::merge);
+    }
+
+    /**
+     * The higher position, with the dead-lettered offsets of both: a region that restarted publishes its
+     * position again without the ones it saw before, and those must still not count as held.
+     */
+    private static Position merge(Position a, Position b) {
+        Position higher = b.getOffset() > a.getOffset() ? b : a;
+        TreeSet<Long> dead = new TreeSet<>(a.getDeadLettered());
+        dead.addAll(b.getDeadLettered());
+        while (dead.size() > Positions.DEAD_LETTERED_KEPT) {
+            dead.pollFirst();
+        }
+        if (dead.size() == higher.getDeadLettered().size()) {
+            return higher;
+        }
+        return Position.newBuilder(higher).setDeadLettered(new ArrayList<>(dead)).build();
+    }
+
+    /**
+     * Whether a published position says its region holds the entry at {@code offset}: applied up to it, and
+     * not dead-lettered there. A later applied entry moves the position past a dead-lettered one (the
+     * pipeline goes on), so the offset alone would count a refused entry as held.
+     */
+    public static boolean holds(Position p, long offset) {
+        return p != null && p.getOffset() >= offset && !p.getDeadLettered().contains(offset);
     }
 
     private synchronized void wakeWaiters() {
@@ -67,16 +101,18 @@ public final class PositionsView implements AutoCloseable {
     }
 
     /**
-     * Waits until at least {@code needed} of {@code regions} have applied every given (partition, offset)
-     * of {@code origin}'s log of {@code tenant}, or the time is up. Answers the regions that have.
+     * Waits until at least {@code needed} of {@code regions} hold every written entry ({@link #holds}) of
+     * {@code origin}'s log of {@code tenant}, or the time is up. Answers the regions that do.
      */
-    public synchronized Set<String> await(Set<String> regions, int needed, String origin, String tenant, Map<Integer, Long> offsets,
-                                          long timeoutMs) throws InterruptedException {
+    public synchronized Set<String> await(Set<String> regions, int needed, String origin, String tenant,
+                                          Collection<PositionToken> written, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        List<PositionToken> entries = List.copyOf(written);
         while (true) {
             Set<String> have = new LinkedHashSet<>();
             for (String region : regions) {
-                if (offsets.entrySet().stream().allMatch(e -> applied(region, origin, tenant, e.getKey()) >= e.getValue())) {
+                if (entries.stream().allMatch(w -> holds(applied.get(Positions.key(region,
+                        new PositionKey(origin, tenant, w.partition()))), w.offset()))) {
                     have.add(region);
                 }
             }

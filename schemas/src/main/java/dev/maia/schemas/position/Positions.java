@@ -2,10 +2,13 @@ package dev.maia.schemas.position;
 
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.wal.AvroClasses;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -18,8 +21,16 @@ public final class Positions {
         AvroClasses.trust();
     }
 
+    /**
+     * How many dead-lettered offsets a position lists per partition, the newest. A sync write waits seconds
+     * for its acknowledgement: only that many entries dead-lettered in one partition meanwhile would push its
+     * own out of the list (docs/security-poison.md).
+     */
+    public static final int DEAD_LETTERED_KEPT = 256;
+
     private static final BinaryMessageEncoder<Position> ENCODER = Position.getEncoder();
-    private static final BinaryMessageDecoder<Position> DECODER = Position.getDecoder();
+    /** Also reads the positions published before {@code dead_lettered} existed (a rolling upgrade, the compacted topic). */
+    private static final BinaryMessageDecoder<Position> DECODER = Position.createDecoder(previousVersions());
 
     private Positions() {
     }
@@ -43,5 +54,18 @@ public final class Positions {
 
     public static Position decode(byte[] bytes) throws IOException {
         return DECODER.decode(bytes);
+    }
+
+    private static SchemaStore previousVersions() {
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        try (InputStream in = Positions.class.getResourceAsStream("/dev/maia/schemas/avro-history/Position-v1.avsc")) {
+            if (in == null) {
+                throw new IllegalStateException("schema history Position-v1.avsc is missing from the jar");
+            }
+            store.addSchema(new Schema.Parser().parse(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return store;
     }
 }

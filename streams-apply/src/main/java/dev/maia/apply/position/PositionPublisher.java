@@ -44,10 +44,7 @@ public final class PositionPublisher implements AutoCloseable {
         Map<PositionKey, PositionTracker.Applied> changed = tracker.drainUnpublished();
         try {
             for (var e : changed.entrySet()) {
-                Position p = Position.newBuilder().setRegion(region).setOriginRegion(e.getKey().origin())
-                        .setTenantId(e.getKey().tenant()).setPartition(e.getKey().partition())
-                        .setOffset(e.getValue().offset()).setHlc(e.getValue().hlc())
-                        .setTimestamp(Instant.ofEpochMilli(e.getValue().timestampMs())).build();
+                Position p = position(region, e.getKey(), e.getValue());
                 producer.send(new ProducerRecord<>(WalTopics.POSITIONS, Positions.key(p), Positions.encode(p)));
             }
             if (!changed.isEmpty()) {
@@ -57,6 +54,15 @@ public final class PositionPublisher implements AutoCloseable {
             tracker.requeue(changed);
             log.warn("Publishing positions of {} failed; retrying at the next interval", region, e);
         }
+    }
+
+    /** What {@code region} publishes of one partition: the applied position and the dead-lettered offsets. */
+    public static Position position(String region, PositionKey key, PositionTracker.Applied applied) {
+        return Position.newBuilder().setRegion(region).setOriginRegion(key.origin())
+                .setTenantId(key.tenant()).setPartition(key.partition())
+                .setOffset(applied.offset()).setHlc(applied.hlc())
+                .setTimestamp(Instant.ofEpochMilli(applied.timestampMs()))
+                .setDeadLettered(applied.deadLettered()).build();
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.maia.apply.position;
 
 import dev.maia.schemas.position.PositionKey;
+import dev.maia.schemas.position.Positions;
 import dev.maia.apply.store.ReplicaStore;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,11 +27,49 @@ import java.util.function.Supplier;
  * recognised, an older one loses to what is stored). Readers (read-your-writes, the publisher, lag)
  * see the in-memory position at once. The clock and wall time of the entry at each position are kept
  * for publishing, and changes are collected for the publisher.
+ *
+ * <p>A dead-lettered entry never moves a position: the position is the highest origin offset <em>applied</em>,
+ * so a refused record (a forged origin offset, a corrupt entry) can neither make the region skip later
+ * writes nor count as held. The pipeline goes on, and the next applied entry moves the position past the
+ * dead-lettered offset; that offset is kept in {@link Applied#deadLettered} (the newest
+ * {@link Positions#DEAD_LETTERED_KEPT} of the partition) and published with the position, so that a sync or
+ * semi-sync write at it is not acknowledged by this region (docs/security-poison.md).
  */
 public final class PositionTracker {
 
-    /** The highest applied origin offset of a partition, with the HLC and wall time of that entry. */
-    public record Applied(long offset, long hlc, long timestampMs) {
+    /**
+     * The highest applied origin offset of a partition (-1 if none), with the HLC and wall time of that
+     * entry, and the newest dead-lettered origin offsets of the partition, ascending (below or above it).
+     */
+    public record Applied(long offset, long hlc, long timestampMs, List<Long> deadLettered) {
+        public Applied {
+            deadLettered = List.copyOf(deadLettered);
+        }
+
+        Applied(long offset, long hlc, long timestampMs) {
+            this(offset, hlc, timestampMs, List.of());
+        }
+
+        /** Whether the entry at this origin offset was dead-lettered (as far as the newest kept ones tell). */
+        public boolean isDeadLettered(long originOffset) {
+            return deadLettered.contains(originOffset);
+        }
+
+        /** The highest offset the apply path is done with: applied or dead-lettered. */
+        public long passed() {
+            return deadLettered.isEmpty() ? offset : Math.max(offset, deadLettered.get(deadLettered.size() - 1));
+        }
+
+        Applied withDeadLettered(long originOffset) {
+            if (deadLettered.contains(originOffset)) {
+                return this;
+            }
+            List<Long> more = new ArrayList<>(deadLettered);
+            more.add(originOffset);
+            more.sort(null);
+            return new Applied(offset, hlc, timestampMs,
+                    more.subList(Math.max(0, more.size() - Positions.DEAD_LETTERED_KEPT), more.size()));
+        }
     }
 
     /** Brackets the application of one entry; closing it never throws. */
@@ -74,10 +115,32 @@ public final class PositionTracker {
     /** The entry at {@code originOffset} is applied: in memory now, in the store at the next {@link #flush}. */
     public void applied(String origin, String tenant, int partition, long originOffset, long hlc, long timestampMs) {
         PositionKey key = new PositionKey(origin, tenant, partition);
-        Applied a = new Applied(originOffset, hlc, timestampMs);
-        latest.put(key, a);
+        Applied a = latest.compute(key, (k, before) ->
+                new Applied(originOffset, hlc, timestampMs, before == null ? List.of() : before.deadLettered()));
         unpublished.put(key, a);
         unflushed.put(key, originOffset);
+        wakeWaiters();
+    }
+
+    /**
+     * The entry at {@code originOffset} went to the DLQ: the position stays where it is (nothing is flushed),
+     * and the offset is remembered and published as dead-lettered.
+     */
+    public void deadLettered(String origin, String tenant, int partition, long originOffset) {
+        PositionKey key = new PositionKey(origin, tenant, partition);
+        Applied a = latest.compute(key, (k, before) -> (before != null ? before
+                : new Applied(store.appliedOffset(origin, tenant, partition), 0, 0)).withDeadLettered(originOffset));
+        unpublished.put(key, a);
+        wakeWaiters();
+    }
+
+    /** Whether this region dead-lettered the entry at that origin offset (one of the newest kept). */
+    public boolean isDeadLettered(String origin, String tenant, int partition, long originOffset) {
+        Applied a = latest.get(new PositionKey(origin, tenant, partition));
+        return a != null && a.isDeadLettered(originOffset);
+    }
+
+    private void wakeWaiters() {
         if (waiters.get() > 0) {
             synchronized (progress) {
                 progress.notifyAll();
@@ -151,19 +214,27 @@ public final class PositionTracker {
     public Map<String, Long> vector(String tenant) {
         Map<String, Long> out = new TreeMap<>();
         latest.forEach((k, a) -> {
-            if (k.tenant().equals(tenant)) {
+            // A partition of which only dead-lettered entries were seen has no position (-1).
+            if (k.tenant().equals(tenant) && a.offset() >= 0) {
                 out.put(k.origin() + "/" + k.partition(), a.offset());
             }
         });
         return out;
     }
 
-    /** Waits until this region has applied {@code offset} of the partition, at most {@code timeoutMs}. */
-    public boolean awaitApplied(String origin, String tenant, int partition, long offset, long timeoutMs) throws InterruptedException {
+    /**
+     * Waits until the apply path of this region is past {@code offset} of the partition, at most
+     * {@code timeoutMs}: it applied it (the position reached it), or it dead-lettered exactly that entry.
+     * A dead-lettered entry will never be applied, so waiting for it would only time out: the write path's
+     * overlay lets it go, and a read-your-writes read is served from the state (which does not have it).
+     * The sync acknowledgement does not use this: it reads the published positions, which list the
+     * dead-lettered offsets (PositionsView).
+     */
+    public boolean awaitPassed(String origin, String tenant, int partition, long offset, long timeoutMs) throws InterruptedException {
         // A check that does not wait (the write path's overlay asks one per entry) takes no monitor and
         // registers no waiter: otherwise every such check serialises with the others, and makes the apply
         // path notify on every entry it applies.
-        if (appliedOffset(origin, tenant, partition) >= offset) {
+        if (passed(origin, tenant, partition, offset)) {
             return true;
         }
         if (timeoutMs <= 0) {
@@ -173,7 +244,7 @@ public final class PositionTracker {
         synchronized (progress) {
             waiters.incrementAndGet();
             try {
-                while (appliedOffset(origin, tenant, partition) < offset) {
+                while (!passed(origin, tenant, partition, offset)) {
                     long left = deadline - System.currentTimeMillis();
                     if (left <= 0) {
                         return false;
@@ -185,6 +256,10 @@ public final class PositionTracker {
                 waiters.decrementAndGet();
             }
         }
+    }
+
+    private boolean passed(String origin, String tenant, int partition, long offset) {
+        return appliedOffset(origin, tenant, partition) >= offset || isDeadLettered(origin, tenant, partition, offset);
     }
 
     /** Positions changed since the last call (the publisher's batch). */
@@ -211,7 +286,21 @@ public final class PositionTracker {
     /** Every applied position's origin offset, from memory (not the store). */
     public Map<PositionKey, Long> appliedOffsets() {
         Map<PositionKey, Long> out = new java.util.HashMap<>();
-        latest.forEach((k, a) -> out.put(k, a.offset()));
+        latest.forEach((k, a) -> {
+            if (a.offset() >= 0) {
+                out.put(k, a.offset());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Per partition, the highest origin offset the apply path is done with, applied or dead-lettered: what
+     * replication lag is measured from, so that a dead-lettered last entry is not an ever-growing lag.
+     */
+    public Map<PositionKey, Long> passedOffsets() {
+        Map<PositionKey, Long> out = new java.util.HashMap<>();
+        latest.forEach((k, a) -> out.put(k, a.passed()));
         return out;
     }
 

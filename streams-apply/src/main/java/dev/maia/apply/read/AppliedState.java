@@ -29,8 +29,12 @@ public final class AppliedState implements CurrentState {
         return store.namespacesNamed(tenantId, name);
     }
 
+    /**
+     * Past the offset: applied, or dead-lettered (then never applied, and the write path must not wait for it,
+     * nor keep it in its overlay as pending: the state it reads is the one without it).
+     */
     @Override
     public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException {
-        return positions.awaitApplied(origin, tenantId, partition, offset, timeoutMs);
+        return positions.awaitPassed(origin, tenantId, partition, offset, timeoutMs);
     }
 }

@@ -96,7 +96,7 @@ public final class ReadRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidInput("min_position", e.getMessage());
         }
-        if (positions.awaitApplied(token.region(), tenant, token.partition(), token.offset(), readWaitMs)) {
+        if (positions.awaitPassed(token.region(), tenant, token.partition(), token.offset(), readWaitMs)) {
             return;
         }
         Optional<String> primary = primaries.primaryEndpoint(tenant);

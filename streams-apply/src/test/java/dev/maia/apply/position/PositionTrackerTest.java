@@ -4,6 +4,7 @@ import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.apply.store.StoreFullException;
 import dev.maia.schemas.position.PositionKey;
+import dev.maia.schemas.position.Positions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,50 @@ class PositionTrackerTest {
         assertThatThrownBy(positions::flush).isInstanceOf(StoreFullException.class);
         assertThat(positions.unflushedCount()).isPositive();
         assertThat(positions.appliedOffset("us-west", "acme", 1_999)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadLetteredOffsetMovesNoPositionButTheApplyPathIsPastIt() throws Exception {
+        PositionTracker positions = new PositionTracker(store);
+        positions.applied("eu-central", "acme", 0, 3, 1L << 16, 1_000);
+        positions.flush();
+        positions.deadLettered("eu-central", "acme", 0, 4);
+
+        assertThat(positions.appliedOffset("eu-central", "acme", 0)).isEqualTo(3);
+        assertThat(positions.vector("acme")).isEqualTo(Map.of("eu-central/0", 3L));
+        assertThat(positions.unflushedCount()).as("nothing new for the store").isZero();
+        assertThat(positions.isDeadLettered("eu-central", "acme", 0, 4)).isTrue();
+        // The write path must not wait for an entry that will never be applied, nor for one past it.
+        assertThat(positions.awaitPassed("eu-central", "acme", 0, 4, 0)).isTrue();
+        assertThat(positions.awaitPassed("eu-central", "acme", 0, 5, 0)).isFalse();
+        assertThat(positions.passedOffsets()).containsEntry(new PositionKey("eu-central", "acme", 0), 4L);
+
+        positions.applied("eu-central", "acme", 0, 5, 2L << 16, 2_000);
+        PositionTracker.Applied published = positions.drainUnpublished().get(new PositionKey("eu-central", "acme", 0));
+        assertThat(published.offset()).isEqualTo(5);
+        assertThat(published.deadLettered()).containsExactly(4L);
+    }
+
+    @Test
+    void aPartitionWithOnlyDeadLetteredEntriesHasNoPosition() {
+        PositionTracker positions = new PositionTracker(store);
+        positions.deadLettered("eu-central", "acme", 0, 0);
+
+        assertThat(positions.appliedOffset("eu-central", "acme", 0)).isEqualTo(-1);
+        assertThat(positions.appliedOffsets()).isEmpty();
+        assertThat(positions.vector("acme")).isEmpty();
+    }
+
+    @Test
+    void onlyTheNewestDeadLetteredOffsetsAreKept() {
+        PositionTracker positions = new PositionTracker(store);
+        for (long o = 0; o < Positions.DEAD_LETTERED_KEPT + 10; o++) {
+            positions.deadLettered("eu-central", "acme", 0, o);
+        }
+
+        assertThat(positions.isDeadLettered("eu-central", "acme", 0, 9)).isFalse();
+        assertThat(positions.isDeadLettered("eu-central", "acme", 0, 10)).isTrue();
+        assertThat(positions.snapshot().get(new PositionKey("eu-central", "acme", 0)).deadLettered())
+                .hasSize(Positions.DEAD_LETTERED_KEPT);
     }
 }
