@@ -12,12 +12,18 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +35,7 @@ import java.util.TreeMap;
  * SHA-256 hashes only.
  */
 public final class RegionConfig extends ServiceConfig {
+    private static final Logger log = LoggerFactory.getLogger(RegionConfig.class);
     public static final String HTTP_HOST = "http_host";
     public static final String HTTP_PORT = "http_port";
     public static final String SCHEMA_REGISTRY_URL = "schema_registry_url";
@@ -105,11 +112,24 @@ public final class RegionConfig extends ServiceConfig {
 
     /** Read once at start, so that a broken keyring stops the region before it writes anything. */
     private static WalKeyring loadWalKeyring(String file) {
+        WalKeyring keyring;
         try {
-            return WalKeyring.load(Path.of(file), System.getenv());
+            keyring = WalKeyring.load(Path.of(file), System.getenv());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(WAL_KEYRING_FILE + ": " + e.getMessage());
         }
+        // Warned, not refused: a secret mounted read-only for everyone in a container is a common, deliberate setup.
+        try {
+            Set<PosixFilePermission> open = Files.getPosixFilePermissions(Path.of(file));
+            open.retainAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
+            if (!open.isEmpty()) {
+                log.warn("{}: {} is readable by group or others ({}); 0600 keeps the WAL's keys to this process's user",
+                        WAL_KEYRING_FILE, file, open);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not a POSIX file system: nothing to check.
+        }
+        return keyring;
     }
 
     /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */

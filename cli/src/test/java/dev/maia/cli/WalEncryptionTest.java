@@ -165,6 +165,8 @@ class WalEncryptionTest extends RegionsTest {
 
     @Test
     void entriesUnderAnUnknownOrAWrongKeyAreDeadLetteredAndLaterEntriesApply() throws Exception {
+        // The first write creates the tenant's log (topics are never auto-created).
+        List<String> first = TestStack.writeMemories(WRITER, poisoned.key(), 1, "before the poison");
         String secret = "forged secret " + UUID.randomUUID();
         byte[] unknownKey = EncryptedWalCodec.writing(plain, WalKeyring.of(
                 Map.of("k-elsewhere", Base64.getDecoder().decode(newKey())), Map.of(), "k-elsewhere"))
@@ -182,7 +184,7 @@ class WalEncryptionTest extends RegionsTest {
         List<String> later = TestStack.writeMemories(WRITER, poisoned.key(), 2, "after the poison");
 
         for (String region : List.of(WRITER, REPLICA)) {
-            TestStack.awaitLive(region, poisoned.id(), later);
+            TestStack.awaitLive(region, poisoned.id(), concat(first, later));
             assertThat(memory(region, poisoned, later.get(1))).isEqualTo("after the poison 1");
             assertThat(TestStack.isLive(region, poisoned.id(), "unknown-key")).isFalse();
             assertThat(TestStack.isLive(region, poisoned.id(), "wrong-key")).isFalse();
@@ -211,6 +213,14 @@ class WalEncryptionTest extends RegionsTest {
                 "{\"namespace\":\"n\",\"content\":\"must not reach the log\"}");
         assertThat(r.status()).as("%s", r.body()).isEqualTo(503);
         assertThat(r.body().get("code").asText()).isEqualTo("NO_WAL_KEY");
+        String batch = "{\"memories\":[{\"namespace\":\"n\",\"content\":\"one\"},{\"namespace\":\"n\",\"content\":\"two\"}]}";
+        MaiaClient.Reply refusedBatch = client.send("POST", url(WRITER, "/v1/memories/batch"), keyless.key(), batch);
+        assertThat(refusedBatch.status()).as("%s", refusedBatch.body()).isEqualTo(503);
+        assertThat(refusedBatch.body().get("code").asText()).isEqualTo("NO_WAL_KEY");
+        // The refused batch left no transaction open: the next batch, of a tenant with a key, is written.
+        MaiaClient.Reply next = client.send("POST", url(WRITER, "/v1/memories/batch"), canary.key(), batch);
+        assertThat(next.status()).as("%s", next.body()).isEqualTo(201);
+
         Set<String> topics = TestStack.topics(WRITER);
         if (topics.contains(WalTopics.wal(keyless.id()))) {
             for (ConsumerRecord<String, byte[]> record : TestStack.readAll(WRITER, WalTopics.wal(keyless.id()))) {
