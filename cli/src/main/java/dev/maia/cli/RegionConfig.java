@@ -7,15 +7,23 @@ import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
 import dev.maia.producer.WriteConfig;
+import dev.maia.schemas.wal.crypt.WalKeyring;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,9 +35,11 @@ import java.util.TreeMap;
  * SHA-256 hashes only.
  */
 public final class RegionConfig extends ServiceConfig {
+    private static final Logger log = LoggerFactory.getLogger(RegionConfig.class);
     public static final String HTTP_HOST = "http_host";
     public static final String HTTP_PORT = "http_port";
     public static final String SCHEMA_REGISTRY_URL = "schema_registry_url";
+    public static final String WAL_KEYRING_FILE = "wal_keyring_file";
     public static final String ADMIN_KEY_SHA256 = "admin_key_sha256";
     public static final String TENANT_KEYS_SHA256 = "tenant_keys_sha256";
     public static final String HTTP_ROUTE_THREADS = "http_route_threads";
@@ -47,6 +57,11 @@ public final class RegionConfig extends ServiceConfig {
             .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Validators.nonBlank(), Importance.MEDIUM,
                     "Apicurio registry of the WAL entries' schemas, the same for every region; "
                             + "unset: Avro single-object encoding, no registry.")
+            .define(WAL_KEYRING_FILE, Type.STRING, null, Validators.nonBlank(), Importance.HIGH,
+                    "Keyring of the WAL's data keys (properties: key.<id> = base64 of 32 bytes or env:VARIABLE, "
+                            + "tenant.<tenant> = <id>, default = <id>; docs/security.md). Set: this region encrypts the content "
+                            + "of every entry it writes (AES-256-GCM under the tenant's key; a tenant without one cannot write) "
+                            + "and decrypts what it applies. Unset: entries are written in plaintext.")
             .define(ADMIN_KEY_SHA256, Type.STRING, null, null, Importance.HIGH,
                     "SHA-256 (64 lower-case hex) of the admin API key, which authorises /admin; unset: no admin access.")
             .define(TENANT_KEYS_SHA256, Type.LIST, List.of(), null, Importance.HIGH,
@@ -83,6 +98,7 @@ public final class RegionConfig extends ServiceConfig {
     private final ApplyConfig apply;
     private final ApiKeyring keyring;
     private final ManagementKeys.Listener management;
+    private final Optional<WalKeyring> walKeyring;
 
     private RegionConfig(Map<String, ?> values, boolean logValues) {
         super(CONFIG_DEF, values, logValues);
@@ -91,6 +107,29 @@ public final class RegionConfig extends ServiceConfig {
         this.management = ManagementKeys.listener(this);
         this.keyring = new ApiKeyring(tenantKeys(), getString(ADMIN_KEY_SHA256))
                 .withMetricsKey(management.metricsKey().map(ApiKeyring::hash).orElse(null));
+        this.walKeyring = Optional.ofNullable(getString(WAL_KEYRING_FILE)).map(RegionConfig::loadWalKeyring);
+    }
+
+    /** Read once at start, so that a broken keyring stops the region before it writes anything. */
+    private static WalKeyring loadWalKeyring(String file) {
+        WalKeyring keyring;
+        try {
+            keyring = WalKeyring.load(Path.of(file), System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(WAL_KEYRING_FILE + ": " + e.getMessage());
+        }
+        // Warned, not refused: a secret mounted read-only for everyone in a container is a common, deliberate setup.
+        try {
+            Set<PosixFilePermission> open = Files.getPosixFilePermissions(Path.of(file));
+            open.retainAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
+            if (!open.isEmpty()) {
+                log.warn("{}: {} is readable by group or others ({}); 0600 keeps the WAL's keys to this process's user",
+                        WAL_KEYRING_FILE, file, open);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not a POSIX file system: nothing to check.
+        }
+        return keyring;
     }
 
     /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */
@@ -185,6 +224,11 @@ public final class RegionConfig extends ServiceConfig {
     public HttpLimits httpLimits(int maxBodyBytes) {
         return new HttpLimits(getInt(HTTP_ROUTE_THREADS), getInt(HTTP_ROUTE_QUEUE), getLong(HTTP_IDLE_TIMEOUT_MS),
                 getLong(HTTP_REQUEST_TIMEOUT_MS), getInt(HTTP_MAX_HEADER_BYTES), maxBodyBytes);
+    }
+
+    /** The WAL's data keys; empty when the WAL is not encrypted. */
+    public Optional<WalKeyring> walKeyring() {
+        return walKeyring;
     }
 
     public ApiKeyring keyring() {

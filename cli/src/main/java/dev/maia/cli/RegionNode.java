@@ -24,6 +24,7 @@ import dev.maia.cli.server.ManagementServer;
 import dev.maia.cli.server.NotServedRoutes;
 import dev.maia.cli.server.RegionHttpServer;
 import dev.maia.schemas.wal.WalCodecs;
+import dev.maia.schemas.wal.crypt.EncryptedWalCodec;
 import dev.maia.schemas.wal.WalCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -78,8 +79,12 @@ public final class RegionNode implements AutoCloseable {
 
     private void startParts(Topology topology, ApplyListener listener) throws Exception {
         // Without a registry URL, Avro single-object encoding; with one, the Apicurio serde.
-        WalCodec codec = WalCodecs.forRegistry(Optional.ofNullable(config.schemaRegistryUrl()));
-        toClose.push(() -> WalCodecs.close(codec));
+        WalCodec plain = WalCodecs.forRegistry(Optional.ofNullable(config.schemaRegistryUrl()));
+        toClose.push(() -> WalCodecs.close(plain));
+        // With a keyring, appends encrypt and every decode decrypts; the store keeps what came off the log.
+        WalCodec codec = config.walKeyring().<WalCodec>map(k -> EncryptedWalCodec.reading(plain, k)).orElse(plain);
+        WalCodec appends = config.walKeyring().<WalCodec>map(k -> EncryptedWalCodec.writing(plain, k)).orElse(plain);
+        config.walKeyring().ifPresent(k -> log.info("Region {} encrypts its WAL: {}", config.region(), k));
         String control = topology.requireControl();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, control))) {
             ControlLogTopics.ensure(admin);
@@ -100,7 +105,7 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(usage);
         apply = ApplyService.open(config.applyConfig(), codec, registry);
         toClose.push(apply);
-        writes = new WriteService(config.writeConfig(), topology, codec, apply.currentState(), placements,
+        writes = new WriteService(config.writeConfig(), topology, appends, apply.currentState(), placements,
                 new PlacementLog(controlProducer, placements, config.controlTimeout()), positions, registry);
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));

@@ -99,6 +99,8 @@ class RegionConfigTest {
         every.put("http_idle_timeout_ms", "20000");
         every.put("http_request_timeout_ms", "5000");
         every.put("http_max_header_bytes", "8192");
+        every.put("wal_keyring_file", Files.writeString(dir.resolve("wal-keyring.properties"),
+                "key.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\ndefault = k1\n").toString());
         assertThat(every.keySet()).as("a new key belongs in this file too").isEqualTo(RegionConfig.CONFIG_DEF.names());
         StringBuilder text = new StringBuilder();
         every.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
@@ -138,6 +140,7 @@ class RegionConfigTest {
         assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8080/apis/registry/v2");
         assertThat(c.keyring().authenticate("admin")).get().extracting(ApiKeyring.Principal::admin).isEqualTo(true);
         assertThat(c.keyring().authenticate("g")).get().extracting(ApiKeyring.Principal::tenant).isEqualTo("globex");
+        assertThat(c.walKeyring()).get().extracting(k -> k.currentKeyId("acme").orElseThrow()).isEqualTo("k1");
     }
 
     @Test
@@ -161,6 +164,7 @@ class RegionConfigTest {
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.schemaRegistryUrl()).isNull();
         assertThat(c.keyring().authenticate("anything")).isEmpty();
+        assertThat(c.walKeyring()).as("the WAL is plaintext unless a keyring is configured").isEmpty();
         // The page's defaults are these declarations (ConfigurationDocTest keeps the page equal to them).
         assertThat(ConfigurationDoc.render())
                 .contains("| `store_max_entries` | long | `1000000` |")
@@ -210,6 +214,8 @@ class RegionConfigTest {
             "http_request_timeout_ms: 0 = http_request_timeout_ms: must be 100..3600000, got 0",
             "http_max_header_bytes: 100 = http_max_header_bytes: must be 1024..1048576, got 100",
             "schema_registry_url: '' = schema_registry_url: must not be blank",
+            "wal_keyring_file: '' = wal_keyring_file: must not be blank",
+            "wal_keyring_file: /nonexistent/keyring = wal_keyring_file: /nonexistent/keyring: cannot read the keyring",
             "admin_key_sha256: plaintext = admin_key_sha256: must be a SHA-256 hex digest",
             "tenant_keys_sha256: {acme: plaintext} = tenant_keys_sha256.acme: must be a SHA-256 hex digest",
             "tenant_keys_sha256: [acme] = tenant_keys_sha256: entries are tenant:sha256, got 'acme'",
@@ -218,6 +224,15 @@ class RegionConfigTest {
         String key = line.substring(0, line.indexOf(':'));
         String file = REQUIRED.lines().filter(l -> !l.startsWith(key + ":")).map(l -> l + "\n").reduce("", String::concat);
         assertThatThrownBy(() -> RegionConfig.load(yaml(file + line + "\n"), Map.of())).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void aKeyringThatCannotBeUsedStopsTheRegionAtStartWithoutShowingKeyMaterial() throws Exception {
+        String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        Path keyring = Files.writeString(dir.resolve("short.properties"), "key.k1 = " + shortKey + "\n");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "wal_keyring_file: " + keyring + "\n"), Map.of()))
+                .hasMessageStartingWith("wal_keyring_file: " + keyring + ": key.k1: must be 32 bytes (AES-256), got 16")
+                .hasMessageNotContaining(shortKey);
     }
 
     @Test

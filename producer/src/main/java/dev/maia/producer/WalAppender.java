@@ -94,12 +94,14 @@ public final class WalAppender implements WalLog, AutoCloseable {
     /** Appends all entries in one transaction: every one is committed, or none is. */
     @Override
     public synchronized List<PositionToken> appendAll(List<WALEntry> entries) throws ExecutionException, InterruptedException {
+        // Encoded first: an entry the codec refuses (no key for an encrypted WAL) must not leave a transaction open.
+        List<ProducerRecord<String, byte[]>> records = entries.stream().map(this::record).toList();
         KafkaProducer<String, byte[]> transactional = transactional();
         transactional.beginTransaction();
         try {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (WALEntry e : entries) {
-                sent.add(transactional.send(record(e)));
+            for (ProducerRecord<String, byte[]> r : records) {
+                sent.add(transactional.send(r));
             }
             List<PositionToken> positions = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {

@@ -93,6 +93,8 @@ final class WalWriter {
             positions = entries.size() == 1
                     ? List.of(wal.append(entries.get(0)).get(ACK_TIMEOUT_S, TimeUnit.SECONDS))
                     : wal.appendAll(entries);
+        } catch (ApiException e) {
+            throw e; // refused before it reached Kafka (an encrypted WAL without a key for the tenant)
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
         }

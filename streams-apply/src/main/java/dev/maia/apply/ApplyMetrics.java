@@ -28,11 +28,12 @@ final class ApplyMetrics {
 
     /**
      * Every reason an entry is dead-lettered for: the codecs' ({@code CorruptEntryException}: truncated,
-     * checksum_mismatch, bad_header, undecodable, unknown_schema) and the processor's own. A reason not in
-     * this list still counts, in a series of its own that appears with it.
+     * checksum_mismatch, bad_header, undecodable, unknown_schema; with an encrypted WAL no_key and
+     * decryption_failed) and the processor's own. A reason not in this list still counts, in a series of
+     * its own that appears with it.
      */
     static final List<String> DEAD_LETTER_REASONS = List.of("checksum_mismatch", "truncated", "bad_header", "undecodable",
-            "unknown_schema", "bad_origin_offset", "tenant_mismatch", "entry_too_large");
+            "unknown_schema", "no_key", "decryption_failed", "bad_origin_offset", "tenant_mismatch", "entry_too_large");
 
     /** The meters of a tenant's series, removed once the region holds it no more. */
     private static final List<String> PER_TENANT = List.of(APPLIED, ERRORS, CONFLICTS, "maia.apply.duplicates",

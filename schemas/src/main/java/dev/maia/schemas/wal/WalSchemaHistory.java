@@ -1,5 +1,6 @@
 package dev.maia.schemas.wal;
 
+import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.Namespace;
 import org.apache.avro.Schema;
@@ -16,7 +17,7 @@ import java.util.List;
  * written before the upgrade (they are still in the logs and the mirrored copies).
  */
 public final class WalSchemaHistory {
-    private static final List<String> VERSIONS = List.of("WALEntry-v1.avsc");
+    private static final List<String> VERSIONS = List.of("WALEntry-v1.avsc", "WALEntry-v2.avsc");
 
     private WalSchemaHistory() {
     }
@@ -28,9 +29,9 @@ public final class WalSchemaHistory {
                 if (in == null) {
                     throw new IllegalStateException("schema history " + file + " is missing from the jar");
                 }
-                // The nested records did not change: parse against the current Memory and Namespace.
+                // The nested types did not change: parse against the current Memory, Namespace and ConflictStrategy.
                 Schema.Parser parser = new Schema.Parser();
-                parser.addTypes(List.of(Memory.SCHEMA$, Namespace.SCHEMA$));
+                parser.addTypes(List.of(Memory.SCHEMA$, Namespace.SCHEMA$, ConflictStrategy.SCHEMA$));
                 out.add(parser.parse(in));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -108,6 +108,23 @@ class SchemaEvolutionTest {
         WalChecksum.verify(bytes, SingleObjectWalCodec.HEADER_SIZE);
     }
 
+    @Test
+    void anEntryWrittenBeforeEncryptionIsReadAsPlaintext() throws Exception {
+        Schema beforeSealed = WalSchemaHistory.previous().get(1);
+        assertThat(beforeSealed.getField("sealed")).isNull();
+        assertThat(beforeSealed.getField("conflict_strategy")).isNotNull();
+        WALEntry original = TestEntries.entry("written before encryption", 14L << 16, "us-west", 2);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), beforeSealed)
+                .encode(toGeneric(original, beforeSealed)).array();
+        WalChecksum.stamp(bytes, SingleObjectWalCodec.HEADER_SIZE);
+
+        // No addWriterSchema: without the version in the jar, every entry already in the logs would be dead-lettered.
+        WALEntry read = new SingleObjectWalCodec().decode(bytes);
+
+        assertThat(read.getSealed()).isNull();
+        assertThat(read.getData()).isEqualTo(original.getData());
+    }
+
     private static GenericRecord toGeneric(WALEntry entry, Schema target) throws Exception {
         byte[] bytes = new SingleObjectWalCodec().encode(entry);
         SchemaStore.Cache known = new SchemaStore.Cache();
