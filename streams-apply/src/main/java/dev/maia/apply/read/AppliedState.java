@@ -30,6 +30,11 @@ public final class AppliedState implements CurrentState {
     }
 
     @Override
+    public Optional<QuotaReached> quotaReached(String tenantId) {
+        return store.quotaReached(tenantId);
+    }
+
+    @Override
     public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException {
         return positions.awaitApplied(origin, tenantId, partition, offset, timeoutMs);
     }
