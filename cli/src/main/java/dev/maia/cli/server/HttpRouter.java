@@ -9,8 +9,6 @@ import dev.maia.schemas.http.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -186,7 +184,7 @@ public final class HttpRouter implements Routes {
         for (int i = 0; i < template.length; i++) {
             String t = template[i];
             if (t.startsWith("{") && t.endsWith("}")) {
-                params.put(t.substring(1, t.length() - 1), decode(actual[i]));
+                params.put(t.substring(1, t.length() - 1), PercentDecoding.pathSegment(actual[i]));
             } else if (!t.equals(actual[i])) {
                 return null;
             }
@@ -201,18 +199,10 @@ public final class HttpRouter implements Routes {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String k = PercentDecoding.queryComponent(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : PercentDecoding.queryComponent(pair.substring(eq + 1));
             out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
         }
         return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidInput("url", "malformed percent-encoding in '" + s + "'");
-        }
     }
 }
