@@ -47,8 +47,14 @@ public final class HttpRouter implements Routes {
 
         /** Authorizes and runs the route; every refusal and failure becomes an error response. */
         public HttpResponse run(String method, String path, String rawQuery, Map<String, String> headers, byte[] body) {
+            String tenant;
             try {
-                String tenant = authorize(binding.access(), headers);
+                tenant = authorize(binding.access(), headers);
+            } catch (ApiException e) {
+                authFailures.refused(e, method, path, presentedKey(headers));
+                return error(e);
+            }
+            try {
                 return binding.route().handle(new HttpRequest(method, path, params, query(rawQuery), headers, body, tenant));
             } catch (ApiException e) {
                 return error(e);
@@ -61,9 +67,11 @@ public final class HttpRouter implements Routes {
 
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
     private final ApiKeyring keyring;
+    private final AuthFailures authFailures;
 
-    public HttpRouter(ApiKeyring keyring) {
+    public HttpRouter(ApiKeyring keyring, AuthFailures authFailures) {
         this.keyring = keyring;
+        this.authFailures = authFailures;
     }
 
     @Override
@@ -117,11 +125,7 @@ public final class HttpRouter implements Routes {
         if (access == Access.PUBLIC) {
             return null;
         }
-        String key = headers.get("x-api-key");
-        String authorization = headers.get("authorization");
-        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = authorization.substring(7).trim();
-        }
+        String key = presentedKey(headers);
         if (key == null || key.isEmpty()) {
             throw new ApiException(401, "UNAUTHORIZED", access == Access.METRICS
                     ? "the metrics key is required (Authorization: Bearer <metrics_key>)"
@@ -155,6 +159,16 @@ public final class HttpRouter implements Routes {
                     Map.of("tenant_id", principal.tenant()));
         }
         return principal.tenant();
+    }
+
+    /** The API key a request presents ({@code X-API-Key}, else {@code Authorization: Bearer}), or null. */
+    private static String presentedKey(Map<String, String> headers) {
+        String key = headers.get("x-api-key");
+        String authorization = headers.get("authorization");
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = authorization.substring(7).trim();
+        }
+        return key;
     }
 
     /** The {@code {error, code, details?}} answer of a refusal. */
