@@ -3,6 +3,8 @@ package dev.maia.cli;
 import dev.maia.apply.ApplyListener;
 import dev.maia.apply.ApplyService;
 import dev.maia.producer.WriteService;
+import dev.maia.producer.audit.AuditTrail;
+import dev.maia.control.audit.AuditLog;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.control.log.ControlLogTopics;
@@ -106,7 +108,8 @@ public final class RegionNode implements AutoCloseable {
         apply = ApplyService.open(config.applyConfig(), codec, registry);
         toClose.push(apply);
         writes = new WriteService(config.writeConfig(), topology, appends, apply.currentState(), placements,
-                new PlacementLog(controlProducer, placements, config.controlTimeout()), positions, registry);
+                new PlacementLog(controlProducer, placements, config.controlTimeout()), positions, registry,
+                new AuditTrail(config.region(), new AuditLog(controlProducer)::publish));
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         tenants.start(Duration.ofSeconds(60));

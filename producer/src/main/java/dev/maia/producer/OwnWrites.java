@@ -92,6 +92,12 @@ final class OwnWrites implements CurrentState {
      * overlay (a pending rename or delete takes a namespace out, a pending create or rename puts it in).
      * Scans the overlay, which holds at most what the apply path has yet to reach.
      */
+    /** The applied store's measure: the quota bounds what is stored, and an unapplied write is not stored yet. */
+    @Override
+    public Optional<QuotaReached> quotaReached(String tenantId) {
+        return applied.quotaReached(tenantId);
+    }
+
     @Override
     public List<String> namespacesNamed(String tenantId, String name) {
         TreeSet<String> candidates = new TreeSet<>(applied.namespacesNamed(tenantId, name));

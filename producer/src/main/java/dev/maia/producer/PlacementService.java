@@ -4,6 +4,7 @@ import dev.maia.control.log.ControlLogUnavailableException;
 import dev.maia.control.placement.PlacementConflictException;
 import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.producer.audit.AuditTrail;
 import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
@@ -32,16 +33,22 @@ import java.util.OptionalLong;
 public final class PlacementService implements PlacementSource {
     private static final Logger log = LoggerFactory.getLogger(PlacementService.class);
 
+    /** The admin API's principal: it accepts the admin key only, one key for the operator. */
+    private static final String ADMIN = "admin";
+
     private final String region;
     private final Topology topology;
     private final PlacementView view;
     private final PlacementLog placementLog;
+    private final AuditTrail audit;
 
-    public PlacementService(String region, Topology topology, PlacementView view, PlacementLog placementLog) {
+    /** Every accepted change is recorded in {@code audit}, with who made it ({@link AuditTrail}). */
+    public PlacementService(String region, Topology topology, PlacementView view, PlacementLog placementLog, AuditTrail audit) {
         this.region = region;
         this.topology = topology;
         this.view = view;
         this.placementLog = placementLog;
+        this.audit = audit;
     }
 
     @Override
@@ -69,7 +76,8 @@ public final class PlacementService implements PlacementSource {
             return existing.get();
         }
         try {
-            Placement created = propose(placement(tenant, PlacementMode.single, region, List.of(), 1, null, 1, ConflictStrategy.lww));
+            Placement created = propose(placement(tenant, PlacementMode.single, region, List.of(), 1, null, 1, ConflictStrategy.lww),
+                    "tenant:" + tenant);
             log.info("Tenant {} had no placement: placed single in {}", tenant, region);
             return created;
         } catch (PlacementConflictException e) {
@@ -111,7 +119,7 @@ public final class PlacementService implements PlacementSource {
         } else {
             next = placement(tenant, mode, primary, canonical, replaces + 1, syncMode, minSyncReplicas, strategy);
         }
-        return proposeOrConflict(next);
+        return proposeOrConflict(next, ADMIN);
     }
 
     /**
@@ -138,13 +146,16 @@ public final class PlacementService implements PlacementSource {
         if (current.getMigration() == null) {
             throw new ApiException(409, "NO_MIGRATION", "tenant " + tenant + " is not migrating", Map.of("current", Placements.toJson(current)));
         }
-        return proposeOrConflict(Placements.successor(current, region).setMigration(null).build());
+        return proposeOrConflict(Placements.successor(current, region).setMigration(null).build(), ADMIN);
     }
 
     /** A step of a migration ({@link MigrationDriver}); empty if another change came first. */
     Optional<Placement> advance(Placement next) throws InterruptedException {
+        Placement before = view.get(next.getTenantId()).orElse(null);
         try {
-            return Optional.of(placementLog.propose(next));
+            Placement accepted = placementLog.propose(next);
+            audit.placementChanged("region:" + region, AuditTrail.action(before, accepted), before, accepted);
+            return Optional.of(accepted);
         } catch (PlacementConflictException e) {
             return Optional.empty();
         } catch (ControlLogUnavailableException e) {
@@ -153,9 +164,9 @@ public final class PlacementService implements PlacementSource {
         }
     }
 
-    private Placement proposeOrConflict(Placement next) throws InterruptedException {
+    private Placement proposeOrConflict(Placement next, String principal) throws InterruptedException {
         try {
-            return propose(next);
+            return propose(next, principal);
         } catch (PlacementConflictException e) {
             throw conflict(next.getTenantId(), e.getMessage(), e.current().orElse(null));
         }
@@ -168,9 +179,13 @@ public final class PlacementService implements PlacementSource {
                 .setSyncMode(syncMode).setMinSyncReplicas(minSyncReplicas).setConflictStrategy(strategy).build();
     }
 
-    private Placement propose(Placement p) throws PlacementConflictException, InterruptedException {
+    /** Appends a change; once accepted, records it with its principal. */
+    private Placement propose(Placement p, String principal) throws PlacementConflictException, InterruptedException {
+        Placement before = view.get(p.getTenantId()).orElse(null);
         try {
-            return placementLog.propose(p);
+            Placement accepted = placementLog.propose(p);
+            audit.placementChanged(principal, AuditTrail.action(before, accepted), before, accepted);
+            return accepted;
         } catch (ControlLogUnavailableException e) {
             throw unavailable(e);
         }

@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
@@ -87,6 +88,7 @@ final class WalWriter {
     List<PositionToken> append(List<WALEntry> entries) throws InterruptedException {
         ownWrites.requireRoom(entries.size());
         String tenant = entries.get(0).getTenantId();
+        requireQuota(tenant, entries);
         wal.ensureLog(tenant);
         List<PositionToken> positions;
         try {
@@ -105,6 +107,22 @@ final class WalWriter {
             ownWrites.remember(entries.get(i), positions.get(i));
         }
         return positions;
+    }
+
+    /**
+     * 507 for a write that would grow a tenant already at its store quota in this region (the primary: what
+     * it has applied is what every holder will store). Deletes pass: they are how a tenant gets under it.
+     */
+    private void requireQuota(String tenant, List<WALEntry> entries) {
+        if (entries.stream().allMatch(e -> e.getOperation() == Operation.DELETE)) {
+            return;
+        }
+        ownWrites.quotaReached(tenant).ifPresent(q -> {
+            throw new ApiException(507, "QUOTA_EXCEEDED", "tenant " + tenant + " stores " + q.storedBytes()
+                    + " bytes in region " + region + ", at or over its quota of " + q.quotaBytes()
+                    + "; delete memories or ask for a larger quota",
+                    Map.of("stored_bytes", q.storedBytes(), "quota_bytes", q.quotaBytes()));
+        });
     }
 
     /** Where an accepted write sits, and which replica regions had it when it was answered. */

@@ -5,6 +5,7 @@ import dev.maia.schemas.http.Routes;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.position.PositionsView;
+import dev.maia.producer.audit.AuditTrail;
 import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
@@ -44,13 +45,21 @@ public final class WriteService implements AutoCloseable {
     public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
                         PlacementView view, PlacementLog placementLog, PositionsView positions, MeterRegistry registry)
             throws InterruptedException {
+        this(config, topology, codec, state, view, placementLog, positions, registry, AuditTrail.LOG_ONLY);
+    }
+
+    /** {@code audit} records every placement change and migration step made through this region. */
+    public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
+                        PlacementView view, PlacementLog placementLog, PositionsView positions, MeterRegistry registry,
+                        AuditTrail audit)
+            throws InterruptedException {
         topology.requireRegion(config.region());
         this.clock = new HybridLogicalClock();
         this.clockFollower = new ClockFollower(clock, config.maxClockSkewMs(), System::currentTimeMillis, config.region(), registry);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec,
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
-        this.placements = new PlacementService(config.region(), topology, view, placementLog);
+        this.placements = new PlacementService(config.region(), topology, view, placementLog, audit);
         this.view = view;
         this.replication = new ReplicationWait(config.region(), positions::await, config, registry);
         this.writeApi = new WriteApi(config.region(), placements, appender, state, clock, replication, registry,

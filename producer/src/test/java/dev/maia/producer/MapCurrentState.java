@@ -19,6 +19,17 @@ final class MapCurrentState implements CurrentState {
     private final Map<String, WALEntry> entries = new ConcurrentHashMap<>();
     private final List<WALEntry> heldBack = new ArrayList<>();
     private boolean lagging;
+    /** Tenants at their store quota, as the region's store would report them. */
+    private final Map<String, QuotaReached> atQuota = new ConcurrentHashMap<>();
+
+    void atQuota(String tenant, long storedBytes, long quotaBytes) {
+        atQuota.put(tenant, new QuotaReached(storedBytes, quotaBytes));
+    }
+
+    @Override
+    public Optional<QuotaReached> quotaReached(String tenantId) {
+        return Optional.ofNullable(atQuota.get(tenantId));
+    }
 
     synchronized void apply(WALEntry entry) {
         if (lagging) {

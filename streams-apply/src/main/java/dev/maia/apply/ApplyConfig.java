@@ -20,6 +20,7 @@ public final class ApplyConfig extends ServiceConfig {
     public static final String STORE_MAX_ENTRIES = "store_max_entries";
     public static final String STORE_AVERAGE_VALUE_BYTES = "store_average_value_bytes";
     public static final String STORE_MAX_POSITIONS = "store_max_positions";
+    public static final String STORE_TENANT_QUOTA_BYTES = "store_tenant_quota_bytes";
     public static final String APPLY_STREAM_THREADS = "apply_stream_threads";
     public static final String APPLY_COMMIT_INTERVAL_MS = "apply_commit_interval_ms";
     public static final String APPLY_MAX_POLL_RECORDS = "apply_max_poll_records";
@@ -43,6 +44,12 @@ public final class ApplyConfig extends ServiceConfig {
             .define(STORE_MAX_POSITIONS, Type.LONG, 100_000L, Validators.atLeast(1), Importance.LOW,
                     "Applied positions the store holds: one per origin region, tenant and partition. "
                             + "Fixed when the store file is created.")
+            .define(STORE_TENANT_QUOTA_BYTES, Type.LONG, null, Validators.atLeast(1), Importance.HIGH,
+                    "Bytes of stored entries one tenant may have in this region's store. At or over it, the tenant's "
+                            + "creates and updates are answered 507 QUOTA_EXCEEDED (deletes still pass) and an entry that "
+                            + "would grow it goes to maia.dlq (reason quota_exceeded), while every other tenant keeps applying. "
+                            + "Unset: half of what the store is sized for (" + STORE_MAX_ENTRIES + " x "
+                            + STORE_AVERAGE_VALUE_BYTES + " / 2), so that no one tenant can fill it.")
             .define(APPLY_STREAM_THREADS, Type.INT, 1, Validators.atLeast(1), Importance.MEDIUM,
                     "Kafka Streams threads that apply WAL entries (num.stream.threads); "
                             + "more than one helps only with several partitions to apply.")
@@ -93,8 +100,11 @@ public final class ApplyConfig extends ServiceConfig {
     }
 
     public StoreConfig store() {
-        return new StoreConfig(workDir().resolve("store"), getLong(STORE_MAX_ENTRIES), getInt(STORE_AVERAGE_VALUE_BYTES),
-                getLong(STORE_MAX_POSITIONS));
+        long maxEntries = getLong(STORE_MAX_ENTRIES);
+        int averageValueBytes = getInt(STORE_AVERAGE_VALUE_BYTES);
+        Long quota = getLong(STORE_TENANT_QUOTA_BYTES);
+        return new StoreConfig(workDir().resolve("store"), maxEntries, averageValueBytes, getLong(STORE_MAX_POSITIONS),
+                quota != null ? quota : Math.max(1, maxEntries * averageValueBytes / 2));
     }
 
     public long commitIntervalMs() {

@@ -4,6 +4,7 @@ import dev.maia.apply.conflict.ConflictFeed;
 import dev.maia.apply.conflict.ConflictPair;
 import dev.maia.apply.conflict.ResourceApplier;
 import dev.maia.apply.store.EntryTooLargeException;
+import dev.maia.apply.store.TenantQuotaExceededException;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.avro.WALEntry;
@@ -147,6 +148,8 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
             deadLetter(record, meta, tenant, origin, e.reason(), e.getMessage());
         } catch (EntryTooLargeException e) {
             deadLetter(record, meta, tenant, origin, "entry_too_large", e.getMessage());
+        } catch (TenantQuotaExceededException e) {
+            deadLetter(record, meta, tenant, origin, "quota_exceeded", e.getMessage());
         }
         return OptionalLong.empty();
     }

@@ -9,8 +9,6 @@ import dev.maia.schemas.http.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,8 +47,14 @@ public final class HttpRouter implements Routes {
 
         /** Authorizes and runs the route; every refusal and failure becomes an error response. */
         public HttpResponse run(String method, String path, String rawQuery, Map<String, String> headers, byte[] body) {
+            String tenant;
             try {
-                String tenant = authorize(binding.access(), headers);
+                tenant = authorize(binding.access(), headers);
+            } catch (ApiException e) {
+                authFailures.refused(e, method, path, presentedKey(headers));
+                return error(e);
+            }
+            try {
                 return binding.route().handle(new HttpRequest(method, path, params, query(rawQuery), headers, body, tenant));
             } catch (ApiException e) {
                 return error(e);
@@ -63,9 +67,11 @@ public final class HttpRouter implements Routes {
 
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
     private final ApiKeyring keyring;
+    private final AuthFailures authFailures;
 
-    public HttpRouter(ApiKeyring keyring) {
+    public HttpRouter(ApiKeyring keyring, AuthFailures authFailures) {
         this.keyring = keyring;
+        this.authFailures = authFailures;
     }
 
     @Override
@@ -119,11 +125,7 @@ public final class HttpRouter implements Routes {
         if (access == Access.PUBLIC) {
             return null;
         }
-        String key = headers.get("x-api-key");
-        String authorization = headers.get("authorization");
-        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = authorization.substring(7).trim();
-        }
+        String key = presentedKey(headers);
         if (key == null || key.isEmpty()) {
             throw new ApiException(401, "UNAUTHORIZED", access == Access.METRICS
                     ? "the metrics key is required (Authorization: Bearer <metrics_key>)"
@@ -159,6 +161,16 @@ public final class HttpRouter implements Routes {
         return principal.tenant();
     }
 
+    /** The API key a request presents ({@code X-API-Key}, else {@code Authorization: Bearer}), or null. */
+    private static String presentedKey(Map<String, String> headers) {
+        String key = headers.get("x-api-key");
+        String authorization = headers.get("authorization");
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = authorization.substring(7).trim();
+        }
+        return key;
+    }
+
     /** The {@code {error, code, details?}} answer of a refusal. */
     public static HttpResponse error(ApiException e) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -186,7 +198,7 @@ public final class HttpRouter implements Routes {
         for (int i = 0; i < template.length; i++) {
             String t = template[i];
             if (t.startsWith("{") && t.endsWith("}")) {
-                params.put(t.substring(1, t.length() - 1), decode(actual[i]));
+                params.put(t.substring(1, t.length() - 1), PercentDecoding.pathSegment(actual[i]));
             } else if (!t.equals(actual[i])) {
                 return null;
             }
@@ -201,18 +213,10 @@ public final class HttpRouter implements Routes {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String k = PercentDecoding.queryComponent(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : PercentDecoding.queryComponent(pair.substring(eq + 1));
             out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
         }
         return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidInput("url", "malformed percent-encoding in '" + s + "'");
-        }
     }
 }

@@ -47,7 +47,7 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
         this.limits = limits;
         this.listener = listener;
         this.registry = registry;
-        this.router = new HttpRouter(keyring);
+        this.router = new HttpRouter(keyring, new AuthFailures(registry, listener));
         QueuedThreadPool threads = new QueuedThreadPool(SERVER_THREADS, 2);
         threads.setName("http-" + name);
         threads.setDaemon(true);

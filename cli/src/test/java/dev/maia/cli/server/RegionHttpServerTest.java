@@ -94,6 +94,18 @@ class RegionHttpServerTest {
     }
 
     @Test
+    void aPathSegmentIsDecodedExactlyOnce() throws Exception {
+        start(limits());
+        // Issue 12: %2525 was decoded twice (to '%' instead of "%25"); '+' in a path is a plus, not a space.
+        assertThat(JSON.readTree(get("/v1/things/a%25b").body()).get("id").asText()).isEqualTo("a%b");
+        assertThat(JSON.readTree(get("/v1/things/a%2525b").body()).get("id").asText()).isEqualTo("a%25b");
+        assertThat(JSON.readTree(get("/v1/things/a+b").body()).get("id").asText()).isEqualTo("a+b");
+        assertThat(JSON.readTree(get("/v1/things/x?q=a%2525b").body()).get("q").asText()).isEqualTo("a%25b");
+        // Bytes that are not UTF-8 are refused, not turned into U+FFFD (two such ids would be one).
+        assertError(get("/v1/things/a%FFb"), 400, "INVALID_INPUT");
+    }
+
+    @Test
     void aPathJettyRefusesBeforeTheRoutesIsAnErrorBodyForEveryMethod() throws Exception {
         start(limits());
         // An encoded ".." segment is refused by Jetty's URI compliance, before any route; by default Jetty

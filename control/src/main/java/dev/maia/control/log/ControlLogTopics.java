@@ -38,6 +38,10 @@ public final class ControlLogTopics {
         ControlTopics.ensure(admin, replication.newTopic(WalTopics.CONTROL_PROBE, Optional.of(1), Map.of(
                 TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false",
                 TopicConfig.RETENTION_MS_CONFIG, PROBE_RETENTION_MS)));
+        ControlTopics.ensure(admin, replication.newTopic(WalTopics.AUDIT, Optional.of(1), Map.of(
+                TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false",
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
         // Only the latest report of each region and tenant matters.
         ControlTopics.ensure(admin, replication.newTopic(WalTopics.USAGE, Optional.of(1), Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));

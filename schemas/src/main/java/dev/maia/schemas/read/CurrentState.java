@@ -29,6 +29,19 @@ public interface CurrentState {
      */
     List<String> namespacesNamed(String tenantId, String name);
 
+    /**
+     * The tenant's stored bytes and its store quota in this region once it has reached that quota; empty
+     * while it may still grow (and in a region without quotas). The write path refuses a tenant's growth
+     * with 507 while this is present (docs/security.md, API).
+     */
+    default Optional<QuotaReached> quotaReached(String tenantId) {
+        return Optional.empty();
+    }
+
+    /** A tenant at or over its share of a region's store. */
+    record QuotaReached(long storedBytes, long quotaBytes) {
+    }
+
     /** The live memory or namespace, ignoring tombstones. */
     default Optional<WALEntry> live(String tenantId, ResourceType type, String resourceId) {
         return current(tenantId, type, resourceId).filter(e -> e.getOperation() != Operation.DELETE);

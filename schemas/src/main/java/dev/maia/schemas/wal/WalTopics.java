@@ -21,6 +21,8 @@ public final class WalTopics {
     public static final String CONTROL_PROBE = "maia.control.probe";
     /** Beside it (compacted): what each region holds of each tenant, key {@code <region>/<tenant>}. */
     public static final String USAGE = "maia.usage";
+    /** Beside it (kept for ever): who changed which placement, from what to what, key the tenant (issue 12). */
+    public static final String AUDIT = "maia.audit";
     public static final String POSITIONS = "maia.positions";
     public static final String DLQ = "maia.dlq";
     public static final String CONFLICTS = "maia.conflicts";

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -48,5 +49,22 @@ class TopologyTest {
                 .write(file);
         assertThat(Files.readString(file)).contains("wal_partitions: 3");
         assertThat(Topology.load(file).walPartitions()).isEqualTo(3);
+    }
+
+    @Test
+    void theWrittenFileWithItsKeysIsReadableByItsOwnerOnly() throws IOException {
+        Path file = dir.resolve("keys.yaml");
+        // A file there before (world-readable, as the default umask makes it) and a stale temporary file.
+        Files.writeString(file, "old");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(dir.resolve("keys.yaml.tmp"), "stale");
+        Files.setPosixFilePermissions(dir.resolve("keys.yaml.tmp"), PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        new Topology(List.of(new RegionSpec("us-west", "localhost:9092", "http://127.0.0.1:8080")), "admin-secret",
+                Map.of("acme", "tenant-secret")).write(file);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.readString(file)).contains("admin-secret");
+        assertThat(dir.resolve("keys.yaml.tmp")).doesNotExist();
     }
 }

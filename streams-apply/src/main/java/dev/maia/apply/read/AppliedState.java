@@ -34,6 +34,11 @@ public final class AppliedState implements CurrentState {
      * nor keep it in its overlay as pending: the state it reads is the one without it).
      */
     @Override
+    public Optional<QuotaReached> quotaReached(String tenantId) {
+        return store.quotaReached(tenantId);
+    }
+
+    @Override
     public boolean awaitApplied(String origin, String tenantId, int partition, long offset, long timeoutMs) throws InterruptedException {
         return positions.awaitPassed(origin, tenantId, partition, offset, timeoutMs);
     }

@@ -1,7 +1,9 @@
 package dev.maia.apply.store;
 
 import dev.maia.apply.ApplyConfig;
+import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.ResourceType;
+import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
 import dev.maia.schemas.wal.SingleObjectWalCodec;
@@ -61,6 +63,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     private final long maxEntries;
     private final long maxPositions;
     private final long maxSiblings;
+    private final long tenantQuotaBytes;
 
     private ChronicleReplicaStore(ChronicleMap<String, byte[]> resources, ChronicleMap<String, Long> positions,
                                   ChronicleMap<String, byte[]> siblings, Path resourcesFile, WalCodec codec, StoreConfig config,
@@ -69,6 +72,7 @@ public final class ChronicleReplicaStore implements ReplicaStore {
         this.maxEntries = config.maxEntries();
         this.maxPositions = config.maxPositions();
         this.maxSiblings = siblingEntries(config);
+        this.tenantQuotaBytes = config.tenantQuotaBytes();
         this.resources = resources;
         this.positions = positions;
         this.siblings = siblings;
@@ -206,6 +210,13 @@ public final class ChronicleReplicaStore implements ReplicaStore {
     @Override
     public void putResolved(WALEntry entry, byte[] encodedEntry, List<byte[]> concurrent, WALEntry replaced) {
         String key = key(entry.getTenantId(), entry.getResourceType(), entry.getResourceId());
+        // A delete always applies: it is how a tenant gets back under its quota.
+        if (entry.getOperation() != Operation.DELETE) {
+            quotaReached(entry.getTenantId()).ifPresent(q -> {
+                throw new TenantQuotaExceededException("tenant " + entry.getTenantId() + " stores " + q.storedBytes()
+                        + " bytes, at or over its quota of " + q.quotaBytes() + " (" + ApplyConfig.STORE_TENANT_QUOTA_BYTES + ")");
+            });
+        }
         try {
             // Siblings first: a crash in between leaves them with the incoming entry among them, which
             // its re-application (its position has not moved) recognises and resolves again.
@@ -247,6 +258,12 @@ public final class ChronicleReplicaStore implements ReplicaStore {
             q.replaceValue(old, q.wrapValueAsData(value));
             return replacedBytes;
         }
+    }
+
+    @Override
+    public Optional<CurrentState.QuotaReached> quotaReached(String tenantId) {
+        long stored = index.tenantBytes().of(tenantId);
+        return stored >= tenantQuotaBytes ? Optional.of(new CurrentState.QuotaReached(stored, tenantQuotaBytes)) : Optional.empty();
     }
 
     /** Moves the total of the tenant a store key belongs to. */

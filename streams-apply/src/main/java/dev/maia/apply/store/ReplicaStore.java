@@ -2,6 +2,7 @@ package dev.maia.apply.store;
 
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.position.PositionKey;
+import dev.maia.schemas.read.CurrentState;
 
 import java.util.Optional;
 import dev.maia.schemas.avro.Operation;
@@ -65,6 +66,14 @@ public interface ReplicaStore extends AutoCloseable {
      * keeps these totals as it changes, so the cost does not grow with the entries stored.
      */
     Map<String, Long> entryBytesPerTenant();
+
+    /**
+     * The tenant's stored bytes and quota once it is at or over its quota (an entry that would grow it is
+     * then refused: {@link TenantQuotaExceededException}); empty while under it, and in a store without quotas.
+     */
+    default Optional<CurrentState.QuotaReached> quotaReached(String tenantId) {
+        return Optional.empty();
+    }
 
     /** One winning entry: its resource and its encoded bytes (only valid during the call). */
     @FunctionalInterface

@@ -37,6 +37,11 @@ final class TenantBytes {
         }
     }
 
+    /** One tenant's bytes now; 0 without stored entries. */
+    long of(String tenant) {
+        return totals.getOrDefault(tenant, 0L);
+    }
+
     /** Tenant to its bytes now; tenants without stored entries are absent. */
     Map<String, Long> snapshot() {
         return new HashMap<>(totals);
