@@ -55,6 +55,7 @@ class WalEncryptionTest extends RegionsTest {
     private static TestStack.Tenant rotating;
     private static TestStack.Tenant poisoned;
     private static TestStack.Tenant keyless;
+    private static TestStack.Tenant produced;
     /** Rotation in progress: every region knows k1 and k2, the rotating tenant writes under k2. */
     private static Path rotated;
 
@@ -70,14 +71,15 @@ class WalEncryptionTest extends RegionsTest {
         rotating = TestStack.tenant();
         poisoned = TestStack.tenant();
         keyless = TestStack.tenant();
-        for (TestStack.Tenant t : List.of(canary, rotating, poisoned)) {
+        produced = TestStack.tenant();
+        for (TestStack.Tenant t : List.of(canary, rotating, poisoned, produced)) {
             TestStack.place(t.id(), "replicated", WRITER, REPLICA);
         }
         TestStack.place(keyless.id(), "single", WRITER);
 
         Path dir = Files.createDirectories(Path.of("target", "wal-keyrings", UUID.randomUUID().toString()));
         // No default: the other tests' tenants have no key here; the regions are restored before they run.
-        String tenants = "tenant." + canary.id() + " = k1\ntenant." + poisoned.id() + " = k1\n";
+        String tenants = "tenant." + canary.id() + " = k1\ntenant." + poisoned.id() + " = k1\ntenant." + produced.id() + " = k1\n";
         Path initial = Files.writeString(dir.resolve("initial.properties"),
                 "key.k1 = " + K1 + "\nkey.k2 = " + K2 + "\n" + tenants + "tenant." + rotating.id() + " = k1\n");
         rotated = Files.writeString(dir.resolve("rotated.properties"),
@@ -227,6 +229,25 @@ class WalEncryptionTest extends RegionsTest {
                 assertThat(contains(record.value(), "must not reach the log")).isFalse();
             }
         }
+    }
+
+    @Test
+    void maiaProduceStraightToKafkaEncryptsWithTheKeyring() throws Exception {
+        TestStack.CommandRun run = TestStack.maia("produce", "--topology", TestStack.topologyFile().toString(), "--region", WRITER,
+                "--count", "20", "--tenants", produced.id(), "--via", "kafka", "--wal-keyring", rotated.toString(), "--json");
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.json().get("errors").asLong()).isZero();
+
+        List<ConsumerRecord<String, byte[]>> log = TestStack.readAll(WRITER, WalTopics.wal(produced.id()));
+        assertThat(log).hasSize(20);
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : log) {
+            WALEntry raw = plain.decode(record.value());
+            assertThat(raw.getSealed().getKeyId()).isEqualTo("k1");
+            assertThat(raw.getData()).isNull();
+            ids.add(raw.getResourceId());
+        }
+        TestStack.awaitLive(REPLICA, produced.id(), ids);
     }
 
     private static WALEntry forged(String tenant, String id, String content) {

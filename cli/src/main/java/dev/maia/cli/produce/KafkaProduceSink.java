@@ -16,7 +16,11 @@ import dev.maia.schemas.read.CurrentState;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.HybridLogicalClock;
+import dev.maia.schemas.wal.PositionToken;
 import dev.maia.schemas.wal.WalCodec;
+import dev.maia.schemas.wal.crypt.EncryptedWalCodec;
+import dev.maia.schemas.wal.crypt.MissingKeyException;
+import dev.maia.schemas.wal.crypt.WalKeyring;
 import dev.maia.schemas.wal.WalCodecs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -93,6 +97,12 @@ public final class KafkaProduceSink implements ProduceSink {
      */
     public static KafkaProduceSink open(Topology topology, RegionSpec region, Optional<String> schemaRegistryUrl)
             throws InterruptedException, TimeoutException {
+        return open(topology, region, schemaRegistryUrl, Optional.empty());
+    }
+
+    /** As above; with a WAL keyring, entries are encrypted as the region's own appends are (docs/security.md). */
+    public static KafkaProduceSink open(Topology topology, RegionSpec region, Optional<String> schemaRegistryUrl,
+                                        Optional<WalKeyring> walKeyring) throws InterruptedException, TimeoutException {
         int walPartitions = topology.walPartitions();
         PlacementView view = new PlacementView(topology.requireControl(), "produce-" + region.name());
         WalCodec codec = null;
@@ -104,7 +114,9 @@ public final class KafkaProduceSink implements ProduceSink {
             // The partition count is the deployment's; replication is the cluster's own default, as a region
             // process configured with the defaults would create the log.
             // Single appends only: the region's transactional (batch) producer identity is never taken.
-            WalAppender appender = new WalAppender(region.bootstrapServers(), region.name(), codec,
+            WalCodec plain = codec;
+            WalCodec appends = walKeyring.<WalCodec>map(k -> EncryptedWalCodec.writing(plain, k)).orElse(plain);
+            WalAppender appender = new WalAppender(region.bootstrapServers(), region.name(), appends,
                     new WalTopicProvisioner(admin, walPartitions, TopicReplication.CLUSTER_DEFAULTS));
             return new KafkaProduceSink(region, view, admin, codec, appender);
         } catch (InterruptedException | TimeoutException | RuntimeException e) {
@@ -177,7 +189,13 @@ public final class KafkaProduceSink implements ProduceSink {
         } catch (IllegalStateException e) {
             return done(SendResult.failed("wal_topic", e.getMessage()));
         }
-        return appender.append(entry).handle((position, error) -> {
+        CompletableFuture<PositionToken> appended;
+        try {
+            appended = appender.append(entry);
+        } catch (MissingKeyException e) {
+            return done(SendResult.failed("no_wal_key", e.getMessage()));
+        }
+        return appended.handle((position, error) -> {
             if (error == null) {
                 return SendResult.written(false);
             }

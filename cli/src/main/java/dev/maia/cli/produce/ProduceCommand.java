@@ -5,6 +5,7 @@ import dev.maia.schemas.http.Json;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.WalTopics;
+import dev.maia.schemas.wal.crypt.WalKeyring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +82,10 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--schema-registry-url", defaultValue = "${env:MAIA_SCHEMA_REGISTRY_URL}", paramLabel = "URL",
             description = "--via kafka: encode with the registry-backed codec, as the regions do when they have one")
     String schemaRegistryUrl;
+
+    @Option(names = "--wal-keyring", defaultValue = "${env:MAIA_WAL_KEYRING_FILE}", paramLabel = "FILE",
+            description = "--via kafka: encrypt the entries with this WAL keyring, as a region with wal_keyring_file does")
+    String walKeyringFile;
 
     @Option(names = "--json", description = "print the summary as one JSON object on stdout (no progress bar)")
     boolean json;
@@ -179,7 +184,18 @@ public final class ProduceCommand implements Callable<Integer> {
             return new HttpProduceSink(target.endpoint(), topology.tenantKeys(), concurrency,
                     region -> topology.region(region).map(RegionSpec::endpoint));
         }
-        return KafkaProduceSink.open(topology, target, Optional.ofNullable(schemaRegistryUrl));
+        return KafkaProduceSink.open(topology, target, Optional.ofNullable(schemaRegistryUrl), walKeyring());
+    }
+
+    private Optional<WalKeyring> walKeyring() {
+        if (walKeyringFile == null || walKeyringFile.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WalKeyring.load(Path.of(walKeyringFile), System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--wal-keyring: " + e.getMessage(), e);
+        }
     }
 
     private static void require(boolean ok, String message) {
