@@ -76,10 +76,10 @@ class PoisonedEntriesTest extends RegionsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> TestStack.readAll(region, WalTopics.DLQ).stream()
                     .filter(r -> header(r, "maia.dlq.topic").equals(topic))
                     .filter(r -> header(r, "maia.dlq.reason").equals("origin_offset_on_local_log"))
-                    .count() == partitions);
+                    .count() >= partitions); // at least once: a redelivery after a rebalance is dead-lettered again
             assertThat(nodes.node(region).registry().find("maia.replication.errors").tag("tenant", tenant)
                     .tag("reason", "origin_offset_on_local_log").counter().count())
-                    .as("counted in %s", region).isEqualTo(partitions);
+                    .as("counted in %s", region).isGreaterThanOrEqualTo(partitions);
         }
     }
 }
