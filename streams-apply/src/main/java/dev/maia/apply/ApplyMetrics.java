@@ -33,7 +33,8 @@ final class ApplyMetrics {
      * its own that appears with it.
      */
     static final List<String> DEAD_LETTER_REASONS = List.of("checksum_mismatch", "truncated", "bad_header", "undecodable",
-            "unknown_schema", "no_key", "decryption_failed", "bad_origin_offset", "tenant_mismatch", "entry_too_large");
+            "unknown_schema", "no_key", "decryption_failed", "bad_origin_offset", "origin_offset_on_local_log",
+            "origin_offset_missing", "tenant_mismatch", "origin_mismatch", "entry_too_large");
 
     /** The meters of a tenant's series, removed once the region holds it no more. */
     private static final List<String> PER_TENANT = List.of(APPLIED, ERRORS, CONFLICTS, "maia.apply.duplicates",

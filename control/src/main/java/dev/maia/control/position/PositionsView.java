@@ -89,6 +89,15 @@ public final class PositionsView implements AutoCloseable {
         return p == null ? -1L : p.getOffset();
     }
 
+    /**
+     * Whether {@code region} has published the entry at {@code offset} of {@code origin}'s log as
+     * dead-lettered: never to be applied there, so nothing should wait for it (a migration's drain).
+     */
+    public boolean deadLettered(String region, String origin, String tenant, int partition, long offset) {
+        Position p = applied.get(Positions.key(region, new PositionKey(origin, tenant, partition)));
+        return p != null && p.getDeadLettered().contains(offset);
+    }
+
     /** Everything {@code region} has published as applied of the tenant's logs, by origin and partition. */
     public Map<PositionKey, Long> appliedBy(String region, String tenant) {
         Map<PositionKey, Long> out = new HashMap<>();

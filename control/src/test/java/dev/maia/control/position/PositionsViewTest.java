@@ -63,4 +63,14 @@ class PositionsViewTest {
 
         assertThat(have).containsExactly("ap-tokyo");
     }
+
+    @Test
+    void aDeadLetteredOffsetIsKnownAsSuchSoThatADrainDoesNotWaitForIt() {
+        published("eu-central", 8, 9L);
+
+        assertThat(view.applied("eu-central", "us-west", "acme", 0)).isEqualTo(8);
+        assertThat(view.deadLettered("eu-central", "us-west", "acme", 0, 9)).isTrue();
+        assertThat(view.deadLettered("eu-central", "us-west", "acme", 0, 8)).isFalse();
+        assertThat(view.deadLettered("ap-tokyo", "us-west", "acme", 0, 9)).isFalse();
+    }
 }
