@@ -3,6 +3,7 @@ package dev.maia.cli;
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.cli.server.HttpLimits;
+import dev.maia.cli.server.HttpTls;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
@@ -11,11 +12,13 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -37,6 +40,8 @@ public final class RegionConfig extends ServiceConfig {
     public static final String HTTP_IDLE_TIMEOUT_MS = "http_idle_timeout_ms";
     public static final String HTTP_REQUEST_TIMEOUT_MS = "http_request_timeout_ms";
     public static final String HTTP_MAX_HEADER_BYTES = "http_max_header_bytes";
+    public static final String HTTP_TLS_KEYSTORE = "http_tls_keystore";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http_tls_keystore_password";
 
     /** The keys only the region process reads: its HTTP endpoint, its API keys, the codec both services use. */
     static final ConfigDef PROCESS_DEF = new ConfigDef()
@@ -65,7 +70,12 @@ public final class RegionConfig extends ServiceConfig {
                             + "408 REQUEST_TIMEOUT and its connection closed (a client trickling header bytes).")
             .define(HTTP_MAX_HEADER_BYTES, Type.INT, 16 * 1024, Validators.between(1024, 1024 * 1024), Importance.LOW,
                     "Request line and headers together, in bytes: a longer URI is answered 414 URI_TOO_LONG, "
-                            + "longer headers 431 HEADERS_TOO_LARGE.");
+                            + "longer headers 431 HEADERS_TOO_LARGE.")
+            .define(HTTP_TLS_KEYSTORE, Type.STRING, null, Validators.nonBlank(), Importance.HIGH,
+                    "Key store (PKCS12 or JKS) with the private key and certificate chain of the HTTP listeners (the API "
+                            + "and the management listener): set, they speak HTTPS only. Unset: plain HTTP (docs/security.md).")
+            .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, null, Importance.HIGH,
+                    "Password of " + HTTP_TLS_KEYSTORE + " and of its key; required with it. Never logged.");
 
     /** Every key of a region's file: those every service shares, the write path's, the apply path's, the process's. */
     public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(ServiceConfig.CONFIG_DEF, WriteConfig.CONFIG_DEF,
@@ -83,6 +93,7 @@ public final class RegionConfig extends ServiceConfig {
     private final ApplyConfig apply;
     private final ApiKeyring keyring;
     private final ManagementKeys.Listener management;
+    private final Optional<HttpTls> httpTls;
 
     private RegionConfig(Map<String, ?> values, boolean logValues) {
         super(CONFIG_DEF, values, logValues);
@@ -91,6 +102,29 @@ public final class RegionConfig extends ServiceConfig {
         this.management = ManagementKeys.listener(this);
         this.keyring = new ApiKeyring(tenantKeys(), getString(ADMIN_KEY_SHA256))
                 .withMetricsKey(management.metricsKey().map(ApiKeyring::hash).orElse(null));
+        this.httpTls = tls();
+    }
+
+    /** Both TLS keys or neither, and a key store that opens with the password and holds a key. */
+    private Optional<HttpTls> tls() {
+        String keystore = getString(HTTP_TLS_KEYSTORE);
+        Password password = getPassword(HTTP_TLS_KEYSTORE_PASSWORD);
+        if (keystore == null) {
+            if (password != null) {
+                throw new ConfigException(HTTP_TLS_KEYSTORE_PASSWORD + ": set without " + HTTP_TLS_KEYSTORE);
+            }
+            return Optional.empty();
+        }
+        if (password == null) {
+            throw new ConfigException(HTTP_TLS_KEYSTORE_PASSWORD + ": required with " + HTTP_TLS_KEYSTORE);
+        }
+        HttpTls tls = new HttpTls(Path.of(keystore), password.value());
+        try {
+            tls.check();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(HTTP_TLS_KEYSTORE + ": " + e.getMessage());
+        }
+        return Optional.of(tls);
     }
 
     /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */
@@ -185,6 +219,11 @@ public final class RegionConfig extends ServiceConfig {
     public HttpLimits httpLimits(int maxBodyBytes) {
         return new HttpLimits(getInt(HTTP_ROUTE_THREADS), getInt(HTTP_ROUTE_QUEUE), getLong(HTTP_IDLE_TIMEOUT_MS),
                 getLong(HTTP_REQUEST_TIMEOUT_MS), getInt(HTTP_MAX_HEADER_BYTES), maxBodyBytes);
+    }
+
+    /** The HTTP listeners' TLS; empty: plain HTTP. */
+    public Optional<HttpTls> httpTls() {
+        return httpTls;
     }
 
     public ApiKeyring keyring() {
