@@ -3,6 +3,7 @@ package dev.maia.cli;
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.cli.server.HttpLimits;
+import dev.maia.cli.server.HttpTls;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.config.types.Password;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +49,8 @@ public final class RegionConfig extends ServiceConfig {
     public static final String HTTP_IDLE_TIMEOUT_MS = "http_idle_timeout_ms";
     public static final String HTTP_REQUEST_TIMEOUT_MS = "http_request_timeout_ms";
     public static final String HTTP_MAX_HEADER_BYTES = "http_max_header_bytes";
+    public static final String HTTP_TLS_KEYSTORE = "http_tls_keystore";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http_tls_keystore_password";
 
     /** The keys only the region process reads: its HTTP endpoint, its API keys, the codec both services use. */
     static final ConfigDef PROCESS_DEF = new ConfigDef()
@@ -80,7 +84,12 @@ public final class RegionConfig extends ServiceConfig {
                             + "408 REQUEST_TIMEOUT and its connection closed (a client trickling header bytes).")
             .define(HTTP_MAX_HEADER_BYTES, Type.INT, 16 * 1024, Validators.between(1024, 1024 * 1024), Importance.LOW,
                     "Request line and headers together, in bytes: a longer URI is answered 414 URI_TOO_LONG, "
-                            + "longer headers 431 HEADERS_TOO_LARGE.");
+                            + "longer headers 431 HEADERS_TOO_LARGE.")
+            .define(HTTP_TLS_KEYSTORE, Type.STRING, null, Validators.nonBlank(), Importance.HIGH,
+                    "Key store (PKCS12 or JKS) with the private key and certificate chain of the HTTP listeners (the API "
+                            + "and the management listener): set, they speak HTTPS only. Unset: plain HTTP (docs/security.md).")
+            .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, null, Importance.HIGH,
+                    "Password of " + HTTP_TLS_KEYSTORE + " and of its key; required with it. Never logged.");
 
     /** Every key of a region's file: those every service shares, the write path's, the apply path's, the process's. */
     public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(ServiceConfig.CONFIG_DEF, WriteConfig.CONFIG_DEF,
@@ -99,6 +108,7 @@ public final class RegionConfig extends ServiceConfig {
     private final ApiKeyring keyring;
     private final ManagementKeys.Listener management;
     private final Optional<WalKeyring> walKeyring;
+    private final Optional<HttpTls> httpTls;
 
     private RegionConfig(Map<String, ?> values, boolean logValues) {
         super(CONFIG_DEF, values, logValues);
@@ -108,6 +118,7 @@ public final class RegionConfig extends ServiceConfig {
         this.keyring = new ApiKeyring(tenantKeys(), getString(ADMIN_KEY_SHA256))
                 .withMetricsKey(management.metricsKey().map(ApiKeyring::hash).orElse(null));
         this.walKeyring = Optional.ofNullable(getString(WAL_KEYRING_FILE)).map(RegionConfig::loadWalKeyring);
+        this.httpTls = tls();
     }
 
     /** Read once at start, so that a broken keyring stops the region before it writes anything. */
@@ -130,6 +141,28 @@ public final class RegionConfig extends ServiceConfig {
             // Not a POSIX file system: nothing to check.
         }
         return keyring;
+    }
+
+    /** Both TLS keys or neither, and a key store that opens with the password and holds a key. */
+    private Optional<HttpTls> tls() {
+        String keystore = getString(HTTP_TLS_KEYSTORE);
+        Password password = getPassword(HTTP_TLS_KEYSTORE_PASSWORD);
+        if (keystore == null) {
+            if (password != null) {
+                throw new ConfigException(HTTP_TLS_KEYSTORE_PASSWORD + ": set without " + HTTP_TLS_KEYSTORE);
+            }
+            return Optional.empty();
+        }
+        if (password == null) {
+            throw new ConfigException(HTTP_TLS_KEYSTORE_PASSWORD + ": required with " + HTTP_TLS_KEYSTORE);
+        }
+        HttpTls tls = new HttpTls(Path.of(keystore), password.value());
+        try {
+            tls.check();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(HTTP_TLS_KEYSTORE + ": " + e.getMessage());
+        }
+        return Optional.of(tls);
     }
 
     /** A region's file, then the environment's {@code MAIA_<KEY>} variables over it. */
@@ -229,6 +262,11 @@ public final class RegionConfig extends ServiceConfig {
     /** The WAL's data keys; empty when the WAL is not encrypted. */
     public Optional<WalKeyring> walKeyring() {
         return walKeyring;
+    }
+
+    /** The HTTP listeners' TLS; empty: plain HTTP. */
+    public Optional<HttpTls> httpTls() {
+        return httpTls;
     }
 
     public ApiKeyring keyring() {

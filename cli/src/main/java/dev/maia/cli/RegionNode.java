@@ -123,7 +123,7 @@ public final class RegionNode implements AutoCloseable {
         }, Duration.ofSeconds(60));
 
         server = new RegionHttpServer(config.region(), "api", config.host(), config.port(), config.httpLimits(MAX_BODY_BYTES),
-                config.keyring().withDirectory(tenants), registry);
+                config.keyring().withDirectory(tenants), registry, config.httpTls());
         toClose.push(server);
         writes.mount(server);
         new TenantAdminRoutes(new TenantService(config.region(), tenants,
@@ -136,7 +136,8 @@ public final class RegionNode implements AutoCloseable {
         server.addInline("GET", "/metrics", Access.METRICS, r -> ManagementServer.metrics(registry::scrape));
         server.addInline("GET", "/health", Access.PUBLIC, r -> health(false));
         server.start();
-        management = ManagementServer.start(config.region(), config.management(), registry, registry::scrape, r -> health(true))
+        management = ManagementServer.start(config.region(), config.management(), registry, registry::scrape, r -> health(true),
+                        config.httpTls())
                 .orElse(null);
         if (management != null) {
             toClose.push(management);

@@ -3,6 +3,8 @@ package dev.maia.cli;
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.cli.server.HttpLimits;
+import dev.maia.cli.server.HttpTls;
+import dev.maia.cli.server.TestKeyStores;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.producer.WriteConfig;
@@ -101,6 +103,10 @@ class RegionConfigTest {
         every.put("http_max_header_bytes", "8192");
         every.put("wal_keyring_file", Files.writeString(dir.resolve("wal-keyring.properties"),
                 "key.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\ndefault = k1\n").toString());
+        every.put("store_tenant_quota_bytes", "1000000000");
+        every.put("http_tls_keystore", TestKeyStores.selfSigned(dir.resolve("http.p12"), "changeit")
+                .toString());
+        every.put("http_tls_keystore_password", "changeit");
         assertThat(every.keySet()).as("a new key belongs in this file too").isEqualTo(RegionConfig.CONFIG_DEF.names());
         StringBuilder text = new StringBuilder();
         every.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
@@ -141,6 +147,8 @@ class RegionConfigTest {
         assertThat(c.keyring().authenticate("admin")).get().extracting(ApiKeyring.Principal::admin).isEqualTo(true);
         assertThat(c.keyring().authenticate("g")).get().extracting(ApiKeyring.Principal::tenant).isEqualTo("globex");
         assertThat(c.walKeyring()).get().extracting(k -> k.currentKeyId("acme").orElseThrow()).isEqualTo("k1");
+        assertThat(apply.store().tenantQuotaBytes()).isEqualTo(1_000_000_000L);
+        assertThat(c.httpTls()).get().extracting(HttpTls::keystore).isEqualTo(dir.resolve("http.p12"));
     }
 
     @Test
@@ -157,6 +165,9 @@ class RegionConfigTest {
         assertThat(apply.store().maxEntries()).isEqualTo(1_000_000);
         assertThat(apply.store().averageValueBytes()).isEqualTo(1024);
         assertThat(apply.store().maxPositions()).isEqualTo(100_000);
+        // No one tenant may take more than half of what the store is sized for.
+        assertThat(apply.store().tenantQuotaBytes()).isEqualTo(1_000_000L * 1024 / 2);
+        assertThat(c.httpTls()).isEmpty();
         assertThat(apply.streamThreads()).isEqualTo(1);
         assertThat(apply.readWaitMs()).isEqualTo(5_000);
         assertThat(apply.redirectReadsOnTimeout()).isFalse();

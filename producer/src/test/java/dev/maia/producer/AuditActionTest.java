@@ -37,5 +37,6 @@ class AuditActionTest {
         assertThat(AuditTrail.action(starting, drained)).isEqualTo("migration.drained");
         assertThat(AuditTrail.action(drained, placed("eu-central", 4, null))).isEqualTo("migration.switch");
         assertThat(AuditTrail.action(starting, placed("us-west", 3, null))).isEqualTo("migration.abort");
+        assertThat(AuditTrail.action(first, placed("ap-tokyo", 2, null))).isEqualTo("failover.forced");
     }
 }

@@ -124,8 +124,11 @@ class ChronicleReplicaStoreTest {
                 .hasMessage("store_average_value_bytes: must be >= 16, got 1");
         assertThatThrownBy(() -> new ApplyConfig(with(region, "store_max_positions", 0)))
                 .hasMessage("store_max_positions: must be >= 1, got 0");
+        assertThatThrownBy(() -> new ApplyConfig(with(region, "store_tenant_quota_bytes", 0)))
+                .hasMessage("store_tenant_quota_bytes: must be >= 1, got 0");
+        // Unset, a tenant's quota is half of what the store is sized for.
         assertThat(new ApplyConfig(with(region, "store_max_positions", 7)).store())
-                .isEqualTo(new StoreConfig(dir.resolve("store"), 1_000_000, 1024, 7));
+                .isEqualTo(new StoreConfig(dir.resolve("store"), 1_000_000, 1024, 7, 512_000_000L));
     }
 
     private static Map<String, Object> with(Map<String, Object> values, String key, Object value) {

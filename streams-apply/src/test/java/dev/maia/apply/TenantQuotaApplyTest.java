@@ -79,9 +79,12 @@ class TenantQuotaApplyTest {
     void aTenantOverItsQuotaIsDeadLetteredWhileAnotherTenantKeepsApplying() {
         TestInputTopic<String, byte[]> acme = log("acme");
         TestInputTopic<String, byte[]> globex = log("globex");
+        // Interleaved, as the two logs arrive: acme writes far past its quota, globex stays under its own.
         for (int i = 0; i < 8; i++) {
             acme.pipeInput("a" + i, codec.encode(memory(Operation.CREATE, "acme", "a" + i, 1_000 + i)));
-            globex.pipeInput("g" + i, codec.encode(memory(Operation.CREATE, "globex", "g" + i, 1_000 + i)));
+            if (i < 2) {
+                globex.pipeInput("g" + i, codec.encode(memory(Operation.CREATE, "globex", "g" + i, 1_000 + i)));
+            }
         }
 
         // acme stops growing once at its quota: at most one entry past it.
@@ -94,9 +97,12 @@ class TenantQuotaApplyTest {
             assertThat(r.key()).startsWith("a");
         });
         assertThat(registry.get("maia.replication.errors").tag("reason", "quota_exceeded").counter().count()).isEqualTo(dead.size());
-        // globex is under its own quota until its fourth entry: everything before that applied, unaffected by acme.
+        // globex applied everything, before and after acme reached its quota.
         assertThat(store.live("globex", ResourceType.memory, "g0")).isPresent();
+        assertThat(store.live("globex", ResourceType.memory, "g1")).isPresent();
+        globex.pipeInput("g2", codec.encode(memory(Operation.CREATE, "globex", "g2", 1_100)));
         assertThat(store.live("globex", ResourceType.memory, "g2")).isPresent();
+        assertThat(dlq.isEmpty()).isTrue();
 
         // A delete passes at the quota, and once under it acme grows again.
         acme.pipeInput("a0", codec.encode(memory(Operation.DELETE, "acme", "a0", 2_000)));

@@ -2,6 +2,7 @@ package dev.maia.cli.server;
 
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
@@ -60,7 +61,9 @@ final class HeaderDeadline implements AutoCloseable {
             var open = connector.getConnectedEndPoints();
             marks.keySet().retainAll(open);
             for (EndPoint endPoint : open) {
-                if (!(endPoint.getConnection() instanceof HttpConnection connection)) {
+                // Under TLS the HTTP connection sits on the decrypted end point, and a 408 is written there.
+                EndPoint http = endPoint.getConnection() instanceof SslConnection ssl ? ssl.getSslEndPoint() : endPoint;
+                if (!(http.getConnection() instanceof HttpConnection connection)) {
                     continue;
                 }
                 // Read from another thread than the parser's: a stale state only delays the cut by a tick.
@@ -73,7 +76,7 @@ final class HeaderDeadline implements AutoCloseable {
                 Mark mark = marks.compute(endPoint, (e, m) -> m == null || m.messagesIn() != n ? new Mark(n, now) : m);
                 if (now - mark.sinceNanos() > timeoutNanos) {
                     marks.remove(endPoint);
-                    cutOff(endPoint);
+                    cutOff(http);
                 }
             }
         } catch (RuntimeException e) {

@@ -32,12 +32,18 @@ public final class ManagementServer implements AutoCloseable {
     /** Starts the listener the keys declare; empty when they declare none (no port). */
     public static Optional<ManagementServer> start(String name, ManagementKeys.Listener listener, MeterRegistry registry,
                                                    Supplier<String> scrape, Route health) throws IOException {
+        return start(name, listener, registry, scrape, health, Optional.empty());
+    }
+
+    /** The same, speaking HTTPS with {@code tls} when present (the metrics key then never crosses the network in clear). */
+    public static Optional<ManagementServer> start(String name, ManagementKeys.Listener listener, MeterRegistry registry,
+                                                   Supplier<String> scrape, Route health, Optional<HttpTls> tls) throws IOException {
         if (listener.port().isEmpty()) {
             return Optional.empty();
         }
         ApiKeyring keyring = ApiKeyring.metricsOnly(listener.metricsKey().map(ApiKeyring::hash).orElse(null));
         RegionHttpServer server = new RegionHttpServer(name + "-mgmt", "management", listener.host(), listener.port().get(),
-                HttpLimits.management(), keyring, registry);
+                HttpLimits.management(), keyring, registry, tls);
         // Both answer on Jetty's threads: a scrape or a probe never queues behind the API's waits.
         server.addInline("GET", "/metrics", keyring.hasMetricsKey() ? Access.METRICS : Access.PUBLIC, r -> metrics(scrape));
         server.addInline("GET", "/health", Access.PUBLIC, health);
@@ -50,7 +56,7 @@ public final class ManagementServer implements AutoCloseable {
         return HttpResponse.text(200, scrape.get(), METRICS_CONTENT_TYPE);
     }
 
-    /** {@code http://host:port}, the port the listener got. */
+    /** {@code http://host:port} ({@code https} with TLS), the port the listener got. */
     public String endpoint() {
         return server.endpoint();
     }

@@ -6,7 +6,11 @@ import dev.maia.schemas.http.Routes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -14,6 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
  * One HTTP listener of a process (a region's API, a management listener): Jetty's core server with
@@ -35,6 +40,7 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final RoutePool pool;
+    private final boolean tls;
     private HeaderDeadline deadline;
 
     /**
@@ -42,7 +48,16 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
      */
     public RegionHttpServer(String name, String listener, String host, int port, HttpLimits limits, ApiKeyring keyring,
                             MeterRegistry registry) {
+        this(name, listener, host, port, limits, keyring, registry, Optional.empty());
+    }
+
+    /**
+     * @param tls when present, the listener speaks only HTTPS with that key store (no plaintext port beside it)
+     */
+    public RegionHttpServer(String name, String listener, String host, int port, HttpLimits limits, ApiKeyring keyring,
+                            MeterRegistry registry, Optional<HttpTls> tls) {
         this.name = name;
+        this.tls = tls.isPresent();
         this.host = host;
         this.limits = limits;
         this.listener = listener;
@@ -62,7 +77,8 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
         // the router splits the raw path and decodes each segment itself.
         http.setUriCompliance(UriCompliance.DEFAULT.with("MAIA", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
                 UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        this.connector = tls.map(t -> new ServerConnector(server, 1, 1, ssl(t, http), new HttpConnectionFactory(http)))
+                .orElseGet(() -> new ServerConnector(server, 1, 1, new HttpConnectionFactory(http)));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeoutMs());
@@ -72,6 +88,21 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
         FrontDoorHandler.Rejections rejections = this::reject;
         server.setHandler(new FrontDoorHandler(router, pool, limits.maxBodyBytes(), rejections));
         server.setErrorHandler(new JsonErrorHandler(rejections));
+    }
+
+    /**
+     * TLS before HTTP/1.1 on the connector. No SNI host check: clients reach a region by address as often as
+     * by name, and the certificate's names are the client's to verify.
+     */
+    private static SslConnectionFactory ssl(HttpTls tls, HttpConfiguration http) {
+        SslContextFactory.Server context = new SslContextFactory.Server();
+        context.setKeyStorePath(tls.keystore().toString());
+        context.setKeyStorePassword(tls.password());
+        context.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        return new SslConnectionFactory(context, HttpVersion.HTTP_1_1.asString());
     }
 
     private void reject(String reason) {
@@ -103,7 +134,7 @@ public final class RegionHttpServer implements Routes, AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://" + host + ":" + connector.getLocalPort();
+        return (tls ? "https://" : "http://") + host + ":" + connector.getLocalPort();
     }
 
     @Override

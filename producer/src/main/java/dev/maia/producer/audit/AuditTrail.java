@@ -73,6 +73,7 @@ public final class AuditTrail {
             return after.getPrimaryRegion().equals(before.getMigration().getToRegion())
                     && !after.getPrimaryRegion().equals(before.getPrimaryRegion()) ? "migration.switch" : "migration.abort";
         }
-        return "placement.change";
+        // A primary that moves without a migration was moved by force: a failover from a primary that is gone.
+        return after.getPrimaryRegion().equals(before.getPrimaryRegion()) ? "placement.change" : "failover.forced";
     }
 }
