@@ -1,5 +1,6 @@
 package dev.maia.cli;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.cli.server.HttpLimits;
@@ -170,7 +171,7 @@ class RegionConfigTest {
 
     @Test
     void localRegionsKeepTheirSmallStoreAndOneReplica() {
-        RegionConfig c = RegionConfig.of("us-west", "127.0.0.1:9092", 0, dir, "admin", Map.of("acme", "k"));
+        RegionConfig c = RegionConfig.of("us-west", "127.0.0.1:9092", KafkaSecurity.plaintext(), 0, dir, "admin", Map.of("acme", "k"));
 
         assertThat(c.applyConfig().store().maxEntries()).isEqualTo(RegionConfig.LOCAL_STORE_MAX_ENTRIES);
         assertThat(c.writeConfig().topicReplication()).isEqualTo(new TopicReplication((short) 1, 1));

@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.topology.TopologyException;
@@ -199,16 +200,16 @@ public final class LocalControlCluster implements AutoCloseable {
     private void awaitReplicatedWrite() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String bootstrap = bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                     ProducerConfig.ACKS_CONFIG, "all",
-                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000),
+        Map<String, Object> adminConfig = security().clientConfig(bootstrap);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, Object> producerConfig = security().clientConfig(bootstrap);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(adminConfig);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig,
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             Exception last = null;
             while (System.nanoTime() < deadline) {
@@ -236,6 +237,11 @@ public final class LocalControlCluster implements AutoCloseable {
             throw new IllegalStateException("control cluster at " + bootstrap + " took no replicated write within "
                     + READY_TIMEOUT.toSeconds() + " s", last);
         }
+    }
+
+    /** How a client reaches this cluster (its listeners are PLAINTEXT for now: said here explicitly). */
+    public KafkaSecurity security() {
+        return LocalKafkaCluster.SECURITY;
     }
 
     /** Every node's {@code 127.0.0.1:<port>}, comma-separated, in region order (stopped ones included). */

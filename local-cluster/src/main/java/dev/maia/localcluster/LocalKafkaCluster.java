@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * for a broker process), e.g. if the data directory vanishes while the broker runs.
  */
 public final class LocalKafkaCluster implements AutoCloseable {
+    /** The listeners' protocol, and so every harness client's. */
+    static final KafkaSecurity SECURITY = KafkaSecurity.plaintext();
 
     private static final Logger log = LoggerFactory.getLogger(LocalKafkaCluster.class);
 
@@ -96,10 +99,10 @@ public final class LocalKafkaCluster implements AutoCloseable {
 
     private static void awaitReady(String name, String bootstrap) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+        Map<String, Object> config = SECURITY.clientConfig(bootstrap);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(config)) {
             Exception last = null;
             while (System.nanoTime() < deadline) {
                 try {
@@ -122,6 +125,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
 
     public String name() {
         return node.name();
+    }
+
+    /** How a client reaches this cluster (its listener is PLAINTEXT for now: said here explicitly). */
+    public KafkaSecurity security() {
+        return SECURITY;
     }
 
     /** {@code 127.0.0.1:<port>}. */

@@ -1,5 +1,7 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.topology.KafkaSecurity;
+import dev.maia.control.config.ServiceConfig;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorRunner;
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +61,8 @@ public final class LocalRegions implements AutoCloseable {
         this.mirrorOptions = mirrorOptions;
         List<RegionSpec> specs = new ArrayList<>();
         clusters.forEach((name, c) -> specs.add(new RegionSpec(name, c.bootstrapServers(), null)));
-        Topology regions = new Topology(specs);
+        // The harness's tools (the mirror probe, the CLI against these regions) reach them as the regions do.
+        Topology regions = new Topology(specs).withKafkaSecurity(LocalKafkaCluster.SECURITY);
         this.topology = control == null ? regions : regions.withControl(control.bootstrapServers());
     }
 
@@ -78,12 +82,14 @@ public final class LocalRegions implements AutoCloseable {
     }
 
     /**
-     * MM2's options on these clusters: the declared defaults, but one replica for every topic MM2 creates,
+     * MM2's options on these clusters: the declared defaults, the harness's security said explicitly, and one replica for every topic MM2 creates,
      * since each cluster is one broker (the default, -1, would take the broker's default, which is 1 here
      * too; set explicitly so these clusters never depend on it).
      */
     public static MirrorOptions mirrorOptions() {
-        return MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
+        Map<String, Object> values = new HashMap<>(ServiceConfig.kafkaSecurityValues(LocalKafkaCluster.SECURITY));
+        values.put(MirrorOptions.REPLICATION_FACTOR, 1);
+        return MirrorOptions.of(values);
     }
 
     /** The options of {@link LocalRegions#builder}; {@link #start()} starts them. */
@@ -180,6 +186,11 @@ public final class LocalRegions implements AutoCloseable {
 
     public Topology topology() {
         return topology;
+    }
+
+    /** The identity a region's service uses on these clusters (its own, the control cluster, the others'). */
+    public KafkaSecurity security() {
+        return LocalKafkaCluster.SECURITY;
     }
 
     public List<String> regionNames() {

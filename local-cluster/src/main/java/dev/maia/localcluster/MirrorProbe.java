@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.Topology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -56,7 +57,7 @@ final class MirrorProbe implements AutoCloseable {
 
     MirrorProbe(Topology topology) {
         this.topology = topology;
-        topology.regions().forEach(r -> admins.put(r.name(), admin(r.bootstrapServers())));
+        topology.regions().forEach(r -> admins.put(r.name(), admin(r.bootstrapServers(), topology.requireKafkaSecurity())));
     }
 
     @Override
@@ -131,10 +132,10 @@ final class MirrorProbe implements AutoCloseable {
         }
     }
 
-    private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    private static Admin admin(String bootstrap, KafkaSecurity security) {
+        Map<String, Object> config = security.clientConfig(bootstrap);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        return Admin.create(config);
     }
 }
