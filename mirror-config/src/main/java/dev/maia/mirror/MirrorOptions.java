@@ -64,10 +64,11 @@ public final class MirrorOptions extends AbstractConfig {
                             + "crash it copies again what it copied since (at-least-once), where Connect's own 60000 "
                             + "would mean up to a minute of duplicates.");
 
-    /** MirrorMaker's keys and the management listener's ({@code /metrics} with the flows' task states, {@code /health}). */
     /**
-     * MM2's own identity ({@code kafka_security_protocol}, {@code kafka_ssl_*}, declared once with the regions'):
-     * its own certificate, a principal of its own for the brokers' ACLs, used for every cluster it touches.
+     * MirrorMaker's keys, its own identity ({@code kafka_security_protocol}, {@code kafka_ssl_*}, declared once
+     * with the regions': its own certificate, a principal of its own for the brokers' ACLs, used on every
+     * cluster it touches) and the management listener's ({@code /metrics} with the flows' task states,
+     * {@code /health}).
      */
     public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(MIRROR_DEF, ServiceConfig.kafkaSecurityDef(),
             ManagementKeys.CONFIG_DEF);
@@ -121,12 +122,12 @@ public final class MirrorOptions extends AbstractConfig {
         return new MirrorOptions(originals(), originOffsetHeader, placementFilter, extra);
     }
 
-    /** The mirror process's management listener; its port is empty when there is none. */
     /** How MM2 reaches every region's cluster and the control cluster: its certificate, or PLAINTEXT when said. */
     public KafkaSecurity kafkaSecurity() {
         return kafkaSecurity;
     }
 
+    /** The mirror process's management listener; its port is empty when there is none. */
     public ManagementKeys.Listener management() {
         return management;
     }

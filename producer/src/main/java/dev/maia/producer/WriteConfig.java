@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public final class WriteConfig extends ServiceConfig {
 
     /** A region reaching Kafka with {@code security}, every other key at its default. */
     public static WriteConfig defaults(String region, String bootstrapServers, KafkaSecurity security) {
-        Map<String, Object> values = new java.util.HashMap<>(kafkaSecurityValues(security));
+        Map<String, Object> values = new HashMap<>(kafkaSecurityValues(security));
         values.put(REGION, region);
         values.put(BOOTSTRAP_SERVERS, bootstrapServers);
         return new WriteConfig(values);

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -82,7 +83,7 @@ public final class ApplyConfig extends ServiceConfig {
 
     /** A region whose files live under {@code workDir}, reaching Kafka with {@code security}, every other key at its default. */
     public static ApplyConfig defaults(String region, String bootstrapServers, KafkaSecurity security, Path workDir) {
-        Map<String, Object> values = new java.util.HashMap<>(kafkaSecurityValues(security));
+        Map<String, Object> values = new HashMap<>(kafkaSecurityValues(security));
         values.put(REGION, region);
         values.put(BOOTSTRAP_SERVERS, bootstrapServers);
         values.put(WORK_DIR, workDir.toString());

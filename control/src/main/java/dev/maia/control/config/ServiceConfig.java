@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.types.Password;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -92,7 +93,7 @@ public class ServiceConfig extends AbstractConfig {
 
     /** The values of {@link #KAFKA_SECURITY_KEYS} that say {@code security}: how a harness hands its identity to a configuration. */
     public static Map<String, Object> kafkaSecurityValues(KafkaSecurity security) {
-        Map<String, Object> values = new java.util.HashMap<>();
+        Map<String, Object> values = new HashMap<>();
         values.put(KAFKA_SECURITY_PROTOCOL, security.protocol());
         if (security.isTls()) {
             values.put(KAFKA_SSL_KEYSTORE, security.keystore());
