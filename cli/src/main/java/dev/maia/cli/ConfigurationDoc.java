@@ -32,10 +32,14 @@ public final class ConfigurationDoc {
             region's: the environment wins, an error names the key, an unknown key is refused.
             `mirror_replication_factor` is every replication factor MirrorMaker 2 uses: of the mirrored topics,
             of its heartbeats, checkpoints and offset-syncs topics, and of its workers' config, offset and
-            status topics.
+            status topics. MirrorMaker 2 has an identity of its own on every cluster (its certificate, a
+            principal of its own): the `kafka_security_protocol` and `kafka_ssl_*` keys of "Every service", in
+            this file; without them it needs TLS and refuses to start (security.md).
 
             ```yaml
             mirror_replication_factor: 3
+            kafka_ssl_keystore: /etc/maia/mm2.p12
+            kafka_ssl_truststore: /etc/maia/ca.p12
             ```
 
             """;
@@ -63,7 +67,7 @@ public final class ConfigurationDoc {
                     ManagementKeys.CONFIG_DEF),
             new Section("MirrorMaker 2 (maia mirror)", MIRROR_LEAD, "`MirrorOptions` (mirror-config/)", MirrorOptions.CONFIG_DEF));
 
-    /** Keys a section leaves to the one that declares them (the mirror's file also takes the management keys). */
+    /** Keys a section leaves to the one that declares them (the mirror's file also takes the management and security keys). */
     private static final Set<String> SHARED = java.util.stream.Stream.of(ServiceConfig.CONFIG_DEF, ManagementKeys.CONFIG_DEF)
             .flatMap(d -> d.names().stream()).collect(java.util.stream.Collectors.toSet());
 
@@ -100,7 +104,10 @@ public final class ConfigurationDoc {
             regions with their Kafka and HTTP endpoints, `wal_partitions` (default 3), the partition count
             of every tenant's WAL topic, so that a resource maps to the same partition in every copy, and
             `control_bootstrap_servers` (required), the control cluster stretched over the regions whose log
-            holds every tenant's placement (architecture.md, section 6).
+            holds every tenant's placement (architecture.md, section 6). Its `kafka_security` section is how the
+            tools that read it (`produce --via kafka`, `lag`, `verify`) reach Kafka: `protocol` (SSL unless
+            PLAINTEXT is written), `keystore`, `keystore_password`, `truststore`, `truststore_password`; a tool
+            that talks to Kafka refuses a topology without it (security.md).
             """;
 
     /** The command that rewrites the page; also in the failure of {@code ConfigurationDocTest}. */

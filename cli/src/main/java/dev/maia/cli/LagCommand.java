@@ -63,7 +63,7 @@ final class LagCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--interval must be at least 1 second");
         }
         PrintStream out = System.out;
-        try (LagProbe probe = new LagProbe(topology)) {
+        try (LagProbe probe = new LagProbe(topology, topology.requireKafkaSecurity())) {
             while (true) {
                 List<TenantLag> rows = measure(topology, probe);
                 if (watch && !json) {
@@ -92,7 +92,7 @@ final class LagCommand implements Callable<Integer> {
             }
             Map<PositionKey, Long> applied = new HashMap<>();
             try {
-                for (Position p : PositionsReader.readAll(region.bootstrapServers()).values()) {
+                for (Position p : PositionsReader.readAll(region.bootstrapServers(), topology.requireKafkaSecurity()).values()) {
                     if (p.getRegion().equals(region.name())) {
                         applied.put(new PositionKey(p.getOriginRegion(), p.getTenantId(), p.getPartition()), p.getOffset());
                     }

@@ -55,8 +55,9 @@ final class MirrorCommand implements Callable<Integer> {
     TopologyFile topologyFile;
 
     @Option(names = "--mirror-config", paramLabel = "FILE",
-            description = "YAML of MirrorMaker 2 settings (mirror_replication_factor, ...; docs/configuration.md); "
-                    + "MAIA_<KEY> variables override it, and without it every setting is its default")
+            description = "YAML of MirrorMaker 2 settings (mirror_replication_factor, ..., and its own certificate: "
+                    + "kafka_security_protocol, kafka_ssl_*; docs/configuration.md); MAIA_<KEY> variables override it, and "
+                    + "without either every setting is its default, which for the security is TLS with a keystore to give")
     Path mirrorConfig;
 
     @Option(names = "--target", split = ",", paramLabel = "REGION",

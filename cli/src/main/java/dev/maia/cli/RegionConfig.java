@@ -9,6 +9,7 @@ import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
 import dev.maia.producer.WriteConfig;
 import dev.maia.schemas.wal.crypt.WalKeyring;
+import dev.maia.schemas.topology.KafkaSecurity;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -170,10 +171,13 @@ public final class RegionConfig extends ServiceConfig {
         return new RegionConfig(EnvironmentOverrides.over(ConfigYaml.read(file), CONFIG_DEF, env), true);
     }
 
-    /** A region on loopback with the given keys (plaintext in, only hashes kept), sized for one machine. */
-    public static RegionConfig of(String region, String bootstrapServers, int httpPort, Path workDir,
+    /**
+     * A region on loopback with the given keys (plaintext in, only hashes kept), sized for one machine,
+     * reaching Kafka with {@code security} (the harness's: PLAINTEXT only if it says so).
+     */
+    public static RegionConfig of(String region, String bootstrapServers, KafkaSecurity security, int httpPort, Path workDir,
                                   String adminKey, Map<String, String> tenantKeys) {
-        Map<String, Object> values = new HashMap<>();
+        Map<String, Object> values = new HashMap<>(kafkaSecurityValues(security));
         values.put(REGION, region);
         values.put(BOOTSTRAP_SERVERS, bootstrapServers);
         values.put(HTTP_HOST, "127.0.0.1");

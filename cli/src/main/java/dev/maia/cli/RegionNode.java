@@ -1,5 +1,6 @@
 package dev.maia.cli;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.ApplyListener;
 import dev.maia.apply.ApplyService;
 import dev.maia.producer.WriteService;
@@ -31,7 +32,6 @@ import dev.maia.schemas.wal.WalCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,22 +88,24 @@ public final class RegionNode implements AutoCloseable {
         WalCodec appends = config.walKeyring().<WalCodec>map(k -> EncryptedWalCodec.writing(plain, k)).orElse(plain);
         config.walKeyring().ifPresent(k -> log.info("Region {} encrypts its WAL: {}", config.region(), k));
         String control = topology.requireControl();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, control))) {
+        // One identity for every Kafka client of the region: its own cluster, the control cluster, the others'.
+        KafkaSecurity security = config.kafkaSecurity();
+        try (Admin admin = Admin.create(security.clientConfig(control))) {
             ControlLogTopics.ensure(admin);
         }
-        KafkaProducer<String, byte[]> controlProducer = ControlProducer.create(control, "maia-control-" + config.region(),
+        KafkaProducer<String, byte[]> controlProducer = ControlProducer.create(control, security, "maia-control-" + config.region(),
                 config.controlTimeout());
         toClose.push(() -> controlProducer.close(Duration.ofSeconds(1)));
         probe = new ControlQuorumProbe(controlProducer, config.region(), config.controlTimeout());
         toClose.push(probe);
         probe.start();
-        PlacementView placements = new PlacementView(control, config.region());
+        PlacementView placements = new PlacementView(control, security, config.region());
         toClose.push(placements);
-        PositionsView positions = new PositionsView(config.bootstrapServers(), config.region());
+        PositionsView positions = new PositionsView(config.bootstrapServers(), security, config.region());
         toClose.push(positions);
-        tenants = new TenantView(control, config.region());
+        tenants = new TenantView(control, security, config.region());
         toClose.push(tenants);
-        UsageLog usage = new UsageLog(control, config.region());
+        UsageLog usage = new UsageLog(control, security, config.region());
         toClose.push(usage);
         apply = ApplyService.open(config.applyConfig(), codec, registry);
         toClose.push(apply);

@@ -51,12 +51,13 @@ public final class RegionNodes implements AutoCloseable {
             ports.put(r.name(), port);
             specs.add(new RegionSpec(r.name(), r.bootstrapServers(), "http://127.0.0.1:" + port));
         }
-        all.topology = new Topology(specs, adminKey, tenantKeys).withControl(regions.topology().requireControl());
+        all.topology = new Topology(specs, adminKey, tenantKeys).withControl(regions.topology().requireControl())
+                .withKafkaSecurity(regions.topology().requireKafkaSecurity());
         ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         try {
             List<Future<RegionNode>> starting = new ArrayList<>();
             for (RegionSpec r : specs) {
-                RegionConfig config = RegionConfig.of(r.name(), r.bootstrapServers(), ports.get(r.name()),
+                RegionConfig config = RegionConfig.of(r.name(), r.bootstrapServers(), regions.security().region(r.name()), ports.get(r.name()),
                         workDir.resolve(r.name()), adminKey, tenantKeys);
                 all.configs.put(r.name(), config);
                 starting.add(pool.submit(() -> RegionNode.start(config, all.topology, listener)));

@@ -49,7 +49,7 @@ class ControlQuorumTest {
         }
         Topology topology = new Topology(List.of(new RegionSpec(REGION, kafka.bootstrapServers(), "http://127.0.0.1:" + port)),
                 adminKey, Map.of()).withControl(control.bootstrapServers());
-        RegionConfig config = RegionConfig.of(REGION, kafka.bootstrapServers(), port, work.resolve(REGION), adminKey, Map.of())
+        RegionConfig config = RegionConfig.of(REGION, kafka.bootstrapServers(), kafka.security().region(REGION), port, work.resolve(REGION), adminKey, Map.of())
                 .with(Map.of(RegionConfig.CONTROL_TIMEOUT_MS, 4_000));
         node = RegionNode.start(config, topology, ApplyListener.NONE);
     }

@@ -4,6 +4,7 @@ import dev.maia.control.config.ManagementKeys;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorRunner;
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,11 @@ class MirrorCommandTest {
             management_host: 127.0.0.1
             management_port: 9464
             metrics_key: scrape
+            kafka_security_protocol: PLAINTEXT
+            kafka_ssl_keystore: /etc/maia/mm2.p12
+            kafka_ssl_keystore_password: ks-secret
+            kafka_ssl_truststore: /etc/maia/ca.p12
+            kafka_ssl_truststore_password: ts-secret
             """;
 
     @TempDir
@@ -68,7 +74,7 @@ class MirrorCommandTest {
         env.put("MAIA_JAVA_OPTS", "-Xmx1g");
 
         assertEveryKeySet(MirrorCommand.options(null, env));
-        assertThat(MirrorCommand.options(yaml("mirror_replication_factor: 2\nmirror_tasks_max: 6\n"),
+        assertThat(MirrorCommand.options(yaml("mirror_replication_factor: 2\nmirror_tasks_max: 6\nkafka_security_protocol: PLAINTEXT\n"),
                 Map.of("MAIA_MIRROR_REPLICATION_FACTOR", "3", "MAIA_MIRROR_TASKS_MAX", "")))
                 .satisfies(o -> assertThat(o.replicationFactor()).as("the environment wins").isEqualTo((short) 3))
                 .satisfies(o -> assertThat(o.tasksMax()).as("an empty variable is unset").isEqualTo(6));
@@ -84,13 +90,16 @@ class MirrorCommandTest {
         assertThat(o.consumerFetchMaxWaitMs()).isEqualTo(250);
         assertThat(o.offsetFlushIntervalMs()).isEqualTo(15_000);
         assertThat(o.management()).isEqualTo(new ManagementKeys.Listener("127.0.0.1", Optional.of(9464), Optional.of("scrape")));
+        // PLAINTEXT said: the stores are not used (nor read).
+        assertThat(o.kafkaSecurity()).isEqualTo(KafkaSecurity.plaintext());
     }
 
     @Test
     void theMirrorsManagementListenerServesItsTaskStatesBehindTheMetricsKeyAndHealthSaysWhetherTheyRun() throws Exception {
         Topology two = new Topology(List.of(new RegionSpec("us-west", "127.0.0.1:9001", null),
                 new RegionSpec("eu-central", "127.0.0.1:9002", null))).withControl("127.0.0.1:9100");
-        MirrorOptions options = MirrorOptions.of(Map.of("management_port", "0", "metrics_key", "scrape"));
+        MirrorOptions options = MirrorOptions.of(Map.of("management_port", "0", "metrics_key", "scrape",
+                "kafka_security_protocol", "PLAINTEXT"));
         MirrorRunner notStarted = MirrorRunner.forTopology(two, options);
         try (MirrorManagement management = new MirrorManagement(notStarted, options)) {
             management.start();
@@ -107,7 +116,10 @@ class MirrorCommandTest {
 
     @Test
     void noFileTakesTheDocumentedDefaults() {
-        MirrorOptions o = MirrorCommand.options(null, Map.of());
+        // Every default but one: MM2's identity has none but TLS, with its certificate (or PLAINTEXT said).
+        assertThatThrownBy(() -> MirrorCommand.options(null, Map.of()))
+                .hasMessageStartingWith("kafka_ssl_keystore: required with kafka_security_protocol=SSL");
+        MirrorOptions o = MirrorCommand.options(null, Map.of("MAIA_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"));
 
         assertThat(o.replicationFactor()).isEqualTo((short) -1);
         assertThat(o.refreshTopicsIntervalSeconds()).isEqualTo(2);
@@ -160,6 +172,9 @@ class MirrorCommandTest {
         assertThat(written.getProperty("refresh.topics.interval.seconds")).isEqualTo("7");
         assertThat(written.getProperty("eu-central.offset.flush.interval.ms")).isEqualTo("15000");
         assertThat(written.getProperty("us-west->eu-central.maia.control.bootstrap.servers")).isEqualTo("127.0.0.1:9100");
+        assertThat(written.getProperty("us-west.security.protocol")).isEqualTo("PLAINTEXT");
+        assertThat(written.getProperty("eu-central.security.protocol")).isEqualTo("PLAINTEXT");
+        assertThat(written.getProperty("us-west->eu-central.maia.control.security.protocol")).isEqualTo("PLAINTEXT");
     }
 
     @Test
@@ -168,7 +183,8 @@ class MirrorCommandTest {
         new Topology(List.of(new RegionSpec("a", "127.0.0.1:1", null), new RegionSpec("b", "127.0.0.1:2", null))).withControl("127.0.0.1:3").write(topology);
         Path out = dir.resolve("mm2.properties");
 
-        assertThat(maia("mirror", "--config", topology.toString(), "--properties-out", out.toString())).isZero();
+        assertThat(maia("mirror", "--config", topology.toString(), "--mirror-config", yaml("kafka_security_protocol: PLAINTEXT\n").toString(),
+                "--properties-out", out.toString())).isZero();
         assertThat(Files.readString(out, StandardCharsets.ISO_8859_1)).contains("a->b.enabled=true");
     }
 

@@ -95,7 +95,7 @@ class OriginUnreachableLagTest {
         // This region has applied the origin's three entries (offsets 0..2): caught up.
         Map<PositionKey, Long> applied = new ConcurrentHashMap<>(Map.of(new PositionKey(ORIGIN, tenant, 0), 2L));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (LagMonitor monitor = new LagMonitor(HERE, topology, new LagProbe(topology), () -> Map.of(tenant, placement),
+        try (LagMonitor monitor = new LagMonitor(HERE, topology, new LagProbe(topology, TestStack.regions().security().region(HERE)), () -> Map.of(tenant, placement),
                 () -> Map.copyOf(applied), LagMonitor.HeldTenants.NONE, registry, 0, 30)) {
             monitor.refresh();
             assertThat(gauge(registry, "maia.replication.lag.seconds", tenant)).isEqualTo(0.0);

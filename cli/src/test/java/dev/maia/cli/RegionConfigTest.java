@@ -1,5 +1,6 @@
 package dev.maia.cli;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.cli.server.HttpLimits;
@@ -27,7 +28,8 @@ import java.time.Duration;
 
 /** The region YAML of maia serve: loaded, overridden from the environment, refused by key name. */
 class RegionConfigTest {
-    private static final String REQUIRED = "region: us-west\nbootstrap_servers: k:9092\nwork_dir: /tmp/x\n";
+    private static final String REQUIRED = "region: us-west\nbootstrap_servers: k:9092\nwork_dir: /tmp/x\n"
+            + "kafka_security_protocol: PLAINTEXT\n";
 
     @TempDir
     Path dir;
@@ -46,6 +48,7 @@ class RegionConfigTest {
                 bootstrap_servers: 127.0.0.1:9092
                 http_port: 18080
                 work_dir: /tmp/maia-us-west
+                kafka_security_protocol: PLAINTEXT
                 sync_mode: semi-sync
                 on_sync_timeout: degrade
                 tenant_keys_sha256: {acme: %s}
@@ -70,6 +73,11 @@ class RegionConfigTest {
         every.put("wal_replication_factor", "3");
         every.put("wal_min_insync_replicas", "2");
         every.put("control_timeout_ms", "4000");
+        every.put("kafka_security_protocol", "SSL");
+        every.put("kafka_ssl_keystore", Files.writeString(dir.resolve("eu-central.p12"), "k").toString());
+        every.put("kafka_ssl_keystore_password", "ks-secret");
+        every.put("kafka_ssl_truststore", Files.writeString(dir.resolve("ca.p12"), "t").toString());
+        every.put("kafka_ssl_truststore_password", "ts-secret");
         every.put("max_clock_skew_ms", "2000");
         every.put("sync_mode", "sync");
         every.put("sync_timeout_ms", "750");
@@ -119,6 +127,10 @@ class RegionConfigTest {
         assertThat(write.topicReplication()).isEqualTo(new TopicReplication((short) 3, 2));
         assertThat(write.maxClockSkewMs()).isEqualTo(2000);
         assertThat(write.controlTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(write.kafkaSecurity()).isEqualTo(KafkaSecurity.tls(dir.resolve("eu-central.p12"), "ks-secret",
+                dir.resolve("ca.p12"), "ts-secret"));
+        assertThat(c.applyConfig().kafkaSecurity()).isEqualTo(write.kafkaSecurity());
+        assertThat(c.kafkaSecurity()).isEqualTo(write.kafkaSecurity());
         assertThat(write.syncMode()).isEqualTo(SyncMode.sync);
         assertThat(write.syncTimeoutMs()).isEqualTo(750);
         assertThat(write.degradeOnSyncTimeout()).isTrue();
@@ -185,7 +197,7 @@ class RegionConfigTest {
 
     @Test
     void localRegionsKeepTheirSmallStoreAndOneReplica() {
-        RegionConfig c = RegionConfig.of("us-west", "127.0.0.1:9092", 0, dir, "admin", Map.of("acme", "k"));
+        RegionConfig c = RegionConfig.of("us-west", "127.0.0.1:9092", KafkaSecurity.plaintext(), 0, dir, "admin", Map.of("acme", "k"));
 
         assertThat(c.applyConfig().store().maxEntries()).isEqualTo(RegionConfig.LOCAL_STORE_MAX_ENTRIES);
         assertThat(c.writeConfig().topicReplication()).isEqualTo(new TopicReplication((short) 1, 1));
@@ -230,6 +242,7 @@ class RegionConfigTest {
             "admin_key_sha256: plaintext = admin_key_sha256: must be a SHA-256 hex digest",
             "tenant_keys_sha256: {acme: plaintext} = tenant_keys_sha256.acme: must be a SHA-256 hex digest",
             "tenant_keys_sha256: [acme] = tenant_keys_sha256: entries are tenant:sha256, got 'acme'",
+            "kafka_security_protocol: TLS = kafka_security_protocol: must be one of SSL, PLAINTEXT, got 'TLS'",
     })
     void aBadValueIsRefusedByItsKey(String line, String message) throws Exception {
         String key = line.substring(0, line.indexOf(':'));
@@ -244,6 +257,27 @@ class RegionConfigTest {
         assertThatThrownBy(() -> RegionConfig.load(yaml(REQUIRED + "wal_keyring_file: " + keyring + "\n"), Map.of()))
                 .hasMessageStartingWith("wal_keyring_file: " + keyring + ": key.k1: must be 32 bytes (AES-256), got 16")
                 .hasMessageNotContaining(shortKey);
+    }
+
+    @Test
+    void aRegionWithoutAProtocolConnectsWithTlsAndNeedsItsStores() throws Exception {
+        String noProtocol = REQUIRED.replace("kafka_security_protocol: PLAINTEXT\n", "");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(noProtocol), Map.of()))
+                .hasMessageStartingWith("kafka_ssl_keystore: required with kafka_security_protocol=SSL");
+        Path keystore = Files.writeString(dir.resolve("us-west.p12"), "k");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(noProtocol + "kafka_ssl_keystore: " + keystore + "\n"), Map.of()))
+                .hasMessageStartingWith("kafka_ssl_truststore: required");
+        assertThatThrownBy(() -> RegionConfig.load(yaml(noProtocol + "kafka_ssl_keystore: " + dir.resolve("none.p12")
+                        + "\nkafka_ssl_truststore: " + keystore + "\n"), Map.of()))
+                .hasMessageStartingWith("kafka_ssl_keystore: cannot read");
+
+        // The stores' passwords from the environment, as a deployment's secrets would come; never printed.
+        RegionConfig c = RegionConfig.load(yaml(noProtocol + "kafka_ssl_keystore: " + keystore + "\nkafka_ssl_truststore: "
+                + keystore + "\n"), Map.of("MAIA_KAFKA_SSL_KEYSTORE_PASSWORD", "ks-secret", "MAIA_KAFKA_SSL_TRUSTSTORE_PASSWORD", "ts-secret"));
+        assertThat(c.kafkaClientConfig()).containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.keystore.password", "ks-secret").containsEntry("ssl.truststore.password", "ts-secret");
+        assertThat(c.values().toString()).doesNotContain("ks-secret").doesNotContain("ts-secret");
+        assertThat(c.kafkaSecurity().toString()).doesNotContain("secret");
     }
 
     @Test

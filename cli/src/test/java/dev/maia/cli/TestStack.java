@@ -8,7 +8,6 @@ import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.http.Json;
 import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -312,7 +311,7 @@ public final class TestStack {
 
     /** An admin client of a region's cluster; the caller closes it. */
     static Admin admin(String region) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, regions().bootstrapServers(region)));
+        return Admin.create(regions().security().admin().clientConfig(regions().bootstrapServers(region)));
     }
 
     /** The names of every topic in a region's cluster. */
@@ -324,10 +323,10 @@ public final class TestStack {
 
     /** Every record of a topic in a region's cluster, read from the beginning. */
     static List<ConsumerRecord<String, byte[]>> readAll(String region, String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, regions().bootstrapServers(region),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = regions().security().admin().clientConfig(regions().bootstrapServers(region));
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

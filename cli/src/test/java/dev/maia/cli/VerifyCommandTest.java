@@ -191,7 +191,8 @@ class VerifyCommandTest extends RegionsTest {
                 .map(r -> r.name().equals("ap-tokyo") ? new RegionSpec(r.name(), r.bootstrapServers(), "http://127.0.0.1:1") : r)
                 .toList();
         Path topology = Files.createTempFile("maia-topology", ".yaml");
-        new Topology(regions, real.adminKey(), real.tenantKeys()).withControl(real.requireControl()).write(topology);
+        new Topology(regions, real.adminKey(), real.tenantKeys()).withControl(real.requireControl())
+                .withKafkaSecurity(real.requireKafkaSecurity()).write(topology);
 
         TestStack.CommandRun run = verify(topology, t.id(), "2", "--json");
         assertThat(run.exit()).as(run.out()).isEqualTo(1);

@@ -94,6 +94,8 @@ class RegionImageTest {
               bootstrap_servers: kafka:9092
               endpoint: http://maia:8080
             control_bootstrap_servers: kafka:9092
+            kafka_security:
+              protocol: PLAINTEXT
             """;
 
     private static String regionYaml() throws Exception {
@@ -101,6 +103,7 @@ class RegionImageTest {
         return """
                 region: solo
                 bootstrap_servers: kafka:9092
+                kafka_security_protocol: PLAINTEXT
                 work_dir: /var/lib/maia
                 http_host: 0.0.0.0
                 http_port: 8080

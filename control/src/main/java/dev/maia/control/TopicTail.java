@@ -1,5 +1,6 @@
 package dev.maia.control;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,23 +47,28 @@ public final class TopicTail implements AutoCloseable {
         return Pattern.compile("(?:" + RegionSpec.ALIAS + "\\.)?" + Pattern.quote(name));
     }
 
-    public TopicTail(String bootstrapServers, String name, Pattern topics, long fetchWaitMs,
+    public TopicTail(String bootstrapServers, KafkaSecurity security, String name, Pattern topics, long fetchWaitMs,
                               Consumer<ConsumerRecord<String, byte[]>> onRecord, Runnable afterBatch) {
         this.topics = topics;
         this.onRecord = onRecord;
         this.afterBatch = afterBatch;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "maia-" + name + "-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                // A new region's copy must be followed within seconds, not the default 5 minutes.
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWaitMs),
+        this.consumer = new KafkaConsumer<>(config(bootstrapServers, security, name, fetchWaitMs),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
+    }
+
+    /** The consumer's settings: the reader's identity ({@code security}) and a throwaway group that never commits. */
+    static Map<String, Object> config(String bootstrapServers, KafkaSecurity security, String name, long fetchWaitMs) {
+        Map<String, Object> c = security.clientConfig(bootstrapServers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "maia-" + name + "-" + UUID.randomUUID());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // A new region's copy must be followed within seconds, not the default 5 minutes.
+        c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2000);
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWaitMs);
+        return c;
     }
 
     public void start() {

@@ -1,6 +1,7 @@
 package dev.maia.localcluster;
 
 import dev.maia.localcluster.tls.LocalSecurity;
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.topology.TopologyException;

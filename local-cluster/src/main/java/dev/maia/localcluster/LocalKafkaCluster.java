@@ -1,6 +1,7 @@
 package dev.maia.localcluster;
 
 import dev.maia.localcluster.tls.LocalSecurity;
+import dev.maia.schemas.topology.KafkaSecurity;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -2,6 +2,8 @@ package dev.maia.localcluster;
 
 import dev.maia.control.security.AclPlan;
 import dev.maia.localcluster.tls.LocalSecurity;
+import dev.maia.schemas.topology.KafkaSecurity;
+import dev.maia.control.config.ServiceConfig;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorRunner;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +70,8 @@ public final class LocalRegions implements AutoCloseable {
         this.mirrorOptions = mirrorOptions;
         List<RegionSpec> specs = new ArrayList<>();
         clusters.forEach((name, c) -> specs.add(new RegionSpec(name, c.bootstrapServers(), null)));
-        Topology regions = new Topology(specs);
+        // The harness's tools (the CLI against these regions, tests) reach them as the admin.
+        Topology regions = new Topology(specs).withKafkaSecurity(security.admin());
         this.topology = control == null ? regions : regions.withControl(control.bootstrapServers());
     }
 
@@ -87,12 +91,15 @@ public final class LocalRegions implements AutoCloseable {
     }
 
     /**
-     * MM2's options on these clusters: the declared defaults, but one replica for every topic MM2 creates,
+     * MM2's options on these clusters: the declared defaults, plaintext said explicitly (the regions put
+     * MM2's own certificate in its place when they run TLS), and one replica for every topic MM2 creates,
      * since each cluster is one broker (the default, -1, would take the broker's default, which is 1 here
      * too; set explicitly so these clusters never depend on it).
      */
     public static MirrorOptions mirrorOptions() {
-        return MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
+        Map<String, Object> values = new HashMap<>(ServiceConfig.kafkaSecurityValues(KafkaSecurity.plaintext()));
+        values.put(MirrorOptions.REPLICATION_FACTOR, 1);
+        return MirrorOptions.of(values);
     }
 
     /** The options of {@link LocalRegions#builder}; {@link #start()} starts them. */
@@ -223,6 +230,11 @@ public final class LocalRegions implements AutoCloseable {
         }
     }
 
+    /** The options given, with MM2's own certificate on every cluster. */
+    private MirrorOptions mirrorOptionsInUse() {
+        return mirrorOptions.with(ServiceConfig.kafkaSecurityValues(security.mirror()));
+    }
+
     /** How the clusters are secured; the certificates of every principal. */
     public LocalSecurity security() {
         return security;
@@ -271,7 +283,7 @@ public final class LocalRegions implements AutoCloseable {
 
     /** The MM2 configuration in use (for logs, or to write a {@code .properties} file). */
     public Map<String, String> mirrorConfig() {
-        return MirrorConfig.generate(topology, mirrorOptions);
+        return MirrorConfig.generate(topology, mirrorOptionsInUse());
     }
 
     /** The task states of the running MirrorMaker's flows (none while it is stopped). */
@@ -315,7 +327,7 @@ public final class LocalRegions implements AutoCloseable {
         }
         try (MirrorProbe probe = new MirrorProbe(topology, security.monitor())) {
             Map<MirrorProbe.Flow, Long> before = probe.snapshot();
-            MirrorRunner m = MirrorRunner.forTopology(topology, mirrorOptions);
+            MirrorRunner m = MirrorRunner.forTopology(topology, mirrorOptionsInUse());
             mirror = m;
             try {
                 m.start();

@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.log.ControlLogTopics;
 import dev.maia.control.log.ControlProducer;
 import dev.maia.schemas.avro.Placement;
@@ -8,7 +9,6 @@ import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.AvroClasses;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,8 +66,10 @@ final class SharedRegionsHelpers {
      */
     static void writePlacement(String region, Placement p) {
         String control = regions().controlBootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, control));
-             KafkaProducer<String, byte[]> producer = ControlProducer.create(control, "test-placements-" + region, Duration.ofSeconds(30))) {
+        KafkaSecurity security = regions().security().admin();
+        try (Admin admin = Admin.create(security.clientConfig(control));
+             KafkaProducer<String, byte[]> producer = ControlProducer.create(control, security, "test-placements-" + region,
+                     Duration.ofSeconds(30))) {
             ControlLogTopics.ensure(admin);
             producer.send(new ProducerRecord<>(WalTopics.CONTROL, p.getTenantId(), Placements.encode(p))).get();
         } catch (Exception e) {
@@ -77,7 +79,7 @@ final class SharedRegionsHelpers {
 
     /** An admin client of a region's cluster; the caller closes it. */
     static Admin admin(String region) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, regions().bootstrapServers(region)));
+        return Admin.create(regions().security().admin().clientConfig(regions().bootstrapServers(region)));
     }
 
     /** Creates a topic of {@link #PARTITIONS} partitions in a region's cluster. */

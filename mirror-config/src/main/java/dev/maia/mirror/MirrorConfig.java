@@ -1,5 +1,6 @@
 package dev.maia.mirror;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.WalTopics;
@@ -33,6 +34,12 @@ import java.util.TreeMap;
  *       write into that cluster (the target side of a flow), {@code <alias>.consumer.*} the consumers that
  *       read from it (the source side); worker settings such as {@code offset.flush.interval.ms} are
  *       per alias too (the worker of a flow belongs to its target cluster).</li>
+ *   <li>security is per cluster alias too: {@code <alias>.security.protocol} and {@code <alias>.ssl.*} reach
+ *       every client MM2 makes for that cluster (its connectors' consumers, producers and admins, the
+ *       worker's internal topics, and, through {@code source.cluster.*} / {@code target.cluster.*}, what
+ *       the placement filter's history reset writes); one identity, MM2's own certificate
+ *       ({@link MirrorOptions#kafkaSecurity()}), for every cluster. The placement filter's reader of the
+ *       control cluster gets it flow-prefixed ({@link PlacementTopicFilter#CONTROL_CLIENT_PREFIX}).</li>
  * </ul>
  */
 public final class MirrorConfig {
@@ -109,9 +116,11 @@ public final class MirrorConfig {
         // No authorizer on these clusters (yet): syncing ACLs would only log errors every interval.
         c.put("sync.topic.acls.enabled", "false");
 
+        Map<String, String> security = strings(options.kafkaSecurity().clientProperties());
         for (RegionSpec r : regions) {
             String a = r.name() + ".";
             c.put(a + "bootstrap.servers", r.bootstrapServers());
+            security.forEach((k, v) -> c.put(a + k, v));
             c.put(a + "plugin.discovery", "service_load");
             // Producers writing into this cluster (it is the target): send at once, latency over batching.
             c.put(a + "producer.linger.ms", Long.toString(options.producerLingerMs()));
@@ -141,11 +150,18 @@ public final class MirrorConfig {
                     // applies `topics` / `topics.exclude` itself as a first-line allow-list.
                     c.put(flow + TOPIC_FILTER_CLASS, PlacementTopicFilter.class.getName());
                     c.put(flow + PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, topology.requireControl());
+                    security.forEach((k, v) -> c.put(flow + PlacementTopicFilter.CONTROL_CLIENT_PREFIX + k, v));
                 }
             }
         }
         c.putAll(options.extraProperties());
         return new TreeMap<>(c);
+    }
+
+    private static Map<String, String> strings(Map<String, Object> clientProperties) {
+        Map<String, String> out = new TreeMap<>();
+        clientProperties.forEach((k, v) -> out.put(k, v == null ? "" : v.toString()));
+        return out;
     }
 
     /** {@code "us-west->eu-central."}: the prefix MM2 reads per replication flow. */

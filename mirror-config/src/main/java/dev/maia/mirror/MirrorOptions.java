@@ -5,6 +5,7 @@ import dev.maia.control.config.ManagementKeys;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.control.config.Validators;
+import dev.maia.schemas.topology.KafkaSecurity;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -63,10 +64,17 @@ public final class MirrorOptions extends AbstractConfig {
                             + "crash it copies again what it copied since (at-least-once), where Connect's own 60000 "
                             + "would mean up to a minute of duplicates.");
 
-    /** MirrorMaker's keys and the management listener's ({@code /metrics} with the flows' task states, {@code /health}). */
-    public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(MIRROR_DEF, ManagementKeys.CONFIG_DEF);
+    /**
+     * MirrorMaker's keys, its own identity ({@code kafka_security_protocol}, {@code kafka_ssl_*}, declared once
+     * with the regions': its own certificate, a principal of its own for the brokers' ACLs, used on every
+     * cluster it touches) and the management listener's ({@code /metrics} with the flows' task states,
+     * {@code /health}).
+     */
+    public static final ConfigDef CONFIG_DEF = ServiceConfig.combine(MIRROR_DEF, ServiceConfig.kafkaSecurityDef(),
+            ManagementKeys.CONFIG_DEF);
 
     private final ManagementKeys.Listener management;
+    private final KafkaSecurity kafkaSecurity;
     private final boolean originOffsetHeader;
     private final boolean placementFilter;
     private final Map<String, String> extraProperties;
@@ -75,14 +83,10 @@ public final class MirrorOptions extends AbstractConfig {
                           Map<String, String> extraProperties) {
         super(CONFIG_DEF, DeclaredKeys.parse(CONFIG_DEF, values), false);
         this.management = ManagementKeys.listener(this);
+        this.kafkaSecurity = ServiceConfig.kafkaSecurityOf(this);
         this.originOffsetHeader = originOffsetHeader;
         this.placementFilter = placementFilter;
         this.extraProperties = Map.copyOf(extraProperties);
-    }
-
-    /** Every key at its declared default, both plugins on: what {@code maia mirror} runs without a file. */
-    public static MirrorOptions defaults() {
-        return of(Map.of());
     }
 
     /**
@@ -116,6 +120,11 @@ public final class MirrorOptions extends AbstractConfig {
     /** Raw MM2 keys applied last (they win), e.g. a flow-prefixed {@code topic.filter.class}. */
     public MirrorOptions withExtraProperties(Map<String, String> extra) {
         return new MirrorOptions(originals(), originOffsetHeader, placementFilter, extra);
+    }
+
+    /** How MM2 reaches every region's cluster and the control cluster: its certificate, or PLAINTEXT when said. */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
     }
 
     /** The mirror process's management listener; its port is empty when there is none. */

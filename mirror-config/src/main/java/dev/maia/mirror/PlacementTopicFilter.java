@@ -1,5 +1,7 @@
 package dev.maia.mirror;
 
+import dev.maia.schemas.topology.KafkaSecurity;
+import dev.maia.schemas.topology.TopologyException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.mirror.DefaultTopicFilter;
 import org.apache.kafka.connect.mirror.TopicFilter;
@@ -64,6 +66,12 @@ public final class PlacementTopicFilter implements TopicFilter {
     /** Where the placements are: the control cluster (flow-prefixed in the MM2 config, set by {@link MirrorConfig}). */
     public static final String CONTROL_BOOTSTRAP_CONFIG = "maia.control.bootstrap.servers";
     /**
+     * How the filter reaches the control cluster: MM2's own {@code security.protocol} and {@code ssl.*}
+     * under this prefix (flow-prefixed, set by {@link MirrorConfig}). Without them the filter refuses to
+     * start: PLAINTEXT only when said.
+     */
+    public static final String CONTROL_CLIENT_PREFIX = "maia.control.";
+    /**
      * How long {@code configure()} (i.e. the connector's start) waits for the placements to load before
      * going on and failing closed until they are; flow-prefixed in the MM2 config like every filter key.
      */
@@ -106,7 +114,7 @@ public final class PlacementTopicFilter implements TopicFilter {
         defaults.configure(props);
         allowList = defaults;
 
-        placements = SharedPlacementViews.acquire(control);
+        placements = SharedPlacementViews.acquire(control, controlSecurity(props));
         try {
             if (!placements.awaitLoaded(Duration.ofMillis(timeoutMs))) {
                 log.warn("placement filter {}->{}: placements not loaded within {} ms; no tenant WAL flows "
@@ -195,6 +203,22 @@ public final class PlacementTopicFilter implements TopicFilter {
         if (reset != null) {
             reset.close();
         }
+    }
+
+    /** MM2's identity towards the control cluster, from the {@value #CONTROL_CLIENT_PREFIX} keys. */
+    static KafkaSecurity controlSecurity(Map<String, ?> props) {
+        String protocol = required(props, CONTROL_CLIENT_PREFIX + "security.protocol");
+        try {
+            return new KafkaSecurity(protocol, optional(props, "ssl.keystore.location"), optional(props, "ssl.keystore.password"),
+                    optional(props, "ssl.truststore.location"), optional(props, "ssl.truststore.password"));
+        } catch (TopologyException e) {
+            throw new ConfigException(CONTROL_CLIENT_PREFIX + "ssl.*: " + e.getMessage());
+        }
+    }
+
+    private static String optional(Map<String, ?> props, String clientKey) {
+        Object v = props.get(CONTROL_CLIENT_PREFIX + clientKey);
+        return v == null || v.toString().isBlank() ? null : v.toString();
     }
 
     private static String required(Map<String, ?> props, String key) {

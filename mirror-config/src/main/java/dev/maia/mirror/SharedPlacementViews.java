@@ -2,6 +2,7 @@ package dev.maia.mirror;
 
 import dev.maia.schemas.avro.Placement;
 import dev.maia.control.placement.PlacementView;
+import dev.maia.schemas.topology.KafkaSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,11 @@ import java.util.concurrent.TimeoutException;
 final class SharedPlacementViews {
 
     private static final Logger log = LoggerFactory.getLogger(SharedPlacementViews.class);
-    private static final Map<String, Shared> VIEWS = new HashMap<>();
+    private static final Map<ViewKey, Shared> VIEWS = new HashMap<>();
+
+    /** A view per control cluster and identity: two MM2s with different certificates in one JVM (tests) read apart. */
+    private record ViewKey(String controlBootstrapServers, KafkaSecurity security) {
+    }
 
     private SharedPlacementViews() {
     }
@@ -67,7 +72,7 @@ final class SharedPlacementViews {
                 if (--shared.refs > 0) {
                     return;
                 }
-                VIEWS.remove(shared.key);
+                VIEWS.remove(shared.viewKey);
             }
             shared.stop();
         }
@@ -75,14 +80,16 @@ final class SharedPlacementViews {
 
     private static final class Shared {
         final String key;
+        final ViewKey viewKey;
         final PlacementView view;
         final CountDownLatch loaded = new CountDownLatch(1);
         final Thread loader;
         int refs;
 
-        Shared(String controlBootstrapServers) {
+        Shared(String controlBootstrapServers, KafkaSecurity security) {
             this.key = controlBootstrapServers;
-            this.view = new PlacementView(controlBootstrapServers, "mm2-filter");
+            this.viewKey = new ViewKey(controlBootstrapServers, security);
+            this.view = new PlacementView(controlBootstrapServers, security, "mm2-filter");
             this.loader = new Thread(this::load, "maia-placement-filter-load");
             this.loader.setDaemon(true);
         }
@@ -113,12 +120,13 @@ final class SharedPlacementViews {
         }
     }
 
-    static Handle acquire(String controlBootstrapServers) {
+    static Handle acquire(String controlBootstrapServers, KafkaSecurity security) {
         synchronized (SharedPlacementViews.class) {
-            Shared shared = VIEWS.get(controlBootstrapServers);
+            ViewKey key = new ViewKey(controlBootstrapServers, security);
+            Shared shared = VIEWS.get(key);
             if (shared == null) {
-                shared = new Shared(controlBootstrapServers);
-                VIEWS.put(controlBootstrapServers, shared);
+                shared = new Shared(controlBootstrapServers, security);
+                VIEWS.put(key, shared);
                 log.info("placement filter: reading the placements from the control log at {}", controlBootstrapServers);
                 shared.loader.start();
             }

@@ -1,5 +1,6 @@
 package dev.maia.mirror;
 
+import dev.maia.control.config.ServiceConfig;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import org.apache.kafka.connect.mirror.MirrorMakerConfig;
@@ -22,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.assertj.core.api.Assertions;
 
 class MirrorConfigTest {
+    /** MM2 without TLS: only when said (every cluster of these tests is plaintext). */
+    static final Map<String, Object> PLAINTEXT = Map.of(ServiceConfig.KAFKA_SECURITY_PROTOCOL, "PLAINTEXT");
 
     private static final Topology THREE = new Topology(List.of(
             new RegionSpec("us-west", "127.0.0.1:9001", null),
@@ -29,7 +32,7 @@ class MirrorConfigTest {
             new RegionSpec("ap-tokyo", "127.0.0.1:9003", null))).withControl("127.0.0.1:9100");
 
     /** What the local clusters run (one broker each); the production defaults are MirrorOptionsTest's. */
-    private static final MirrorOptions ONE_BROKER = MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
+    private static final MirrorOptions ONE_BROKER = MirrorOptions.of(PLAINTEXT).with(Map.of(MirrorOptions.REPLICATION_FACTOR, 1));
 
     private final Map<String, String> config = MirrorConfig.generate(THREE, ONE_BROKER);
 
@@ -181,7 +184,7 @@ class MirrorConfigTest {
 
         assertThat(MirrorConfig.generate(THREE, ONE_BROKER.withPlacementFilter(false)).keySet())
                 .noneMatch(k -> k.contains("topic.filter"));
-        assertThat(MirrorOptions.defaults().placementFilter()).isTrue();
+        assertThat(MirrorOptions.of(PLAINTEXT).placementFilter()).isTrue();
         assertThat(ONE_BROKER.withPlacementFilter(false).with(Map.of(MirrorOptions.TASKS_MAX, 2)).placementFilter()).isFalse();
     }
 

@@ -1,5 +1,6 @@
 package dev.maia.mirror;
 
+import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.Optional;
 
 import dev.maia.control.config.ManagementKeys;
@@ -27,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** MM2's declared tunables: their defaults, and the MM2 keys each one sets. */
 class MirrorOptionsTest {
+    /** MM2 without TLS: only when said (every cluster of these tests is plaintext). */
+    static final Map<String, Object> PLAINTEXT = Map.of(ServiceConfig.KAFKA_SECURITY_PROTOCOL, "PLAINTEXT");
 
     private static final Topology TWO = new Topology(List.of(
             new RegionSpec("us-west", "127.0.0.1:9001", null),
@@ -35,7 +42,7 @@ class MirrorOptionsTest {
 
     @Test
     void theDefaultsLeaveReplicationToTheClusterAndRefreshWithinSeconds() {
-        MirrorOptions defaults = MirrorOptions.defaults();
+        MirrorOptions defaults = MirrorOptions.of(PLAINTEXT);
 
         assertThat(defaults.replicationFactor()).isEqualTo((short) TopicReplication.CLUSTER_DEFAULT);
         assertThat(defaults.refreshTopicsIntervalSeconds()).isEqualTo(2);
@@ -53,8 +60,15 @@ class MirrorOptionsTest {
     }
 
     @Test
-    void everyKeyReachesItsMirrorMakerKeys() {
+    void everyKeyReachesItsMirrorMakerKeys(@TempDir Path dir) throws IOException {
+        Path keystore = Files.writeString(dir.resolve("mm2.p12"), "k");
+        Path truststore = Files.writeString(dir.resolve("ca.p12"), "t");
         Map<String, Object> every = new LinkedHashMap<>();
+        every.put(ServiceConfig.KAFKA_SECURITY_PROTOCOL, "SSL");
+        every.put(ServiceConfig.KAFKA_SSL_KEYSTORE, keystore.toString());
+        every.put(ServiceConfig.KAFKA_SSL_KEYSTORE_PASSWORD, "ks-secret");
+        every.put(ServiceConfig.KAFKA_SSL_TRUSTSTORE, truststore.toString());
+        every.put(ServiceConfig.KAFKA_SSL_TRUSTSTORE_PASSWORD, "ts-secret");
         every.put(MirrorOptions.REPLICATION_FACTOR, "3");
         every.put(MirrorOptions.REFRESH_TOPICS_INTERVAL_SECONDS, "7");
         every.put(MirrorOptions.SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS, "11");
@@ -82,7 +96,10 @@ class MirrorOptionsTest {
         for (String region : TWO.regionNames()) {
             assertThat(config).containsEntry(region + ".producer.linger.ms", "5")
                     .containsEntry(region + ".consumer.fetch.max.wait.ms", "250")
-                    .containsEntry(region + ".offset.flush.interval.ms", "15000");
+                    .containsEntry(region + ".offset.flush.interval.ms", "15000")
+                    .containsEntry(region + ".security.protocol", "SSL")
+                    .containsEntry(region + ".ssl.keystore.location", keystore.toString())
+                    .containsEntry(region + ".ssl.truststore.location", truststore.toString());
         }
     }
 
@@ -90,14 +107,14 @@ class MirrorOptionsTest {
     void aManagementListenerOffLoopbackWithoutAMetricsKeyIsRefused() {
         assertThatThrownBy(() -> MirrorOptions.of(Map.of(ManagementKeys.MANAGEMENT_HOST, "0.0.0.0",
                 ManagementKeys.MANAGEMENT_PORT, "9464"))).hasMessageContaining("metrics_key");
-        assertThat(MirrorOptions.defaults().management().port()).isEmpty();
+        assertThat(MirrorOptions.of(PLAINTEXT).management().port()).isEmpty();
     }
 
     @Test
     void mirrorMakerTakesTheClusterDefaultInEveryReplicationFactor() {
         // MM2's own config classes (4.3.1) read the generated keys: -1 must pass every one of them, or a
         // deployment on the defaults would fail at start.
-        MirrorMakerConfig mm = new MirrorMakerConfig(MirrorConfig.generate(TWO, MirrorOptions.defaults()));
+        MirrorMakerConfig mm = new MirrorMakerConfig(MirrorConfig.generate(TWO, MirrorOptions.of(PLAINTEXT)));
         List<AbstractConfig> read = List.of(
                 new MirrorSourceConfig(mm.connectorBaseConfig(FLOW, MirrorSourceConnector.class)),
                 new MirrorCheckpointConfig(mm.connectorBaseConfig(FLOW, MirrorCheckpointConnector.class)),
@@ -113,7 +130,7 @@ class MirrorOptionsTest {
 
     @Test
     void theSwitchesSurviveAChangedKeyAndAreNotKeys() {
-        MirrorOptions bench = MirrorOptions.defaults().withPlacementFilter(false).withOriginOffsetHeader(false)
+        MirrorOptions bench = MirrorOptions.of(PLAINTEXT).withPlacementFilter(false).withOriginOffsetHeader(false)
                 .withExtraProperties(Map.of("x.y", "z"))
                 .with(Map.of(MirrorOptions.TASKS_MAX, 2));
 
@@ -124,7 +141,7 @@ class MirrorOptionsTest {
         assertThat(bench.withPlacementFilter(true).tasksMax()).isEqualTo(2);
         assertThatThrownBy(() -> MirrorOptions.of(Map.of("placement_filter", "false")))
                 .hasMessageStartingWith("placement_filter: unknown key");
-        assertThatThrownBy(() -> MirrorOptions.defaults().with(Map.of(MirrorOptions.REPLICATION_FACTOR, 0)))
+        assertThatThrownBy(() -> MirrorOptions.of(PLAINTEXT).with(Map.of(MirrorOptions.REPLICATION_FACTOR, 0)))
                 .hasMessage("mirror_replication_factor: must be -1 or 1..32767, got 0");
     }
 }

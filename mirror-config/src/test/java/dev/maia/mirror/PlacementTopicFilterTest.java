@@ -23,6 +23,7 @@ class PlacementTopicFilterTest {
         props.put("source.cluster.alias", "us-west");
         props.put("target.cluster.alias", "eu-central");
         props.put(PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, "127.0.0.1:" + port);
+        props.put(PlacementTopicFilter.CONTROL_CLIENT_PREFIX + "security.protocol", "PLAINTEXT");
         props.put(PlacementTopicFilter.LOAD_TIMEOUT_CONFIG, "300");
         props.put("topics", MirrorConfig.TOPICS_REGEX);
 
@@ -56,6 +57,7 @@ class PlacementTopicFilterTest {
         props.put("source.cluster.alias", "us-west");
         props.put("target.cluster.alias", "eu-central");
         props.put(PlacementTopicFilter.CONTROL_BOOTSTRAP_CONFIG, "127.0.0.1:" + port);
+        props.put(PlacementTopicFilter.CONTROL_CLIENT_PREFIX + "security.protocol", "PLAINTEXT");
         props.put(PlacementTopicFilter.LOAD_TIMEOUT_CONFIG, "100");
         props.put("topics", "maia\\.positions");
         PlacementTopicFilter filter = new PlacementTopicFilter();

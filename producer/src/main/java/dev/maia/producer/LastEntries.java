@@ -1,6 +1,7 @@
 package dev.maia.producer;
 
 import dev.maia.control.PartitionScan;
+import dev.maia.schemas.topology.KafkaSecurity;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -20,13 +21,12 @@ import java.util.Map;
 final class LastEntries implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    LastEntries(String bootstrapServers) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    LastEntries(String bootstrapServers, KafkaSecurity security) {
+        Map<String, Object> config = security.clientConfig(bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Partition -> offset of its last record; partitions without any are left out; empty if there is no such topic. */

@@ -1,6 +1,7 @@
 package dev.maia.producer;
 
 import dev.maia.schemas.avro.WALEntry;
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.wal.PositionToken;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalTopics;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,16 +32,18 @@ public final class WalAppender implements WalLog, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private KafkaProducer<String, byte[]> transactional;
     private final String bootstrapServers;
+    private final KafkaSecurity security;
     private final WalCodec codec;
     private final String region;
     private final WalTopicProvisioner topics;
 
-    public WalAppender(String bootstrapServers, String region, WalCodec codec, WalTopicProvisioner topics) {
+    public WalAppender(String bootstrapServers, KafkaSecurity security, String region, WalCodec codec, WalTopicProvisioner topics) {
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
         this.region = region;
         this.codec = codec;
         this.topics = topics;
-        this.producer = new KafkaProducer<>(settings(bootstrapServers, "maia-wal-" + region), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(settings(bootstrapServers, security, "maia-wal-" + region), new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -51,7 +53,7 @@ public final class WalAppender implements WalLog, AutoCloseable {
      */
     private KafkaProducer<String, byte[]> transactional() {
         if (transactional == null) {
-            Map<String, Object> tx = settings(bootstrapServers, "maia-wal-batch-" + region);
+            Map<String, Object> tx = settings(bootstrapServers, security, "maia-wal-batch-" + region);
             tx.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "maia-wal-batch-" + region);
             tx.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
             transactional = new KafkaProducer<>(tx, new StringSerializer(), new ByteArraySerializer());
@@ -60,9 +62,8 @@ public final class WalAppender implements WalLog, AutoCloseable {
         return transactional;
     }
 
-    private static Map<String, Object> settings(String bootstrapServers, String clientId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static Map<String, Object> settings(String bootstrapServers, KafkaSecurity security, String clientId) {
+        Map<String, Object> p = security.clientConfig(bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
 import dev.maia.schemas.avro.SyncMode;
@@ -9,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,9 +45,12 @@ public final class WriteConfig extends ServiceConfig {
         super(CONFIG_DEF, values, false);
     }
 
-    /** A region with every other key at its default. */
-    public static WriteConfig defaults(String region, String bootstrapServers) {
-        return new WriteConfig(Map.of(REGION, region, BOOTSTRAP_SERVERS, bootstrapServers));
+    /** A region reaching Kafka with {@code security}, every other key at its default. */
+    public static WriteConfig defaults(String region, String bootstrapServers, KafkaSecurity security) {
+        Map<String, Object> values = new HashMap<>(kafkaSecurityValues(security));
+        values.put(REGION, region);
+        values.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return new WriteConfig(values);
     }
 
     /** Not keys: the limits are the API's contract, the same in every region. */

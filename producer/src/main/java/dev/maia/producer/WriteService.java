@@ -12,12 +12,10 @@ import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +54,8 @@ public final class WriteService implements AutoCloseable {
         topology.requireRegion(config.region());
         this.clock = new HybridLogicalClock();
         this.clockFollower = new ClockFollower(clock, config.maxClockSkewMs(), System::currentTimeMillis, config.region(), registry);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
-        this.appender = new WalAppender(config.bootstrapServers(), config.region(), codec,
+        this.admin = Admin.create(config.kafkaClientConfig());
+        this.appender = new WalAppender(config.bootstrapServers(), config.kafkaSecurity(), config.region(), codec,
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
         this.placements = new PlacementService(config.region(), topology, view, placementLog, audit);
         this.view = view;
@@ -69,7 +67,7 @@ public final class WriteService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.lastEntries = new LastEntries(config.bootstrapServers());
+        this.lastEntries = new LastEntries(config.bootstrapServers(), config.kafkaSecurity());
         this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
         this.adminRoutes = new PlacementAdminRoutes(placements, migrations);
     }

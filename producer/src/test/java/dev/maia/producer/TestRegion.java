@@ -1,5 +1,6 @@
 package dev.maia.producer;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.WALEntry;
@@ -47,7 +48,7 @@ final class TestRegion {
         AppliedPositions positions = (regions, needed, origin, tenant, offsets, timeoutMs) -> Set.copyOf(
                 regions.stream().filter(replicasThatApply::contains).toList());
         new WriteApi(REGION, placements, wal, state, new HybridLogicalClock(() -> NOW_MS),
-                new ReplicationWait(REGION, positions, WriteConfig.defaults(REGION, "unused:9092"), new SimpleMeterRegistry()),
+                new ReplicationWait(REGION, positions, WriteConfig.defaults(REGION, "unused:9092", KafkaSecurity.plaintext()), new SimpleMeterRegistry()),
                 new SimpleMeterRegistry(), WriteLimits.DEFAULTS, ownWritesCapacity).mount(routes);
     }
 

@@ -1,5 +1,6 @@
 package dev.maia.apply;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.store.StoreConfig;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -86,9 +88,13 @@ public final class ApplyConfig extends ServiceConfig {
         super(CONFIG_DEF, values, false);
     }
 
-    /** A region whose files live under {@code workDir}, with every other key at its default. */
-    public static ApplyConfig defaults(String region, String bootstrapServers, Path workDir) {
-        return new ApplyConfig(Map.of(REGION, region, BOOTSTRAP_SERVERS, bootstrapServers, WORK_DIR, workDir.toString()));
+    /** A region whose files live under {@code workDir}, reaching Kafka with {@code security}, every other key at its default. */
+    public static ApplyConfig defaults(String region, String bootstrapServers, KafkaSecurity security, Path workDir) {
+        Map<String, Object> values = new HashMap<>(kafkaSecurityValues(security));
+        values.put(REGION, region);
+        values.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        values.put(WORK_DIR, workDir.toString());
+        return new ApplyConfig(values);
     }
 
     public String applicationId() {

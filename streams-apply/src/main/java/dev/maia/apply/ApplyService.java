@@ -95,7 +95,7 @@ public final class ApplyService implements AutoCloseable {
                       HolderPositions published, Topology topology, ApplyListener listener, Duration timeout)
             throws InterruptedException, TimeoutException {
         String region = config.region();
-        UsageReporter usageReporter = new UsageReporter(region, config.bootstrapServers(), store, placements::all,
+        UsageReporter usageReporter = new UsageReporter(region, config.bootstrapServers(), config.kafkaSecurity(), store, placements::all,
                 deleted, usage, USAGE_INTERVAL_MS);
         started.push(usageReporter);
         streams = new ApplyStreams(config, codec, store, positions,
@@ -105,16 +105,16 @@ public final class ApplyService implements AutoCloseable {
                 });
         started.push(streams);
         streams.start(timeout);
-        started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), placements::all, deleted, store, positions,
+        started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), config.kafkaSecurity(), placements::all, deleted, store, positions,
                 BACKGROUND_INTERVAL_MS, PURGE_QUIET_MS));
         // A deleted tenant's logs are on their way out: no lag to measure. The counters alerts use exist from
         // the moment a tenant is held (ApplyMetrics.held), told by the same rounds.
-        lag = new LagMonitor(region, topology, new LagProbe(topology), () -> placements.values().stream()
+        lag = new LagMonitor(region, topology, new LagProbe(topology, config.kafkaSecurity()), () -> placements.values().stream()
                 .filter(p -> !deleted.test(p.getTenantId())).collect(Collectors.toMap(Placement::getTenantId, p -> p)),
                 positions::passedOffsets, new ApplyMetrics(registry, region)::held, registry, BACKGROUND_INTERVAL_MS,
                 config.alertLagMaxSeconds());
         started.push(lag);
-        started.push(new WalTruncator(region, config.bootstrapServers(), config.applicationId(), placements::get, published,
+        started.push(new WalTruncator(region, config.bootstrapServers(), config.kafkaSecurity(), config.applicationId(), placements::get, published,
                 config.walTruncateIntervalMs(), config.walCompactionMarginMs(), registry));
         ReadRoutes.PrimaryLocator primaries = tenant -> config.redirectReadsOnTimeout()
                 ? placements.get(tenant).flatMap(p -> topology.region(p.getPrimaryRegion())).map(RegionSpec::endpoint)

@@ -10,7 +10,6 @@ import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -78,7 +77,8 @@ final class ApplyStreams implements AutoCloseable {
     static Properties streamsProperties(ApplyConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // bootstrap.servers and the region's identity: Streams hands them to its consumers, producers and admin.
+        p.putAll(config.kafkaClientConfig());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // Commits come from the apply processor, after it flushed the positions (ApplyProcessor): Streams'
@@ -108,7 +108,7 @@ final class ApplyStreams implements AutoCloseable {
     /** Creates the topics this service writes to, then starts applying and waits until it runs. */
     public void start(Duration timeout) throws InterruptedException, TimeoutException {
         ensureTopics();
-        publisher = new PositionPublisher(config.region(), config.bootstrapServers(), positions, 50);
+        publisher = new PositionPublisher(config.region(), config.bootstrapServers(), config.kafkaSecurity(), positions, 50);
         streams.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -127,7 +127,7 @@ final class ApplyStreams implements AutoCloseable {
     }
 
     private void ensureTopics() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafkaClientConfig())) {
             PositionsReader.ensureTopic(admin, config.topicReplication());
             for (String topic : List.of(WalTopics.DLQ, WalTopics.CONFLICTS)) {
                 ControlTopics.ensure(admin, config.topicReplication().newTopic(topic, Optional.empty(), Map.of()));

@@ -1,5 +1,6 @@
 package dev.maia.apply;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.conflict.ConflictFeed;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.StoreConfig;
@@ -66,7 +67,7 @@ class ApplyTopologyTest {
         positions = new PositionTracker(store);
         driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store,
                         positions, tenant -> !tenant.equals("gone"), registry, (r, e) -> applied.add(e), COMMIT_INTERVAL_MS),
-                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
+                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", KafkaSecurity.plaintext(), dir)));
         dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         conflicts = driver.createOutputTopic(WalTopics.CONFLICTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     }
@@ -220,7 +221,7 @@ class ApplyTopologyTest {
         List<WALEntry> appliedAfterRestart = new ArrayList<>();
         try (TopologyTestDriver again = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store, restarted,
                 tenant -> true, new SimpleMeterRegistry(), (r, e) -> appliedAfterRestart.add(e), COMMIT_INTERVAL_MS),
-                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir.resolve("again"))))) {
+                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", KafkaSecurity.plaintext(), dir.resolve("again"))))) {
             TestInputTopic<String, byte[]> redelivered = again.createInputTopic("us-west.maia.wal.acme",
                     Serdes.String().serializer(), Serdes.ByteArray().serializer());
             redelivered.pipeInput(mirrored("m11", codec.encode(second), 1));

@@ -117,7 +117,8 @@ class ChronicleReplicaStoreTest {
 
     @Test
     void aBadSizeIsRefusedByItsKey() {
-        Map<String, Object> region = Map.of("region", "us-west", "bootstrap_servers", "k:9092", "work_dir", dir.toString());
+        Map<String, Object> region = Map.of("region", "us-west", "bootstrap_servers", "k:9092", "work_dir", dir.toString(),
+                "kafka_security_protocol", "PLAINTEXT");
         assertThatThrownBy(() -> new ApplyConfig(with(region, "store_max_entries", 0)))
                 .hasMessage("store_max_entries: must be >= 1, got 0");
         assertThatThrownBy(() -> new ApplyConfig(with(region, "store_average_value_bytes", 1)))

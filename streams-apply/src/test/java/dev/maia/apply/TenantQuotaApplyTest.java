@@ -1,5 +1,6 @@
 package dev.maia.apply;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ChronicleReplicaStore;
 import dev.maia.apply.store.StoreConfig;
@@ -55,7 +56,7 @@ class TenantQuotaApplyTest {
         store = ChronicleReplicaStore.open(new StoreConfig(dir.resolve("store"), 10_000, 1_024, 1_000, QUOTA), codec);
         driver = new TopologyTestDriver(ApplyTopology.build("eu-central", codec, store, new PositionTracker(store),
                         tenant -> true, registry, (r, e) -> { }, 100),
-                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", dir)));
+                ApplyStreams.streamsProperties(ApplyConfig.defaults("eu-central", "unused:9092", KafkaSecurity.plaintext(), dir)));
         dlq = driver.createOutputTopic(WalTopics.DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     }
 

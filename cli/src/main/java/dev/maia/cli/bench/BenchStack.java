@@ -1,5 +1,6 @@
 package dev.maia.cli.bench;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.cli.MaiaClient;
 import dev.maia.cli.RegionNodes;
 import dev.maia.cli.Teardown;
@@ -93,6 +94,16 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
 
     RegionSpec region(String name) {
         return nodes.topology().requireRegion(name);
+    }
+
+    /** How the bench's own clients reach the clusters: as the tools do, by the topology's kafka_security. */
+    KafkaSecurity security() {
+        return nodes.topology().requireKafkaSecurity();
+    }
+
+    /** A client configuration for the region's cluster, with {@link #security()}. */
+    Map<String, Object> kafkaClient(RegionSpec region) {
+        return security().clientConfig(region.bootstrapServers());
     }
 
     /** The producer library's path into a region, with the deployment's partition count. */

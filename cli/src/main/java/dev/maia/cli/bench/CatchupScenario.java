@@ -4,7 +4,6 @@ import dev.maia.cli.produce.KafkaProduceSink;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -47,7 +46,7 @@ record CatchupScenario(BenchStack stack, long missed, int contentSize) {
             BenchWrites.writeAll(sink, new BenchMemories(missed, contentSize, T_CATCHUP, false), 0, "catch-up writes");
         }
         progress.say("catchup: waiting until MirrorMaker 2 has copied them into %s's cluster ...", FOLLOWER);
-        awaitRecords(follower.bootstrapServers(), mirrored, WARMUP + missed, Duration.ofSeconds(120 + missed / 1000));
+        awaitRecords(stack.kafkaClient(follower), mirrored, WARMUP + missed, Duration.ofSeconds(120 + missed / 1000));
         stack.listener().reset(FOLLOWER, T_CATCHUP);
         progress.say("catchup: starting %s's MAIA process ...", FOLLOWER);
         long start = System.nanoTime();
@@ -72,10 +71,10 @@ record CatchupScenario(BenchStack stack, long missed, int contentSize) {
     }
 
     /** Waits until the topic (in that cluster) holds at least {@code n} records in all. */
-    private static void awaitRecords(String bootstrapServers, String topic, long n, Duration timeout) throws Exception {
+    private static void awaitRecords(Map<String, Object> client, String topic, long n, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long have = 0;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(client)) {
             while (System.nanoTime() < deadline) {
                 try {
                     TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);

@@ -4,7 +4,6 @@ import dev.maia.cli.produce.KafkaProduceSink;
 import dev.maia.cli.produce.ProduceStats;
 import dev.maia.schemas.topology.RegionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import java.time.Duration;
@@ -55,7 +54,7 @@ record LibraryWriteScenario(BenchStack stack, long records, int contentSize, int
         stack.nodes().stopRegion(PRIMARY);
         KafkaPerfTools.ProducerResult pp = null;
         if (againstKafka) {
-            createTopic(primary.bootstrapServers(), PERF_TOPIC, PARTITIONS);
+            createTopic(stack.kafkaClient(primary), PERF_TOPIC, PARTITIONS);
             progress.say("producer: ProducerPerformance, %d records of %d B to %s ...", records, valueSize, PERF_TOPIC);
             pp = stack.perfTools().producerPerformance(primary.bootstrapServers(), PERF_TOPIC, records, valueSize, producerProps());
             progress.say("  %s", pp.line());
@@ -106,8 +105,8 @@ record LibraryWriteScenario(BenchStack stack, long records, int contentSize, int
         return ours;
     }
 
-    private static void createTopic(String bootstrapServers, String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void createTopic(Map<String, Object> client, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(client)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }

@@ -1,5 +1,6 @@
 package dev.maia.cli.bench;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.producer.WalRecordKey;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,20 +33,21 @@ final class MirroredArrivals implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
 
-    private MirroredArrivals(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "maia-bench-mirrored-arrivals",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+    private MirroredArrivals(String bootstrapServers, KafkaSecurity security, String topic) {
+        Map<String, Object> config = security.clientConfig(bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "maia-bench-mirrored-arrivals");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         poller = new Thread(() -> poll(topic), "bench-mirrored-arrivals");
         poller.setDaemon(true);
     }
 
     /** Starts reading at the topic's end (only records written from now on count); waits until positioned. */
-    static MirroredArrivals start(String bootstrapServers, String topic, Duration timeout) throws InterruptedException {
-        MirroredArrivals m = new MirroredArrivals(bootstrapServers, topic);
+    static MirroredArrivals start(String bootstrapServers, KafkaSecurity security, String topic, Duration timeout)
+            throws InterruptedException {
+        MirroredArrivals m = new MirroredArrivals(bootstrapServers, security, topic);
         m.poller.start();
         if (!m.positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || m.failure.get() != null) {
             m.close();

@@ -41,7 +41,7 @@ record ReplicationLagScenario(BenchStack stack, double rate, double seconds, int
             stack.awaitApplied(FOLLOWER, T_LAG, warm);
             Map<String, Long> applied = stack.listener().trace(FOLLOWER, T_LAG);
             String mirrored = PRIMARY + "." + WalTopics.wal(T_LAG);
-            try (MirroredArrivals raw = MirroredArrivals.start(follower.bootstrapServers(), mirrored, Duration.ofSeconds(60))) {
+            try (MirroredArrivals raw = MirroredArrivals.start(follower.bootstrapServers(), stack.security(), mirrored, Duration.ofSeconds(60))) {
                 TimedSink timed = new TimedSink(base);
                 progress.say("lag: %d writes at %.0f/s for %.0f s; arrivals in %s: applied (MAIA) and mirrored record (raw MM2) ...",
                         n, rate, seconds, FOLLOWER);

@@ -5,11 +5,10 @@ import dev.maia.cli.MaiaClient;
 import dev.maia.cli.produce.KafkaProduceSink;
 import dev.maia.cli.produce.ProduceStats;
 import dev.maia.control.config.TopicReplication;
-import dev.maia.mirror.MirrorOptions;
+import dev.maia.localcluster.LocalRegions;
 import dev.maia.producer.WalTopicProvisioner;
 import dev.maia.schemas.topology.RegionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -68,7 +67,7 @@ record TenantScaleScenario(BenchStack stack, List<Integer> counts, double rate, 
     /** The settings that bound discovery, as this stack runs them. */
     private Map<String, Object> discoveryBounds() {
         Map<String, Object> b = new LinkedHashMap<>();
-        b.put("mm2_refresh_topics_interval_seconds", MirrorOptions.defaults().refreshTopicsIntervalSeconds());
+        b.put("mm2_refresh_topics_interval_seconds", LocalRegions.mirrorOptions().refreshTopicsIntervalSeconds());
         b.put("apply_consumer_metadata_max_age_ms", ApplyTopology.SUBSCRIPTION_METADATA_MAX_AGE_MS);
         return b;
     }
@@ -97,7 +96,7 @@ record TenantScaleScenario(BenchStack stack, List<Integer> counts, double rate, 
         progress.say("tenants %d: creating their logs in %s ...", n, PRIMARY);
         Map<String, Long> created = new HashMap<>();
         long t1 = System.nanoTime();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, primary.bootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClient(primary))) {
             WalTopicProvisioner topics = new WalTopicProvisioner(admin, stack.nodes().topology().walPartitions(),
                     TopicReplication.CLUSTER_DEFAULTS);
             for (String t : tenants) {

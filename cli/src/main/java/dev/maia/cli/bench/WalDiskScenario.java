@@ -4,7 +4,6 @@ import dev.maia.apply.ApplyConfig;
 import dev.maia.cli.MaiaClient;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.Node;
@@ -149,7 +148,7 @@ record WalDiskScenario(BenchStack stack, double seconds, double rate, int resour
     }
 
     private Admin admin(String region) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.region(region).bootstrapServers()));
+        return Admin.create(stack.kafkaClient(stack.region(region)));
     }
 
     private static void awaitContent(MaiaClient client, String url, String key, String prefix, String region) throws Exception {

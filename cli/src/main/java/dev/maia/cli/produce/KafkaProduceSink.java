@@ -1,5 +1,6 @@
 package dev.maia.cli.produce;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.producer.MemoryRequests;
@@ -104,19 +105,21 @@ public final class KafkaProduceSink implements ProduceSink {
     public static KafkaProduceSink open(Topology topology, RegionSpec region, Optional<String> schemaRegistryUrl,
                                         Optional<WalKeyring> walKeyring) throws InterruptedException, TimeoutException {
         int walPartitions = topology.walPartitions();
-        PlacementView view = new PlacementView(topology.requireControl(), "produce-" + region.name());
+        // The operator's identity (kafka_security of the topology), on the control cluster and the region's.
+        KafkaSecurity security = topology.requireKafkaSecurity();
+        PlacementView view = new PlacementView(topology.requireControl(), security, "produce-" + region.name());
         WalCodec codec = null;
         Admin admin = null;
         try {
             view.start(Duration.ofSeconds(30));
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, region.bootstrapServers()));
+            admin = Admin.create(security.clientConfig(region.bootstrapServers()));
             codec = WalCodecs.forRegistry(schemaRegistryUrl);
             // The partition count is the deployment's; replication is the cluster's own default, as a region
             // process configured with the defaults would create the log.
             // Single appends only: the region's transactional (batch) producer identity is never taken.
             WalCodec plain = codec;
             WalCodec appends = walKeyring.<WalCodec>map(k -> EncryptedWalCodec.writing(plain, k)).orElse(plain);
-            WalAppender appender = new WalAppender(region.bootstrapServers(), region.name(), appends,
+            WalAppender appender = new WalAppender(region.bootstrapServers(), security, region.name(), appends,
                     new WalTopicProvisioner(admin, walPartitions, TopicReplication.CLUSTER_DEFAULTS));
             return new KafkaProduceSink(region, view, admin, codec, appender);
         } catch (InterruptedException | TimeoutException | RuntimeException e) {

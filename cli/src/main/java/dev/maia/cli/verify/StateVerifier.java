@@ -36,7 +36,7 @@ public final class StateVerifier implements AutoCloseable {
     public StateVerifier(Topology topology, MaiaClient client) {
         this.topology = topology;
         this.client = client;
-        this.origins = new LagProbe(topology);
+        this.origins = new LagProbe(topology, topology.requireKafkaSecurity());
     }
 
     /** Every tenant's placement, from the control log. */

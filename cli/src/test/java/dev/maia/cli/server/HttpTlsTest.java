@@ -1,5 +1,6 @@
 package dev.maia.cli.server;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.cli.RegionConfig;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpResponse;
@@ -109,7 +110,7 @@ class HttpTlsTest {
 
     @Test
     void aKeyStoreThatDoesNotOpenStopsTheConfigurationNamingTheKey() {
-        RegionConfig base = RegionConfig.of("us-west", "localhost:9092", 0, dir.resolve("work"), null, Map.of());
+        RegionConfig base = RegionConfig.of("us-west", "localhost:9092", KafkaSecurity.plaintext(), 0, dir.resolve("work"), null, Map.of());
         assertThatThrownBy(() -> base.with(Map.of(RegionConfig.HTTP_TLS_KEYSTORE, keystore.toString())))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("http_tls_keystore_password: required");
         assertThatThrownBy(() -> base.with(Map.of(RegionConfig.HTTP_TLS_KEYSTORE, keystore.toString(),

@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.types.Password;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +80,32 @@ public class ServiceConfig extends AbstractConfig {
 
     private final KafkaSecurity kafkaSecurity;
 
-    private static KafkaSecurity kafkaSecurityOf(AbstractConfig c) {
+    /** The Kafka security keys, for a configuration that is not a region's (MirrorMaker 2's own identity). */
+    public static final List<String> KAFKA_SECURITY_KEYS = List.of(KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_KEYSTORE,
+            KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_SSL_TRUSTSTORE, KAFKA_SSL_TRUSTSTORE_PASSWORD);
+
+    /** The declarations of {@link #KAFKA_SECURITY_KEYS}, shared (not copied) so that one key is one declaration. */
+    public static ConfigDef kafkaSecurityDef() {
+        ConfigDef def = new ConfigDef();
+        KAFKA_SECURITY_KEYS.forEach(k -> def.define(CONFIG_DEF.configKeys().get(k)));
+        return def;
+    }
+
+    /** The values of {@link #KAFKA_SECURITY_KEYS} that say {@code security}: how a harness hands its identity to a configuration. */
+    public static Map<String, Object> kafkaSecurityValues(KafkaSecurity security) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(KAFKA_SECURITY_PROTOCOL, security.protocol());
+        if (security.isTls()) {
+            values.put(KAFKA_SSL_KEYSTORE, security.keystore());
+            values.put(KAFKA_SSL_KEYSTORE_PASSWORD, security.keystorePassword());
+            values.put(KAFKA_SSL_TRUSTSTORE, security.truststore());
+            values.put(KAFKA_SSL_TRUSTSTORE_PASSWORD, security.truststorePassword());
+        }
+        return values;
+    }
+
+    /** The security a configuration holding {@link #kafkaSecurityDef()} says, validated as a region's is. */
+    public static KafkaSecurity kafkaSecurityOf(AbstractConfig c) {
         String protocol = c.getString(KAFKA_SECURITY_PROTOCOL);
         if (protocol.equals(KafkaSecurity.PLAINTEXT)) {
             return KafkaSecurity.plaintext();

@@ -1,5 +1,6 @@
 package dev.maia.control.placement;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.TopicTail;
 import dev.maia.control.log.Decisions;
 import dev.maia.schemas.tenant.ControlRecords;
@@ -33,8 +34,8 @@ public final class PlacementView implements AutoCloseable {
     private final Decisions decisions = new Decisions();
     private final TopicTail tail;
 
-    public PlacementView(String controlBootstrapServers, String reader) {
-        this.tail = new TopicTail(controlBootstrapServers, "placement-view-" + reader,
+    public PlacementView(String controlBootstrapServers, KafkaSecurity security, String reader) {
+        this.tail = new TopicTail(controlBootstrapServers, security, "placement-view-" + reader,
                 Pattern.compile(Pattern.quote(WalTopics.CONTROL)), 100, this::accept, () -> { });
     }
 

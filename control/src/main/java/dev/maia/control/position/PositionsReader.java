@@ -4,6 +4,7 @@ import dev.maia.control.ControlTopics;
 import dev.maia.control.config.TopicReplication;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.Positions;
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,12 +31,12 @@ public final class PositionsReader {
     }
 
     /** Reads one cluster's local {@code maia.positions} to its end: the positions that region published. */
-    public static Map<String, Position> readAll(String bootstrapServers) {
+    public static Map<String, Position> readAll(String bootstrapServers, KafkaSecurity security) {
         Map<String, Position> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = security.clientConfig(bootstrapServers);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(WalTopics.POSITIONS, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             if (partitions.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.maia.control.position;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.position.Positions;
@@ -32,9 +33,9 @@ public final class PositionsView implements AutoCloseable {
     private final Map<String, Position> applied = new ConcurrentHashMap<>();
     private final TopicTail tail;
 
-    public PositionsView(String bootstrapServers, String region) {
+    public PositionsView(String bootstrapServers, KafkaSecurity security, String region) {
         // A short fetch wait: sync writes wait on what arrives here.
-        this.tail = new TopicTail(bootstrapServers, "positions-view-" + region,
+        this.tail = new TopicTail(bootstrapServers, security, "positions-view-" + region,
                 TopicTail.withCopies(WalTopics.POSITIONS), 20, this::accept, this::wakeWaiters);
     }
 

@@ -1,5 +1,6 @@
 package dev.maia.control.tenant;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.TopicTail;
 import dev.maia.control.log.Decisions;
 import dev.maia.schemas.avro.ApiKey;
@@ -26,8 +27,8 @@ public final class TenantView implements TenantDirectory, AutoCloseable {
     private final Decisions decisions = new Decisions();
     private final TopicTail tail;
 
-    public TenantView(String controlBootstrapServers, String reader) {
-        this.tail = new TopicTail(controlBootstrapServers, "tenant-view-" + reader,
+    public TenantView(String controlBootstrapServers, KafkaSecurity security, String reader) {
+        this.tail = new TopicTail(controlBootstrapServers, security, "tenant-view-" + reader,
                 Pattern.compile(Pattern.quote(WalTopics.CONTROL)), 100, this::accept, () -> { });
     }
 

@@ -3,6 +3,7 @@ package dev.maia.control.tenant;
 import dev.maia.control.TopicTail;
 import dev.maia.schemas.avro.TenantUsage;
 import dev.maia.schemas.tenant.ControlRecords;
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,18 +36,17 @@ public final class UsageLog implements AutoCloseable {
     /** tenant -> region -> latest report. */
     private final Map<String, Map<String, TenantUsage>> latest = new ConcurrentHashMap<>();
 
-    public UsageLog(String controlBootstrapServers, String region) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, controlBootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "maia-usage-" + region,
-                ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.LINGER_MS_CONFIG, 50,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000),
-                new StringSerializer(), new ByteArraySerializer());
-        this.tail = new TopicTail(controlBootstrapServers, "usage-view-" + region,
+    public UsageLog(String controlBootstrapServers, KafkaSecurity security, String region) {
+        Map<String, Object> p = security.clientConfig(controlBootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "maia-usage-" + region);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.tail = new TopicTail(controlBootstrapServers, security, "usage-view-" + region,
                 Pattern.compile(Pattern.quote(WalTopics.USAGE)), 100, this::accept, () -> { });
     }
 

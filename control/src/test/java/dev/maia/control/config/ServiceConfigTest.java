@@ -20,7 +20,9 @@ class ServiceConfigTest {
         ConfigDef apply = new ConfigDef(ServiceConfig.CONFIG_DEF).define("b", Type.INT, 1, Importance.LOW, "b");
 
         assertThat(ServiceConfig.combine(write, apply).names())
-                .containsExactly("region", "bootstrap_servers", "wal_replication_factor", "wal_min_insync_replicas", "control_timeout_ms", "a", "b");
+                .containsExactly("region", "bootstrap_servers", "wal_replication_factor", "wal_min_insync_replicas", "control_timeout_ms",
+                        "kafka_security_protocol", "kafka_ssl_keystore", "kafka_ssl_keystore_password", "kafka_ssl_truststore",
+                        "kafka_ssl_truststore_password", "a", "b");
         ConfigDef again = new ConfigDef().define("a", Type.INT, 2, Importance.LOW, "a, declared again");
         assertThatThrownBy(() -> ServiceConfig.combine(write, again)).hasMessage("a is declared twice");
     }
@@ -39,7 +41,7 @@ class ServiceConfigTest {
 
     @Test
     void anUnknownKeyOrABadValueIsRefusedByItsKey() {
-        Map<String, Object> region = Map.of("region", "us-west", "bootstrap_servers", "k:9092");
+        Map<String, Object> region = Map.of("region", "us-west", "bootstrap_servers", "k:9092", "kafka_security_protocol", "PLAINTEXT");
         assertThat(new ServiceConfig(ServiceConfig.CONFIG_DEF, region, false).topicReplication())
                 .isEqualTo(TopicReplication.CLUSTER_DEFAULTS);
         assertThatThrownBy(() -> new ServiceConfig(ServiceConfig.CONFIG_DEF, Map.of("region", "us-west", "bootstrap_servers", "k:9092",

@@ -1,5 +1,6 @@
 package dev.maia.control.position;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.Positions;
 import dev.maia.schemas.wal.PositionToken;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A sync or semi-sync write counts a replica only if the replica applied it, not if it dead-lettered it. */
 class PositionsViewTest {
-    private final PositionsView view = new PositionsView("127.0.0.1:9", "us-west");
+    private final PositionsView view = new PositionsView("127.0.0.1:9", KafkaSecurity.plaintext(), "us-west");
     private long next;
 
     @AfterEach

@@ -37,7 +37,8 @@ public record Topology(
         @JsonProperty("admin_key") String adminKey,
         @JsonProperty("tenant_keys") Map<String, String> tenantKeys,
         @JsonProperty("wal_partitions") Integer walPartitions,
-        @JsonProperty("control_bootstrap_servers") String controlBootstrapServers) {
+        @JsonProperty("control_bootstrap_servers") String controlBootstrapServers,
+        @JsonProperty("kafka_security") KafkaSecurity kafkaSecurity) {
 
     /** What a region uses when its configuration does not say. */
     public static final int DEFAULT_WAL_PARTITIONS = 3;
@@ -59,12 +60,30 @@ public record Topology(
 
     /** A deployment whose regions use the default partition count. */
     public Topology(List<RegionSpec> regions, String adminKey, Map<String, String> tenantKeys) {
-        this(regions, adminKey, tenantKeys, null, null);
+        this(regions, adminKey, tenantKeys, null, null, null);
     }
 
     /** The same deployment, with its control log on the cluster at {@code bootstrapServers}. */
     public Topology withControl(String bootstrapServers) {
-        return new Topology(regions, adminKey, tenantKeys, walPartitions, bootstrapServers);
+        return new Topology(regions, adminKey, tenantKeys, walPartitions, bootstrapServers, kafkaSecurity);
+    }
+
+    /** The same deployment, its tools reaching Kafka with {@code security}. */
+    public Topology withKafkaSecurity(KafkaSecurity security) {
+        return new Topology(regions, adminKey, tenantKeys, walPartitions, controlBootstrapServers, security);
+    }
+
+    /**
+     * How a tool that reads this file reaches the regions' and the control cluster's Kafka; an error naming
+     * the key when the file has none. A missing section is not taken for PLAINTEXT: a file written for a
+     * TLS deployment that lost it must not send anything in clear (docs/security.md).
+     */
+    public KafkaSecurity requireKafkaSecurity() {
+        if (kafkaSecurity == null) {
+            throw new TopologyException("kafka_security: required (how the tools reach Kafka: protocol SSL with keystore "
+                    + "and truststore, or protocol: PLAINTEXT said explicitly)");
+        }
+        return kafkaSecurity;
     }
 
     /** The control cluster's bootstrap servers; an error naming the key when the file has none. */

@@ -67,4 +67,36 @@ class TopologyTest {
         assertThat(Files.readString(file)).contains("admin-secret");
         assertThat(dir.resolve("keys.yaml.tmp")).doesNotExist();
     }
+
+    @Test
+    void aTopologyWithoutKafkaSecurityIsNotTakenForPlaintext() throws IOException {
+        Topology t = load(REGIONS);
+        assertThatThrownBy(t::requireKafkaSecurity)
+                .isInstanceOf(TopologyException.class)
+                .hasMessageStartingWith("kafka_security: required");
+    }
+
+    @Test
+    void kafkaSecurityIsReadAsWrittenAndTlsNeedsItsStores() throws IOException {
+        assertThat(load(REGIONS + "kafka_security: {protocol: PLAINTEXT}\n").requireKafkaSecurity().isTls()).isFalse();
+        KafkaSecurity tls = load(REGIONS + """
+                kafka_security:
+                  protocol: SSL
+                  keystore: /etc/maia/cli.p12
+                  keystore_password: ks-secret
+                  truststore: /etc/maia/ca.p12
+                  truststore_password: ts-secret
+                """).requireKafkaSecurity();
+        assertThat(tls.clientProperties()).containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.keystore.location", "/etc/maia/cli.p12")
+                .containsEntry("ssl.truststore.location", "/etc/maia/ca.p12");
+        // No protocol: TLS, so the stores are required.
+        assertThatThrownBy(() -> load(REGIONS + "kafka_security: {truststore: /etc/maia/ca.p12}\n"))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("keystore: required for TLS");
+
+        Path file = dir.resolve("written.yaml");
+        load(REGIONS).withKafkaSecurity(tls).withControl("c:9092").write(file);
+        assertThat(Topology.load(file).requireKafkaSecurity()).isEqualTo(tls);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.maia.apply.lag;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.topology.RegionSpec;
@@ -52,12 +53,18 @@ public final class LagProbe implements AutoCloseable {
     }
 
     private final Topology topology;
+    private final KafkaSecurity security;
     private final Map<String, Admin> admins = new HashMap<>();
     private final Map<String, KafkaConsumer<byte[], byte[]>> consumers = new HashMap<>();
     private Map<String, Boolean> reachable = Map.of();
 
-    public LagProbe(Topology topology) {
+    /**
+     * Reads every region's cluster with one identity: a region's service certificate when a region probes,
+     * the operator's ({@code kafka_security} of the topology) when a tool does.
+     */
+    public LagProbe(Topology topology, KafkaSecurity security) {
         this.topology = topology;
+        this.security = security;
     }
 
     /** The lag of every tenant that {@code region} holds, per origin log. */
@@ -220,23 +227,26 @@ public final class LagProbe implements AutoCloseable {
     }
 
     private Admin admin(String region) {
-        return admins.computeIfAbsent(region, r -> Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topology.requireRegion(r).bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000)));
+        return admins.computeIfAbsent(region, r -> {
+            Map<String, Object> config = security.clientConfig(topology.requireRegion(r).bootstrapServers());
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+            return Admin.create(config);
+        });
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(String region) {
-        return consumers.computeIfAbsent(region, r -> new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topology.requireRegion(r).bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                // A seek below a truncated copy's start lands on its start, not at its end (the default).
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        return consumers.computeIfAbsent(region, r -> {
+            Map<String, Object> config = security.clientConfig(topology.requireRegion(r).bootstrapServers());
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            // A seek below a truncated copy's start lands on its start, not at its end (the default).
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+            config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+            return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.maia.apply.locality;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.TenantHolding;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
@@ -7,7 +8,6 @@ import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -51,13 +51,14 @@ public final class DataLocalityEnforcer implements AutoCloseable {
     }
     private final BackgroundTask schedule;
 
-    public DataLocalityEnforcer(String region, String bootstrapServers, Supplier<Map<String, Placement>> placements,
+    public DataLocalityEnforcer(String region, String bootstrapServers, KafkaSecurity security,
+                                Supplier<Map<String, Placement>> placements,
                                 Predicate<String> deleted, ReplicaStore store, PositionTracker positions, long intervalMs,
                                 long topicGraceMs) {
         this.deleted = deleted;
         this.region = region;
         this.topicGraceMs = topicGraceMs;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this.admin = Admin.create(security.clientConfig(bootstrapServers));
         this.placements = placements;
         this.store = store;
         this.positions = positions;

@@ -1,5 +1,6 @@
 package dev.maia.apply.position;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.position.PositionKey;
 import dev.maia.schemas.avro.Position;
 import dev.maia.schemas.position.Positions;
@@ -28,15 +29,16 @@ public final class PositionPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final BackgroundTask schedule;
 
-    public PositionPublisher(String region, String bootstrapServers, PositionTracker tracker, long intervalMs) {
+    public PositionPublisher(String region, String bootstrapServers, KafkaSecurity security, PositionTracker tracker,
+                             long intervalMs) {
         this.region = region;
         this.tracker = tracker;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "maia-positions-" + region,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> config = security.clientConfig(bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "maia-positions-" + region);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.schedule = BackgroundTask.every("positions-" + region, intervalMs, intervalMs, this::publish);
     }
 

@@ -1,5 +1,6 @@
 package dev.maia.apply.retention;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.BackgroundTask;
 import dev.maia.control.WalLogSettings;
 import dev.maia.schemas.avro.Placement;
@@ -86,7 +87,7 @@ public final class WalTruncator implements AutoCloseable {
     private record Wal(String topic, String origin, String tenant, boolean local) {
     }
 
-    public WalTruncator(String region, String bootstrapServers, String applyGroup, Function<String, Optional<Placement>> placements,
+    public WalTruncator(String region, String bootstrapServers, KafkaSecurity security, String applyGroup, Function<String, Optional<Placement>> placements,
                         HolderPositions positions, long intervalMs, long marginMs, MeterRegistry registry) {
         this.region = region;
         this.applyGroup = applyGroup;
@@ -96,17 +97,18 @@ public final class WalTruncator implements AutoCloseable {
         this.marginMs = marginMs;
         this.registry = registry;
         this.gauges = new SettableGauges(registry);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+        Map<String, Object> adminConfig = security.clientConfig(bootstrapServers);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        this.admin = Admin.create(adminConfig);
         // Uncommitted records too: an open transaction's entries are not applied by anyone yet either.
-        this.reader = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "maia-wal-truncator-" + region,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> readerConfig = security.clientConfig(bootstrapServers);
+        readerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "maia-wal-truncator-" + region);
+        readerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        readerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        readerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        readerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        readerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+        this.reader = new KafkaConsumer<>(readerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.schedule = intervalMs > 0 ? BackgroundTask.every("wal-truncator-" + region, intervalMs, intervalMs, this::runQuietly) : null;
         if (schedule == null) {
             log.warn("WAL truncation is off in {} (interval 0): tenant logs are never compacted, mirrored copies never truncated", region);

@@ -1,5 +1,6 @@
 package dev.maia.apply.usage;
 
+import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.apply.BackgroundTask;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.avro.Placement;
@@ -7,7 +8,6 @@ import dev.maia.schemas.avro.TenantUsage;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +40,11 @@ public final class UsageReporter implements AutoCloseable {
     private final Map<String, LongAdder> applied = new ConcurrentHashMap<>();
     private final BackgroundTask schedule;
 
-    public UsageReporter(String region, String bootstrapServers, ReplicaStore store,
+    public UsageReporter(String region, String bootstrapServers, KafkaSecurity security, ReplicaStore store,
                          Supplier<Map<String, Placement>> placements, Predicate<String> deleted,
                          Consumer<TenantUsage> sink, long intervalMs) {
         this.region = region;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this.admin = Admin.create(security.clientConfig(bootstrapServers));
         this.store = store;
         this.placements = placements;
         this.deleted = deleted;
