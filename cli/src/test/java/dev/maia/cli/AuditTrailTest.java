@@ -56,9 +56,7 @@ class AuditTrailTest extends RegionsTest {
 
     /** The tenant's records on the control cluster's audit topic, in order. */
     private static List<JsonNode> auditOf(String tenant) throws Exception {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().topology().requireControl(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(TestStack.controlClient(), new StringDeserializer(), new StringDeserializer())) {
             TopicPartition tp = new TopicPartition(WalTopics.AUDIT, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));

@@ -209,9 +209,7 @@ class ConflictsTest extends RegionsTest {
                 admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(10, TimeUnit.SECONDS);
             }
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().bootstrapServers(region),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.kafkaClient(region), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, entry.getResourceId(), codec.encode(entry))).get(10, TimeUnit.SECONDS);
         }
     }

@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.apply.lag.LagMonitor;
 import dev.maia.apply.lag.LagProbe;
+import dev.maia.control.security.AclPlan;
 import dev.maia.localcluster.LocalKafkaCluster;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
@@ -52,7 +53,11 @@ class OriginUnreachableLagTest {
     static void start() throws Exception {
         AvroClasses.trust(); // this test builds a Placement itself; alone in a JVM nothing else would have
         Path work = Files.createDirectories(Path.of("target", "it-unreachable", Long.toString(ProcessHandle.current().pid())));
-        far = LocalKafkaCluster.start("lag-far", work);
+        // Secured as the shared stack is (its CA), with the ACLs of a region "far" whose peer is us-west.
+        far = LocalKafkaCluster.start("lag-far", work, TestStack.regions().security());
+        try (Admin admin = Admin.create(far.adminConfig())) {
+            AclPlan.apply(admin, AclPlan.regionCluster(ORIGIN, List.of(HERE, ORIGIN)), 30_000);
+        }
     }
 
     @AfterAll
@@ -79,11 +84,11 @@ class OriginUnreachableLagTest {
     void whileTheOriginIsUnreachableTheLagKeepsGrowingFromWhenThisRegionLastKnewItWasCaughtUp() throws Exception {
         String tenant = "unreach-" + UUID.randomUUID().toString().substring(0, 6);
         String log = WalTopics.wal(tenant);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, far.bootstrapServers()))) {
+        try (Admin admin = Admin.create(far.adminConfig())) {
             admin.createTopics(List.of(new NewTopic(log, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                far.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(far.adminConfig(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>(log, 0, null, new byte[]{(byte) i})).get(30, TimeUnit.SECONDS);
             }

@@ -47,8 +47,7 @@ class PoisonedEntriesTest extends RegionsTest {
         String wal = WalTopics.wal(tenant);
         ConsumerRecord<String, byte[]> original = TestStack.readAll("us-west", wal).get(0);
         int partitions;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().bootstrapServers("us-west")),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.kafkaClient("us-west"),
                 new StringSerializer(), new ByteArraySerializer())) {
             List<PartitionInfo> infos = producer.partitionsFor(wal);
             partitions = infos.size();

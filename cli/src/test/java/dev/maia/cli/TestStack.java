@@ -309,9 +309,22 @@ public final class TestStack {
 
     // ---- Kafka ---------------------------------------------------------------------------------
 
+    /**
+     * A client configuration of a region's cluster as the admin, a super user: what a test that forges or
+     * inspects records needs; the stack runs TLS with client certificates and ACLs.
+     */
+    public static Map<String, Object> kafkaClient(String region) {
+        return regions().security().admin().clientConfig(regions().bootstrapServers(region));
+    }
+
+    /** {@link #kafkaClient} for the control cluster. */
+    public static Map<String, Object> controlClient() {
+        return regions().security().admin().clientConfig(regions().controlBootstrapServers());
+    }
+
     /** An admin client of a region's cluster; the caller closes it. */
     static Admin admin(String region) {
-        return Admin.create(regions().security().admin().clientConfig(regions().bootstrapServers(region)));
+        return Admin.create(kafkaClient(region));
     }
 
     /** The names of every topic in a region's cluster. */
@@ -323,7 +336,7 @@ public final class TestStack {
 
     /** Every record of a topic in a region's cluster, read from the beginning. */
     static List<ConsumerRecord<String, byte[]>> readAll(String region, String topic) {
-        Map<String, Object> config = regions().security().admin().clientConfig(regions().bootstrapServers(region));
+        Map<String, Object> config = kafkaClient(region);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -160,8 +160,7 @@ class VerifyCommandTest extends RegionsTest {
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(WalHeaders.ORIGIN_OFFSET, WalHeaders.encodeLong(next));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().bootstrapServers("us-west")),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.kafkaClient("us-west"),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("eu-central." + WalTopics.wal(t.id()), partition, id, forged, headers)).get();
         }

@@ -177,8 +177,7 @@ class WalEncryptionTest extends RegionsTest {
         byte[] wrongKey = EncryptedWalCodec.writing(plain, WalKeyring.of(
                 Map.of("k1", Base64.getDecoder().decode(newKey())), Map.of(), "k1"))
                 .encode(forged(poisoned.id(), "wrong-key", secret));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().bootstrapServers(WRITER)),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.kafkaClient(WRITER),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(WalTopics.wal(poisoned.id()), "memory/unknown-key", unknownKey)).get();
             producer.send(new ProducerRecord<>(WalTopics.wal(poisoned.id()), "memory/wrong-key", wrongKey)).get();

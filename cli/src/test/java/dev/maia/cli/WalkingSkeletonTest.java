@@ -102,8 +102,7 @@ class WalkingSkeletonTest extends RegionsTest {
         String text = new String(corrupt, StandardCharsets.ISO_8859_1);
         int at = text.indexOf("intact");
         corrupt[at] ^= 0x01; // "intact" -> "hntact": still decodable Avro, so only the checksum can tell
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.regions().bootstrapServers("us-west")),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.kafkaClient("us-west"),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(WalTopics.wal(tenant), original.key(), corrupt)).get();
         }

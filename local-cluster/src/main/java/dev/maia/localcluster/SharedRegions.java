@@ -1,5 +1,6 @@
 package dev.maia.localcluster;
 
+import dev.maia.localcluster.tls.LocalSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,10 @@ public final class SharedRegions {
         }
         Path workDir = workDirectory();
         try {
-            LocalRegions regions = LocalRegions.start(DEMO_REGIONS, workDir);
+            // TLS with client certificates and the deployment's ACLs, as a deployment runs: every test on the
+            // shared stack runs the pipeline under them (its own clients as the admin).
+            LocalRegions regions = LocalRegions.builder(DEMO_REGIONS, workDir)
+                    .security(LocalSecurity.tls(workDir.resolve("certs"))).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(regions, workDir),
                     "maia-shared-regions-shutdown"));
             instance = regions;

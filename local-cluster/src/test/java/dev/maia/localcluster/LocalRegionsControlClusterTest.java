@@ -45,7 +45,7 @@ class LocalRegionsControlClusterTest {
                 .doesNotContainAnyElementsOf(regions.regionNames().stream().map(regions::bootstrapServers).toList());
 
         String topic = "maia.control.t" + unique();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, regions.controlBootstrapServers()))) {
+        try (Admin admin = Admin.create(control.adminConfig())) {
             assertThat(admin.describeCluster().nodes().get()).hasSize(3).extracting(Node::host).containsOnly("127.0.0.1");
             // The cluster's defaults: a topic created without settings is on every node, a majority in sync.
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1))).all().get();
@@ -57,9 +57,8 @@ class LocalRegionsControlClusterTest {
                         .all().get().values().iterator().next().get("min.insync.replicas").value()).isEqualTo("2");
             });
         }
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, regions.controlBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(control.adminConfig(), new StringSerializer(),
+                new StringSerializer())) {
             RecordMetadata m = p.send(new ProducerRecord<>(topic, "k", "v")).get();
             assertThat(m.offset()).isZero();
         }

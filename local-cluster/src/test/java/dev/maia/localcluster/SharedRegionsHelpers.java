@@ -77,9 +77,14 @@ final class SharedRegionsHelpers {
         }
     }
 
+    /** A client configuration of a region's cluster as the admin (the shared stack runs TLS and ACLs). */
+    static Map<String, Object> client(String region) {
+        return regions().security().admin().clientConfig(regions().bootstrapServers(region));
+    }
+
     /** An admin client of a region's cluster; the caller closes it. */
     static Admin admin(String region) {
-        return Admin.create(regions().security().admin().clientConfig(regions().bootstrapServers(region)));
+        return Admin.create(client(region));
     }
 
     /** Creates a topic of {@link #PARTITIONS} partitions in a region's cluster. */
@@ -102,10 +107,10 @@ final class SharedRegionsHelpers {
 
     /** An idempotent producer of a region's cluster that waits for all replicas; the caller closes it. */
     static KafkaProducer<String, String> producer(String region) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, regions().bootstrapServers(region),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer());
+        Map<String, Object> config = client(region);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
     /**
@@ -114,8 +119,7 @@ final class SharedRegionsHelpers {
      */
     static List<ConsumerRecord<String, String>> readRecords(String region, String topic) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, regions().bootstrapServers(region)),
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(client(region),
                 new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
                     .map(pi -> new TopicPartition(topic, pi.partition())).toList();

@@ -4,6 +4,7 @@ import dev.maia.cli.MaiaClient;
 import dev.maia.cli.RegionNodes;
 import dev.maia.cli.Teardown;
 import dev.maia.localcluster.LocalRegions;
+import dev.maia.localcluster.tls.LocalSecurity;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.cli.verify.StateVerifier;
 import dev.maia.cli.verify.TenantVerdict;
@@ -88,7 +89,10 @@ public final class DemoCommand implements Callable<Integer> {
         Teardown teardown = new Teardown(work, !keepData && workDir == null);
         Runtime.getRuntime().addShutdownHook(new Thread(teardown::run, "demo-teardown"));
         try {
-            LocalRegions clusters = teardown.add(LocalRegions.start(REGIONS, work.resolve("kafka")));
+            // As a deployment runs: TLS with client certificates from a CA made for this run (under the work
+            // directory, owner-only), ACLs deny by default, MM2 and each region as their own principal.
+            LocalRegions clusters = teardown.add(LocalRegions.builder(REGIONS, work.resolve("kafka"))
+                    .security(LocalSecurity.tls(work.resolve("certs"))).start());
             Map<String, String> tenantKeys = new TreeMap<>();
             TENANTS.forEach(t -> tenantKeys.put(t.id(), ApiKeyring.newKey()));
             RegionNodes nodes = teardown.add(RegionNodes.start(clusters, work.resolve("regions"), run,

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>MirrorMaker 2 reads what it copies ({@code maia.wal.*}, {@code maia.positions}, its heartbeats)
  *       and writes only its copies ({@code <source>.*}: the mirrored logs, heartbeats and checkpoints) and
  *       its own {@code mm2-*} topics and groups; it cannot write any local log;</li>
+ *   <li>another region's service reads this region's logs ({@code maia.wal.*}) for its lag probe, and
+ *       writes nothing here;</li>
  *   <li>the monitor reads and describes everything and writes nothing;</li>
  *   <li>in the control cluster every region appends to the control log (that is how placements change,
  *       as conditional appends), MM2 only reads it.</li>
@@ -57,6 +59,10 @@ public final class AclPlan {
             if (source.equals(region)) {
                 continue;
             }
+            // Another region's lag probe reads this region's logs (the age of its oldest unapplied write): read only.
+            String peer = Principals.region(source);
+            allow(b, peer, prefixed(ResourceType.TOPIC, WalTopics.WAL_PREFIX), AclOperation.READ, AclOperation.DESCRIBE);
+            allow(b, peer, cluster(), AclOperation.DESCRIBE);
             ResourcePattern copies = prefixed(ResourceType.TOPIC, source + ".");
             // Delete: a tenant placed away from this region has its copies removed here (data locality).
             allow(b, service, copies, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS,
