@@ -44,7 +44,8 @@ class ComposeStackTest {
     private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String TOPOLOGY = ProjectScripts.ROOT.resolve("compose/topology.yaml").toString();
+    /** compose/topology.yaml with the admin's TLS settings, as compose/up writes it (compose/.certs, never committed). */
+    private static final String TOPOLOGY = ProjectScripts.ROOT.resolve("compose/.certs/topology.yaml").toString();
     private static final String PROMETHEUS = "http://127.0.0.1:20090";
     /** Each demo tenant, its primary and every region that must hold it (compose/up's placements). */
     private static final Map<String, List<String>> HOLDERS = Map.of(
