@@ -104,15 +104,17 @@ public final class CertsCommand implements Callable<Integer> {
         return (X509Certificate) store.getCertificate(alias);
     }
 
-    private static void print(PrintStream out, DeploymentCa ca, Path caPassword, List<Issued> issued) {
-        out.printf("%-26s %-34s %-40s %-20s %s%n", "PRINCIPAL", "STORE", "PASSWORD FILE", "EXPIRES", "HOSTS");
-        out.printf("%-26s %-34s %-40s %-20s %s%n", "(CA) " + ca.certificate().getSubjectX500Principal().getName(),
-                ca.truststore(), caPassword, ca.certificate().getNotAfter().toInstant(), "truststore of every party");
+    private void print(PrintStream stdout, DeploymentCa ca, Path caPassword, List<Issued> issued) {
+        stdout.println("written to " + out.toAbsolutePath() + " (owner-only):");
+        String format = "%-24s %-28s %-33s %-21s %s%n";
+        stdout.printf(format, "PRINCIPAL", "STORE", "PASSWORD FILE", "EXPIRES", "HOSTS");
+        stdout.printf(format, "(CA) " + ca.certificate().getSubjectX500Principal().getName(), ca.truststore().getFileName(),
+                caPassword.getFileName(), ca.certificate().getNotAfter().toInstant(), "(the truststore of every party)");
         for (Issued i : issued) {
-            out.printf("%-26s %-34s %-40s %-20s %s%n", i.principal(), i.keystore(), i.passwordFile(),
+            stdout.printf(format, i.principal(), i.keystore().getFileName(), i.passwordFile().getFileName(),
                     i.certificate().getNotAfter().toInstant(), String.join(",", i.hosts()));
         }
-        out.println("The CA's private key was not kept: to add or renew a certificate, run again with --force "
+        stdout.println("The CA's private key was not kept: to add or renew a certificate, run again with --force "
                 + "(new CA, new certificates for everyone).");
     }
 
