@@ -141,6 +141,44 @@ class ComposeStackTest {
         }
     }
 
+    /**
+     * The stack's Kafka listeners as someone on the host finds them: the deployment's ACLs are there (created by
+     * the acls one-shot before anything connected; no ACL lets a region into another region's cluster), and a
+     * client with a certificate from another CA gets no answer at all.
+     */
+    @Test
+    @Order(4)
+    void kafkaAnswersOnlyCertificatesOfTheStacksCaAndHoldsTheDeploymentsAcls() throws Exception {
+        String hostTopology = ProjectScripts.ROOT.resolve("compose/topology.yaml").toString();
+        String certs = ProjectScripts.ROOT.resolve("compose/.certs").toString();
+        ProjectScripts.Result listed = ProjectScripts.maia("acls-list", Duration.ofMinutes(2),
+                "acls", "list", "--topology", hostTopology, "--cluster", "all", "--certs", certs, "--json");
+        assertThat(listed.exitCode()).as(listed.output()).isZero();
+        List<String> lines = listed.output().lines().filter(l -> l.startsWith("[")).toList();
+        assertThat(lines).as("a JSON array in:\n%s", listed.output()).isNotEmpty();
+        Map<String, List<String>> principalsByCluster = new TreeMap<>();
+        JSON.readTree(lines.get(lines.size() - 1)).forEach(row -> principalsByCluster
+                .computeIfAbsent(row.get("cluster").asText(), c -> new ArrayList<>()).add(row.get("principal").asText()));
+        assertThat(principalsByCluster).containsOnlyKeys("us-west", "eu-central", "ap-tokyo", "control");
+        assertThat(principalsByCluster.get("us-west")).contains("User:maia-region-us-west", "User:maia-mirror", "User:maia-monitor")
+                .doesNotContain("User:maia-region-eu-central", "User:maia-region-ap-tokyo");
+        assertThat(principalsByCluster.get("control")).contains("User:maia-region-us-west", "User:maia-region-eu-central",
+                "User:maia-region-ap-tokyo");
+
+        java.nio.file.Path other = java.nio.file.Files.createTempDirectory("maia-other-ca");
+        ProjectScripts.Result made = ProjectScripts.maia("certs-other", Duration.ofMinutes(1),
+                "certs", "--topology", hostTopology, "--out", other.resolve("certs").toString());
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        ProjectScripts.Result refused = ProjectScripts.maia("acls-other-ca", Duration.ofMinutes(1),
+                "acls", "list", "--topology", hostTopology, "--cluster", "us-west", "--certs", other.resolve("certs").toString(),
+                "--timeout", "10");
+        try (var files = java.nio.file.Files.walk(other)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("SSL handshake failed");
+    }
+
     /** GET of the stack's Prometheus API; asserts 200 and answers the JSON. */
     private static JsonNode prometheus(String pathAndQuery) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(PROMETHEUS + pathAndQuery))
