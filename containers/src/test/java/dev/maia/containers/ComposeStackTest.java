@@ -44,7 +44,8 @@ class ComposeStackTest {
     private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String TOPOLOGY = ProjectScripts.ROOT.resolve("compose/topology.yaml").toString();
+    /** compose/topology.yaml with the admin's TLS settings, as compose/up writes it (compose/.certs, never committed). */
+    private static final String TOPOLOGY = ProjectScripts.ROOT.resolve("compose/.certs/topology.yaml").toString();
     private static final String PROMETHEUS = "http://127.0.0.1:20090";
     /** Each demo tenant, its primary and every region that must hold it (compose/up's placements). */
     private static final Map<String, List<String>> HOLDERS = Map.of(
@@ -138,6 +139,44 @@ class ComposeStackTest {
                     assertThat(prometheus("/api/v1/query?query=" + URLEncoder.encode(q.expr(), StandardCharsets.UTF_8))
                             .at("/data/result")).as("series of %s", q.expr()).isNotEmpty());
         }
+    }
+
+    /**
+     * The stack's Kafka listeners as someone on the host finds them: the deployment's ACLs are there (created by
+     * the acls one-shot before anything connected; no ACL lets a region into another region's cluster), and a
+     * client with a certificate from another CA gets no answer at all.
+     */
+    @Test
+    @Order(4)
+    void kafkaAnswersOnlyCertificatesOfTheStacksCaAndHoldsTheDeploymentsAcls() throws Exception {
+        String hostTopology = ProjectScripts.ROOT.resolve("compose/topology.yaml").toString();
+        String certs = ProjectScripts.ROOT.resolve("compose/.certs").toString();
+        ProjectScripts.Result listed = ProjectScripts.maia("acls-list", Duration.ofMinutes(2),
+                "acls", "list", "--topology", hostTopology, "--cluster", "all", "--certs", certs, "--json");
+        assertThat(listed.exitCode()).as(listed.output()).isZero();
+        List<String> lines = listed.output().lines().filter(l -> l.startsWith("[")).toList();
+        assertThat(lines).as("a JSON array in:\n%s", listed.output()).isNotEmpty();
+        Map<String, List<String>> principalsByCluster = new TreeMap<>();
+        JSON.readTree(lines.get(lines.size() - 1)).forEach(row -> principalsByCluster
+                .computeIfAbsent(row.get("cluster").asText(), c -> new ArrayList<>()).add(row.get("principal").asText()));
+        assertThat(principalsByCluster).containsOnlyKeys("us-west", "eu-central", "ap-tokyo", "control");
+        assertThat(principalsByCluster.get("us-west")).contains("User:maia-region-us-west", "User:maia-mirror", "User:maia-monitor")
+                .doesNotContain("User:maia-region-eu-central", "User:maia-region-ap-tokyo");
+        assertThat(principalsByCluster.get("control")).contains("User:maia-region-us-west", "User:maia-region-eu-central",
+                "User:maia-region-ap-tokyo");
+
+        java.nio.file.Path other = java.nio.file.Files.createTempDirectory("maia-other-ca");
+        ProjectScripts.Result made = ProjectScripts.maia("certs-other", Duration.ofMinutes(1),
+                "certs", "--topology", hostTopology, "--out", other.resolve("certs").toString());
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        ProjectScripts.Result refused = ProjectScripts.maia("acls-other-ca", Duration.ofMinutes(1),
+                "acls", "list", "--topology", hostTopology, "--cluster", "us-west", "--certs", other.resolve("certs").toString(),
+                "--timeout", "10");
+        try (var files = java.nio.file.Files.walk(other)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("SSL handshake failed");
     }
 
     /** GET of the stack's Prometheus API; asserts 200 and answers the JSON. */

@@ -49,6 +49,8 @@ class RegionImageTest {
                      .withCommand("/opt/maia/bin/kafka-node")
                      .withEnv("KAFKA_CLUSTER_ID", "cmVnaW9uLWltYWdlLXRlc3Q")
                      .withEnv("KAFKA_INTERNAL", "kafka:9092")
+                     // The image, not TLS, is under test here (compose/up runs the stack with TLS): the explicit opt-out.
+                     .withEnv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
                      .withExposedPorts(9092)
                      .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(3)));
              GenericContainer<?> region = new GenericContainer<>(ProjectImages.REGION)
@@ -109,6 +111,7 @@ class RegionImageTest {
                 http_port: 8080
                 wal_replication_factor: 1
                 wal_min_insync_replicas: 1
+                kafka_security_protocol: PLAINTEXT
                 store_max_entries: 10000
                 store_max_positions: 1000
                 tenant_keys_sha256:

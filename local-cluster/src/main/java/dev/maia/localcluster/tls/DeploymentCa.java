@@ -105,7 +105,9 @@ public final class DeploymentCa {
             List<GeneralName> names = new ArrayList<>();
             names.add(new GeneralName(GeneralName.dNSName, "localhost"));
             names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-            hostNames.forEach(h -> names.add(new GeneralName(GeneralName.dNSName, h)));
+            // An address a client dials (a host's topology may name brokers by IP) must be an IP entry:
+            // host-name verification does not match an address against a DNS entry.
+            hostNames.forEach(h -> names.add(new GeneralName(isAddress(h) ? GeneralName.iPAddress : GeneralName.dNSName, h)));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
@@ -134,6 +136,10 @@ public final class DeploymentCa {
 
     public Path truststore() {
         return truststore;
+    }
+
+    private static boolean isAddress(String host) {
+        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKeys) {
