@@ -3,7 +3,10 @@ package dev.maia.cli;
 import dev.maia.apply.ApplyConfig;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.wal.WalTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,14 +39,22 @@ class TenantQuotaTest extends RegionsTest {
     }
 
     /**
-     * Back to the stack's configuration, and applying again before the next test class: a restarted apply app
-     * joins its group beside the member it replaced until that one's session expires, and no new topic (a
-     * new tenant's log) is assigned in between, so the classes after this one would wait on their reads.
+     * Back to the stack's configuration, and settled before the next test class: a stopped apply app stays a
+     * member of its consumer group until its session expires, and a rebalance (a new tenant's log appearing)
+     * waits for it until then, so the classes after this one would time out on their reads.
      */
     @AfterAll
     static void restartAsBefore() throws Exception {
         nodes.stopRegion(REGION);
         nodes.startRegion(REGION, original);
+        String group = original.applyConfig().applicationId();
+        try (Admin admin = TestStack.admin(REGION)) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(10, TimeUnit.SECONDS);
+                return d.state() == ConsumerGroupState.STABLE && d.members().size() == original.applyConfig().streamThreads();
+            });
+        }
         TestStack.Tenant probe = TestStack.tenant();
         TestStack.place(probe.id(), "single", REGION);
         TestStack.awaitLive(REGION, probe.id(), TestStack.writeMemories(REGION, probe.key(), 1, "applying again"));
