@@ -105,7 +105,6 @@ class RegionImageTest {
         return """
                 region: solo
                 bootstrap_servers: kafka:9092
-                kafka_security_protocol: PLAINTEXT
                 work_dir: /var/lib/maia
                 http_host: 0.0.0.0
                 http_port: 8080
