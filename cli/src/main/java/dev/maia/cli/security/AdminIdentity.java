@@ -1,5 +1,6 @@
 package dev.maia.cli.security;
 
+import dev.maia.schemas.topology.OwnerOnlyFiles;
 import dev.maia.control.security.Principals;
 import dev.maia.schemas.topology.KafkaSecurity;
 import picocli.CommandLine.Option;

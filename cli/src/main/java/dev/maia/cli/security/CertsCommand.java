@@ -1,5 +1,6 @@
 package dev.maia.cli.security;
 
+import dev.maia.schemas.topology.OwnerOnlyFiles;
 import dev.maia.control.security.Principals;
 import dev.maia.localcluster.tls.DeploymentCa;
 import dev.maia.schemas.http.Json;

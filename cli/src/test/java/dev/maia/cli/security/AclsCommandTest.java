@@ -1,5 +1,6 @@
 package dev.maia.cli.security;
 
+import dev.maia.schemas.topology.OwnerOnlyFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.localcluster.LocalKafkaCluster;
 import dev.maia.localcluster.tls.LocalSecurity;

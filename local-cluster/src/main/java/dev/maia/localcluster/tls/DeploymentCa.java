@@ -1,6 +1,7 @@
 package dev.maia.localcluster.tls;
 
 import dev.maia.schemas.topology.KafkaSecurity;
+import dev.maia.schemas.topology.OwnerOnlyFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -20,8 +21,6 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -167,9 +166,7 @@ public final class DeploymentCa {
     }
 
     private static void store(KeyStore store, Path file, String password) throws IOException, GeneralSecurityException {
-        Files.deleteIfExists(file);
-        try (OutputStream out = Files.newOutputStream(Files.createFile(file,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), StandardOpenOption.WRITE)) {
+        try (OutputStream out = Files.newOutputStream(OwnerOnlyFiles.create(file))) {
             store.store(out, password.toCharArray());
         }
     }

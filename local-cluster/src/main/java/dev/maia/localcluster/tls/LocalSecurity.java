@@ -64,11 +64,6 @@ public final class LocalSecurity {
         return client(Principals.MONITOR);
     }
 
-    /** The CA, for tests that check what it signed; empty when plaintext. */
-    public java.util.Optional<DeploymentCa> ca() {
-        return java.util.Optional.ofNullable(ca);
-    }
-
     /**
      * A broker's listeners and security settings: {@code SSL} for clients and between brokers,
      * {@code CONTROLLER} over TLS too, client certificates required on both, the certificate's CN as the

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -142,21 +140,11 @@ public record Topology(
     }
 
     public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        // The file holds the admin and tenant keys in plaintext: created owner-only, never readable by
-        // others in between (a chmod after the write would leave a window under the default umask).
-        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } else {
-            Files.createFile(tmp);
-        }
+        // The file holds the admin and tenant keys in plaintext: owner-only from its creation.
+        Path tmp = OwnerOnlyFiles.create(file.resolveSibling(file.getFileName() + ".tmp"));
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
             YAML.writeValue(out, this);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
-
-    /** rw------- : what a file with the deployment's keys may be (issue 12). */
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 }
