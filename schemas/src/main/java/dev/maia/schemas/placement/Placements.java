@@ -1,15 +1,19 @@
 package dev.maia.schemas.placement;
 
 import dev.maia.schemas.avro.ConflictStrategy;
+import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.wal.AvroClasses;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +32,8 @@ public final class Placements {
     }
 
     private static final BinaryMessageEncoder<Placement> ENCODER = Placement.getEncoder();
-    private static final BinaryMessageDecoder<Placement> DECODER = Placement.getDecoder();
+    /** Reads placements written before the failover field existed, too: the control log keeps every record. */
+    private static final BinaryMessageDecoder<Placement> DECODER = Placement.createDecoder(previousVersions());
 
     private Placements() {
     }
@@ -45,6 +50,14 @@ public final class Placements {
             out.add(p.getMigration().getToRegion());
         }
         return out;
+    }
+
+    /**
+     * Whether another region can take the tenant over when its primary's lease lapses: a single-region
+     * tenant has no other copy, so it waits for its region instead.
+     */
+    public static boolean canFailOver(Placement p) {
+        return p.getMode() != PlacementMode.single && !p.getReplicas().isEmpty();
     }
 
     /** The next change of {@code p}: its epoch + 1, made in {@code region} now. */
@@ -82,6 +95,19 @@ public final class Placements {
         return DECODER.decode(bytes);
     }
 
+    private static SchemaStore previousVersions() {
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        try (InputStream in = Placements.class.getResourceAsStream("/dev/maia/schemas/avro-history/Placement-v1.avsc")) {
+            if (in == null) {
+                throw new IllegalStateException("schema history Placement-v1.avsc is missing from the jar");
+            }
+            store.addSchema(new Schema.Parser().parse(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return store;
+    }
+
     public static Map<String, Object> toJson(Placement p) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tenant_id", p.getTenantId());
@@ -104,6 +130,17 @@ public final class Placements {
             migration.put("drained", m.getDrained() == null ? null : m.getDrained().stream().map(d -> Map.of(
                     "origin_region", d.getOriginRegion(), "partition", d.getPartition(), "offset", d.getOffset())).toList());
             out.put("migration", migration);
+        }
+        Failover f = p.getFailover();
+        if (f != null) {
+            Map<String, Object> failover = new LinkedHashMap<>();
+            failover.put("epoch", f.getEpoch());
+            failover.put("from_region", f.getFromRegion());
+            failover.put("at", f.getAt().toString());
+            failover.put("forced", f.getForced());
+            failover.put("applied", f.getApplied().stream().map(d -> Map.of(
+                    "origin_region", d.getOriginRegion(), "partition", d.getPartition(), "offset", d.getOffset())).toList());
+            out.put("failover", failover);
         }
         return out;
     }
