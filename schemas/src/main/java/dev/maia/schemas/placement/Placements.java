@@ -1,6 +1,7 @@
 package dev.maia.schemas.placement;
 
 import dev.maia.schemas.avro.ConflictStrategy;
+import dev.maia.schemas.avro.DrainedOffset;
 import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
@@ -63,6 +64,25 @@ public final class Placements {
     /** The next change of {@code p}: its epoch + 1, made in {@code region} now. */
     public static Placement.Builder successor(Placement p, String region) {
         return Placement.newBuilder(p).setEpoch(p.getEpoch() + 1).setUpdatedIn(region).setUpdatedAt(Instant.now());
+    }
+
+    /**
+     * The change that makes {@code newPrimary} the tenant's primary in place of one whose lease lapsed: the old
+     * primary becomes a replica (it catches up when it returns), a migration in progress ends, and the
+     * placement records the failover. Every reader lets it take effect only if {@code from}'s last lease
+     * renewal before it in the log is the one at {@code lapsedLeaseOffset}.
+     *
+     * @param applied what {@code newPrimary} had applied of the old primary's log: later entries are leftovers
+     */
+    public static Placement failedOver(Placement p, String newPrimary, List<String> regions, long lapsedLeaseOffset,
+                                       List<DrainedOffset> applied, boolean forced, String madeIn) {
+        List<String> replicas = new ArrayList<>(p.getReplicas());
+        replicas.remove(newPrimary);
+        replicas.add(p.getPrimaryRegion());
+        return successor(p, madeIn).setPrimaryRegion(newPrimary)
+                .setReplicas(canonicalReplicas(p.getMode(), newPrimary, replicas, regions)).setMigration(null)
+                .setFailover(new Failover(p.getEpoch() + 1, p.getPrimaryRegion(), lapsedLeaseOffset, applied, Instant.now(), forced))
+                .build();
     }
 
     /** The change that ends a migration: the target placement, primary in the new region, no migration. */
