@@ -64,8 +64,11 @@ final class FailoverDriver implements AutoCloseable {
     private final MeterRegistry registry;
     /** Why each tenant this region would take over cannot fail over now. */
     private final Map<String, String> blocked = new ConcurrentSkipListMap<>();
-    /** When this region first saw a candidacy of each (tenant, epoch): the election waits a window after it. */
-    private final Map<String, Long> electionStarted = new ConcurrentHashMap<>();
+    /** When this region first counted the candidacies of each tenant at its epoch: the election waits a window after it. */
+    private record Election(long epoch, long startedNanos) {
+    }
+
+    private final Map<String, Election> electionStarted = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -130,6 +133,7 @@ final class FailoverDriver implements AutoCloseable {
         }
         if (!view.leases().lapsed(p.getPrimaryRegion(), lease.settings().duration()) || !p.getReplicas().contains(region)) {
             blocked.remove(tenant);
+            electionStarted.remove(tenant);
             return;
         }
         if (!config.failoverAutomatic()) {
@@ -144,8 +148,8 @@ final class FailoverDriver implements AutoCloseable {
             submitCandidacy(p);
             return;
         }
-        String election = tenant + "@" + p.getEpoch();
-        long started = electionStarted.computeIfAbsent(election, e -> System.nanoTime());
+        long started = electionStarted.compute(tenant, (t, e) -> e != null && e.epoch() == p.getEpoch() ? e
+                : new Election(p.getEpoch(), System.nanoTime())).startedNanos();
         List<String> reachable = p.getReplicas().stream()
                 .filter(r -> !view.leases().lapsed(r, lease.settings().duration())).toList();
         List<Candidacy> live = reachable.stream().map(candidacies::get).filter(c -> c != null).toList();

@@ -57,7 +57,8 @@ public final class PlacementView implements AutoCloseable {
         return tail.isCaughtUp();
     }
 
-    private void accept(ConsumerRecord<String, byte[]> r) {
+    /** One record of the control log, in log order (the tail calls it; tests too). */
+    void accept(ConsumerRecord<String, byte[]> r) {
         Header kind = r.headers().lastHeader(ControlRecords.KIND_HEADER);
         boolean tookEffect = false;
         try {
