@@ -33,7 +33,8 @@ public final class LeaseKeeper implements AutoCloseable {
     private final LongSupplier nanos;
     private final Thread thread;
     private volatile long heldUntilNanos;
-    private volatile boolean held;
+    /** What was last logged: held or not. */
+    private volatile boolean reported;
     private volatile boolean running = true;
 
     /** {@code producer} is the region's one control-cluster producer; its owner closes it. */
@@ -82,21 +83,31 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             ConditionalAppend.append(producer, record, view::awaitDecision, "the lease of " + region, settings.heldFor());
         } catch (ControlLogUnavailableException e) {
-            if (held) {
+            if (held()) {
                 log.warn("region {} could not renew its lease ({} left): {}", region, remaining(), e.getMessage());
             }
-            held = held();
+            reportChange();
             return false;
         }
         long until = sent + settings.heldFor().toNanos();
         if (until - heldUntilNanos > 0) {
             heldUntilNanos = until;
         }
-        if (!held) {
-            log.info("region {} holds its lease", region);
-        }
-        held = true;
+        reportChange();
         return true;
+    }
+
+    /** Logs when the lease is gained or lost, once per change. */
+    private void reportChange() {
+        boolean now = held();
+        if (now != reported) {
+            reported = now;
+            if (now) {
+                log.info("region {} holds its lease", region);
+            } else {
+                log.warn("region {} lost its lease: it accepts no writes of tenants that can fail over", region);
+            }
+        }
     }
 
     private void run() {
@@ -104,10 +115,6 @@ public final class LeaseKeeper implements AutoCloseable {
             try {
                 Thread.sleep(settings.renewInterval().toMillis());
                 renewOnce();
-                if (held && !held()) {
-                    log.warn("region {} lost its lease: it accepts no writes of tenants that can fail over", region);
-                    held = false;
-                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
