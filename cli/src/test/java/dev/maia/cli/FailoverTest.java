@@ -211,6 +211,9 @@ class FailoverTest {
         MaiaClient.Reply r = client.send("POST", endpoint("us-west") + "/v1/memories", KEYS.get("fo-manual"), memory("x"));
         assertThat(r.status()).isEqualTo(307);
         awaitLive("eu-central", "fo-manual", unshipped);
+        // ...and are reported as the old primary's leftovers, not applied silently.
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodes.node("eu-central").registry().find("maia.failover.leftovers")
+                .tag("tenant", "fo-manual").counters().stream().mapToDouble(c -> c.count()).sum() >= unshipped.size());
     }
 
     // ---- helpers --------------------------------------------------------------------------------
