@@ -129,25 +129,56 @@ class FailoverLeftoversFeedTest extends RegionsTest {
      */
     private Placement failOver(String tenant) throws Exception {
         Placement current = nodes.node(NEW_PRIMARY).placement(tenant).orElseThrow();
-        List<DrainedOffset> applied = nodes.node(NEW_PRIMARY).apply().appliedOffsets().entrySet().stream()
-                .filter(e -> e.getKey().tenant().equals(tenant) && e.getKey().origin().equals(OLD_PRIMARY))
-                .map(e -> DrainedOffset.newBuilder().setOriginRegion(OLD_PRIMARY).setPartition(e.getKey().partition())
-                        .setOffset(e.getValue()).build())
-                .toList();
-        assertThat(applied).as("eu-central applied us-west's create").isNotEmpty();
-        Placement next = Placements.successor(current, NEW_PRIMARY).setPrimaryRegion(NEW_PRIMARY)
-                .setFailover(Failover.newBuilder().setEpoch(current.getEpoch() + 1).setFromRegion(OLD_PRIMARY)
-                        .setLapsedLeaseOffset(-1).setApplied(applied).setAt(Instant.now()).setForced(true).build())
-                .build();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.controlClient(), new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(WalTopics.CONTROL, tenant, Placements.encode(next))).get(10, TimeUnit.SECONDS);
+        List<DrainedOffset>[] applied = new List[1];
+        await("eu-central published what it applied of us-west's log").atMost(Duration.ofSeconds(30)).until(() -> {
+            applied[0] = nodes.node(NEW_PRIMARY).apply().appliedOffsets().entrySet().stream()
+                    .filter(e -> e.getKey().tenant().equals(tenant) && e.getKey().origin().equals(OLD_PRIMARY))
+                    .map(e -> DrainedOffset.newBuilder().setOriginRegion(OLD_PRIMARY).setPartition(e.getKey().partition())
+                            .setOffset(e.getValue()).build())
+                    .toList();
+            return !applied[0].isEmpty();
+        });
+        // A failover holds only once the old primary renews no more: us-west's process stops, and the failover
+        // names its last renewal, as a promoting region does once the lease lapsed.
+        nodes.stopRegion(OLD_PRIMARY);
+        Placement next;
+        try {
+            long lastRenewal = lastRenewalSeenBy(NEW_PRIMARY);
+            next = Placements.successor(current, NEW_PRIMARY).setPrimaryRegion(NEW_PRIMARY)
+                    .setFailover(Failover.newBuilder().setEpoch(current.getEpoch() + 1).setFromRegion(OLD_PRIMARY)
+                            .setLapsedLeaseOffset(lastRenewal).setApplied(applied[0]).setAt(Instant.now()).setForced(true).build())
+                    .build();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.controlClient(), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(WalTopics.CONTROL, tenant, Placements.encode(next))).get(10, TimeUnit.SECONDS);
+            }
+            for (String region : List.of(NEW_PRIMARY, "ap-tokyo")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> nodes.node(region).placement(tenant).map(Placement::getEpoch)
+                        .equals(Optional.of(next.getEpoch())));
+            }
+        } finally {
+            nodes.startRegion(OLD_PRIMARY);
         }
-        for (String region : REGIONS) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> nodes.node(region).placement(tenant).map(Placement::getEpoch)
-                    .equals(Optional.of(next.getEpoch())));
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodes.node(OLD_PRIMARY).placement(tenant).map(Placement::getEpoch)
+                .equals(Optional.of(next.getEpoch())));
         return next;
+    }
+
+    /** The control log offset of us-west's last lease renewal as {@code region} read it, once no more come. */
+    private long lastRenewalSeenBy(String region) {
+        long[] seen = {-2};
+        await("us-west renews no more").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+            long now = -1;
+            for (var row : TestStack.admin("GET", region, "/admin/leases", null).body().get("leases")) {
+                if (row.get("region").asText().equals(OLD_PRIMARY)) {
+                    now = row.get("renewal_offset").asLong();
+                }
+            }
+            boolean stable = now == seen[0];
+            seen[0] = now;
+            return stable;
+        });
+        return seen[0];
     }
 
     private static WALEntry memory(WALEntry base, String tenant, String id, String content, long millis, long epoch) {
