@@ -66,11 +66,13 @@ class FaultSuiteTest {
         List<Step> schedule = LONG ? longSchedule() : shortSchedule();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> writers = new ArrayList<>();
-        for (int i = 0; i < (LONG ? 3 : 2); i++) {
-            Thread t = new Thread(new Writer("w" + i, tenants, stack, history, stop, Duration.ofSeconds(30), 150),
-                    "fault-writer-" + i);
-            t.start();
-            writers.add(t);
+        for (int i = 0; i < (LONG ? 2 : 1); i++) {
+            for (FaultTenant tenant : tenants) {
+                Thread t = new Thread(new Writer("w" + i, List.of(tenant), stack, history, stop, Duration.ofSeconds(30), 100),
+                        "fault-writer-" + i + "-" + tenant.id());
+                t.start();
+                writers.add(t);
+            }
         }
         long started = System.currentTimeMillis();
         List<FaultEvent> events;
@@ -106,12 +108,12 @@ class FaultSuiteTest {
 
     /** The short form: one fault of each kind but the clock's, each on the primary of some tenant. */
     private static List<Step> shortSchedule() {
-        Duration quiet = Duration.ofSeconds(5);
+        Duration quiet = Duration.ofSeconds(3);
         return List.of(
                 new Step(new KillContainer("maia", "ap-tokyo"), Duration.ofSeconds(10), quiet),
                 new Step(new CutRegion("eu-central"), Duration.ofSeconds(15), quiet),
                 new Step(new KillContainer("kafka", "us-west"), Duration.ofSeconds(10), quiet),
-                new Step(new PauseRegion("ap-tokyo"), Duration.ofSeconds(10), quiet),
+                new Step(new PauseRegion("ap-tokyo"), Duration.ofSeconds(8), quiet),
                 new Step(new KillContainer("mm2", "eu-central"), Duration.ofSeconds(5), quiet));
     }
 

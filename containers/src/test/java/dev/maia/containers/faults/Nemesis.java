@@ -44,10 +44,11 @@ public final class Nemesis {
             Fault f = step.fault();
             Map<String, Double> lagAtStart = new LinkedHashMap<>();
             tenants.forEach(t -> lagAtStart.put(t.id(), lag.seconds(t)));
-            long injected = System.currentTimeMillis();
             log.info("nemesis: {} for {} s (lag at start {})", f.name(), step.hold().toSeconds(), lagAtStart);
             active.add(f);
             f.inject(docker);
+            // The fault's start is when it holds (docker kill/pause and wan cut have returned), not when it was asked for.
+            long injected = System.currentTimeMillis();
             history.add(new Op("fault", null, f.name(), null, f.region(), "inject", 0, null, null, -1, -1, injected, injected, 0));
             Thread.sleep(step.hold().toMillis());
             long healed = System.currentTimeMillis();

@@ -5,8 +5,8 @@ package dev.maia.containers.faults;
  *
  * @param kind      {@code write}, {@code read}, {@code fault}
  * @param outcome   writes: {@code ok} (201), {@code exists} (409 ALREADY_EXISTS on a retry: an earlier attempt
- *                  wrote it), {@code redirect} (307), {@code fail} (an answer that wrote nothing), {@code info}
- *                  (no answer: it may or may not have been written), {@code gave-up} (the client stopped retrying);
+ *                  wrote it), {@code redirect} (307), {@code fail} (a 503: refused, nothing written), {@code info}
+ *                  (no answer, or another error such as 504: it may or may not have been written), {@code gave-up} (the client stopped retrying);
  *                  reads: {@code ok}, {@code missing}, {@code wrong-value}, {@code fail}; faults: {@code inject}, {@code heal}
  * @param partition the answer's position (ok writes), else -1
  */

@@ -12,8 +12,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A client thread: creates memories with ids and contents of its own choosing, one tenant after the other,
- * as an application would through the faults. It follows a 307 to the region X-MAIA-Primary-Region names
+ * A client thread: creates memories with ids and contents of its own choosing in its tenants, one after the
+ * other, as an application would through the faults (one thread per tenant, so that one tenant's outage does
+ * not hold back the others' writes). It follows a 307 to the region X-MAIA-Primary-Region names
  * (mapped to the host's endpoint); on a 503 or no answer it retries the same id a little later, from the
  * second failure on at the tenant's next holder, until {@code giveUpAfter}. Every attempt goes to the history.
  * A retry reuses the id: a create that an unanswered attempt already made answers 409 ALREADY_EXISTS.
@@ -96,8 +97,10 @@ public final class Writer implements Runnable {
                             start, end, attempt));
                     return;
                 }
-                history.add(new Op("write", t.id(), id, value, region, "fail", r.status(), r.code(), t.syncMode(), -1, -1,
-                        start, end, attempt));
+                // 503: refused before anything was written (docs/api.md). Any other answer (504 REPLICATION_TIMEOUT:
+                // in the primary's log, not confirmed by replicas) may have written it: indeterminate.
+                history.add(new Op("write", t.id(), id, value, region, r.status() == 503 ? "fail" : "info", r.status(),
+                        r.code(), t.syncMode(), -1, -1, start, end, attempt));
             } catch (IOException e) {
                 history.add(new Op("write", t.id(), id, value, region, "info", 0, e.getClass().getSimpleName(), t.syncMode(),
                         -1, -1, start, System.currentTimeMillis(), attempt));
