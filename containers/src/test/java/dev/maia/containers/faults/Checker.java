@@ -125,8 +125,9 @@ public final class Checker {
     }
 
     /**
-     * For each fault that hit a tenant's primary region: ms until the tenant's next acknowledged write (any region,
-     * or with {@code elsewhere} a region other than the primary: a failover).
+     * For each fault that hit a tenant's primary region: ms until the tenant's next acknowledged write (any region),
+     * or with {@code elsewhere} until the first one a region other than the primary acknowledged while the fault
+     * held: a failover.
      */
     private Map<String, Long> resumedAfter(List<FaultTenant> tenants, List<FaultEvent> faults, boolean elsewhere) {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -137,7 +138,7 @@ public final class Checker {
                     continue;
                 }
                 ops.stream().filter(o -> o.acknowledged() && o.tenant().equals(t.id()) && o.startMs() >= f.injectedMs())
-                        .filter(o -> !elsewhere || !o.region().equals(t.primary()))
+                        .filter(o -> !elsewhere || (!o.region().equals(t.primary()) && o.endMs() <= f.healedMs()))
                         .mapToLong(Op::endMs).min()
                         .ifPresent(first -> out.put(f.name() + " / " + t.id(), first - f.injectedMs()));
             }
