@@ -24,8 +24,6 @@ import java.util.function.Function;
 public final class Checker {
 
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
-    /** Slack on the reported lag: the gauge is sampled, and the fault's start is the nemesis's clock. */
-    private static final long LAG_SLACK_MS = 2000;
 
     private final StackEndpoints stack;
     private final History history;
@@ -71,7 +69,7 @@ public final class Checker {
                     }
                     List<String> missingIn = readBack(t, w);
                     boolean isLost = !missingIn.isEmpty();
-                    boolean excused = !t.lossless() && (conflicted.contains(w.id()) || withinLagOfAFault(w, t, faults));
+                    boolean excused = LossRule.excused(w, t, conflicted, faults);
                     if (isLost) {
                         lost.add(t.id() + "/" + w.id() + " in " + missingIn + " (" + t.syncMode() + (excused ? ", excused" : "") + ")");
                     }
@@ -111,17 +109,6 @@ public final class Checker {
             }
         }
         return bad;
-    }
-
-    /** Acknowledged within the replication lag reported when a fault began, before it began. */
-    private static boolean withinLagOfAFault(Op w, FaultTenant t, List<FaultEvent> faults) {
-        for (FaultEvent f : faults) {
-            long lagMs = (long) (f.lagAtStartSeconds().getOrDefault(t.id(), 0.0) * 1000) + LAG_SLACK_MS;
-            if (w.endMs() <= f.healedMs() && w.endMs() >= f.injectedMs() - lagMs) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -46,9 +46,12 @@ public final class ReplicationLag {
         for (String line : lines) {
             if (line.startsWith("maia_replication_lag_seconds{") && line.contains("tenant=\"" + tenant + "\"")) {
                 try {
-                    max = Math.max(max, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    if (Double.isFinite(value)) {
+                        max = Math.max(max, value);
+                    }
                 } catch (NumberFormatException notANumber) {
-                    // NaN or +Inf lines are not a lag to count.
+                    // Not a sample line's value: nothing to count.
                 }
             }
         }
