@@ -91,7 +91,7 @@ class FaultSuiteTest {
         long faultsTook = System.currentTimeMillis() - started;
 
         Verdict v = new Checker(stack, history).check(tenants, events, FaultSuiteTest::verify);
-        writeResults(schedule, events, history, v, faultsTook);
+        writeResults(schedule, events, history, v, faultsTook, placements(stack, tenants));
 
         assertThat(events).as("faults injected and healed").hasSize(schedule.size());
         for (String mode : List.of("sync", "semi-sync", "async")) {
@@ -111,7 +111,8 @@ class FaultSuiteTest {
         Duration quiet = Duration.ofSeconds(3);
         return List.of(
                 new Step(new KillContainer("maia", "ap-tokyo"), Duration.ofSeconds(10), quiet),
-                new Step(new CutRegion("eu-central"), Duration.ofSeconds(15), quiet),
+                // Longer than a lease (8 s) and the others' wait for it (8 s): the semi-sync tenant fails over.
+                new Step(new CutRegion("eu-central"), Duration.ofSeconds(30), quiet),
                 new Step(new KillContainer("kafka", "us-west"), Duration.ofSeconds(10), quiet),
                 new Step(new PauseRegion("ap-tokyo"), Duration.ofSeconds(8), quiet),
                 new Step(new KillContainer("mm2", "eu-central"), Duration.ofSeconds(5), quiet));
@@ -162,6 +163,17 @@ class FaultSuiteTest {
         return out;
     }
 
+    /** Each tenant's placement after the run (a failover shows as another primary, a higher epoch and {@code failover}). */
+    private static Map<String, JsonNode> placements(StackEndpoints stack, List<FaultTenant> tenants) throws Exception {
+        RegionHttp http = new RegionHttp(Duration.ofSeconds(10));
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (FaultTenant t : tenants) {
+            out.put(t.id(), http.send("GET", stack.api("us-west") + "/admin/tenants/" + t.id() + "/placement",
+                    stack.adminKey(), null).body());
+        }
+        return out;
+    }
+
     private static Checker.VerifyRun verify(Duration timeout) {
         ProjectScripts.Result r = ProjectScripts.maia("verify-faults", timeout.plusMinutes(1), "verify", "--topology",
                 TOPOLOGY.toString(), "--json", "--timeout", Long.toString(timeout.toSeconds()));
@@ -179,8 +191,8 @@ class FaultSuiteTest {
     }
 
     /** The figures docs/reliability.md's table is made of, as JSON, and a summary in the log. */
-    private static void writeResults(List<Step> schedule, List<FaultEvent> events, History history, Verdict v, long tookMs)
-            throws Exception {
+    private static void writeResults(List<Step> schedule, List<FaultEvent> events, History history, Verdict v, long tookMs,
+                                     Map<String, JsonNode> placements) throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("form", LONG ? "long" : "short");
         doc.put("faults_planned", schedule.stream().map(s -> s.fault().name() + " " + s.hold().toSeconds() + "s").toList());
@@ -198,6 +210,7 @@ class FaultSuiteTest {
         doc.put("epochs", v.epochsSeen());
         doc.put("resumed_after_ms", v.resumedAfterMs());
         doc.put("failover_after_ms", v.failoverMs());
+        doc.put("placements_after", placements);
         Files.createDirectories(ProjectScripts.LOGS);
         Files.writeString(ProjectScripts.LOGS.resolve("fault-results.json"),
                 RegionHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));

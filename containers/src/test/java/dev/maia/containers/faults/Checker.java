@@ -114,7 +114,7 @@ public final class Checker {
     /**
      * For each fault that hit a tenant's primary region: ms until the tenant's next acknowledged write (any region),
      * or with {@code elsewhere} until the first one a region other than the primary acknowledged while the fault
-     * held: a failover.
+     * held: a failover (a 201 only: a non-primary may answer a retry's 409 before redirecting).
      */
     private Map<String, Long> resumedAfter(List<FaultTenant> tenants, List<FaultEvent> faults, boolean elsewhere) {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -125,7 +125,8 @@ public final class Checker {
                     continue;
                 }
                 ops.stream().filter(o -> o.acknowledged() && o.tenant().equals(t.id()) && o.startMs() >= f.injectedMs())
-                        .filter(o -> !elsewhere || (!o.region().equals(t.primary()) && o.endMs() <= f.healedMs()))
+                        .filter(o -> !elsewhere || (o.outcome().equals("ok") && !o.region().equals(t.primary())
+                                && o.endMs() <= f.healedMs()))
                         .mapToLong(Op::endMs).min()
                         .ifPresent(first -> out.put(f.name() + " / " + t.id(), first - f.injectedMs()));
             }
