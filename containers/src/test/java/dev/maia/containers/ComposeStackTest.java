@@ -2,15 +2,11 @@ package dev.maia.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -28,20 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The compose stack as a user runs it: {@code compose/up} once for the class (engine check, images, every
- * service healthy, the demo tenants placed), {@code maia produce} from the host against
- * {@code compose/topology.yaml}, then every region holds what its placements say (verify: equal digests
- * in exactly the holders; lag: 0 everywhere) and Prometheus scrapes every target. {@code compose/down}
- * always runs after.
+ * The compose stack as a user runs it: {@code compose/up} once for the run (engine check, images, every
+ * service healthy, the demo tenants placed; {@link ComposeStack}, shared with FaultSuiteTest), {@code maia produce}
+ * from the host against {@code compose/topology.yaml}, then every region holds what its placements say (verify:
+ * equal digests in exactly the holders; lag: 0 everywhere) and Prometheus scrapes every target.
+ * {@code compose/down} always runs at the end of the run.
  *
  * <p>Not Testcontainers' compose module: it reaches services through an ambassador (socat) image that cannot
  * be pulled here, and compose/up already owns the health waits and the tenants, which users run too.
  */
-@ExtendWith(DockerRequired.class)
+@ExtendWith({DockerRequired.class, ComposeStack.class})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(ComposeStackTest.CLASS_ORDER)
 class ComposeStackTest {
 
-    private static final Logger log = LoggerFactory.getLogger(ComposeStackTest.class);
+    /** After every class without an order (they start containers of their own), before FaultSuiteTest. */
+    static final int CLASS_ORDER = Order.DEFAULT + 1;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** compose/topology.yaml with the admin's TLS settings, as compose/up writes it (compose/.certs, never committed). */
@@ -53,24 +52,6 @@ class ComposeStackTest {
             "globex", List.of("eu-central", "us-west"),
             "initech", List.of("ap-tokyo"));
     private static final int WRITES = 100;
-
-    private static boolean upRan;
-
-    @BeforeAll
-    static void up() {
-        ProjectImages.ensureBuilt();
-        upRan = true;
-        ProjectScripts.Result r = ProjectScripts.compose("up", Duration.ofMinutes(15));
-        log.info("compose/up took {} s:\n{}", r.took().toSeconds(), r.output().strip());
-    }
-
-    @AfterAll
-    static void down() {
-        if (upRan) {
-            ProjectScripts.Result r = ProjectScripts.compose("down", Duration.ofMinutes(5));
-            log.info("compose/down took {} s", r.took().toSeconds());
-        }
-    }
 
     @Test
     @Order(1)
