@@ -9,6 +9,8 @@ import dev.maia.control.audit.AuditLog;
 import dev.maia.schemas.http.Access;
 import dev.maia.schemas.http.HttpResponse;
 import dev.maia.control.log.ControlLogTopics;
+import dev.maia.control.lease.CandidacyLog;
+import dev.maia.control.lease.LeaseKeeper;
 import dev.maia.control.log.ControlProducer;
 import dev.maia.control.log.ControlQuorumProbe;
 import dev.maia.control.placement.PlacementLog;
@@ -111,7 +113,9 @@ public final class RegionNode implements AutoCloseable {
         toClose.push(apply);
         writes = new WriteService(config.writeConfig(), topology, appends, apply.currentState(), placements,
                 new PlacementLog(controlProducer, placements, config.controlTimeout()), positions, registry,
-                new AuditTrail(config.region(), new AuditLog(controlProducer)::publish));
+                new AuditTrail(config.region(), new AuditLog(controlProducer)::publish),
+                new LeaseKeeper(controlProducer, placements, config.region(), config.writeConfig().leaseSettings(), System::nanoTime),
+                new CandidacyLog(controlProducer, placements, config.controlTimeout()));
         toClose.push(writes);
         placements.start(Duration.ofSeconds(60));
         tenants.start(Duration.ofSeconds(60));
@@ -159,12 +163,18 @@ public final class RegionNode implements AutoCloseable {
         boolean applying = apply.failure().isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("region", config.region());
-        body.put("status", !applying ? "failed" : control.majority() ? "ok" : "degraded");
+        body.put("status", !applying ? "failed" : control.majority() && writes.lease().held() ? "ok" : "degraded");
         body.put("apply", apply.streamsState().name());
         body.put("error", apply.failure().map(e -> detailed ? String.valueOf(e.getMessage()) : e.getClass().getSimpleName())
                 .orElse(""));
         body.put("control", Map.of("status", control.majority() ? "ok" : "no_quorum", "checked_at", control.at().toString(),
                 "error", control.error()));
+        // Without its lease the region accepts no writes of the tenants that can fail over; a blocked failover
+        // is a tenant nobody may write until a region that holds all its acknowledged writes is back.
+        body.put("lease", Map.of("held", writes.lease().held(), "remaining_ms", writes.lease().remaining().toMillis()));
+        Map<String, String> blocked = writes.blockedFailovers();
+        body.put("failover", Map.of("blocked", blocked.keySet().stream().sorted().map(t -> detailed
+                ? Map.of("tenant_id", t, "reason", blocked.get(t)) : Map.of("tenant_id", t)).toList()));
         return HttpResponse.json(applying ? 200 : 503, body);
     }
 

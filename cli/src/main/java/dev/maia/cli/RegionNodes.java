@@ -41,6 +41,12 @@ public final class RegionNodes implements AutoCloseable {
      */
     public static RegionNodes start(LocalRegions regions, Path workDir, ApplyListener listener,
                                     String adminKey, Map<String, String> tenantKeys) throws Exception {
+        return start(regions, workDir, listener, adminKey, tenantKeys, Map.of());
+    }
+
+    /** As above, every region with the configuration keys in {@code settings} set. */
+    public static RegionNodes start(LocalRegions regions, Path workDir, ApplyListener listener,
+                                    String adminKey, Map<String, String> tenantKeys, Map<String, ?> settings) throws Exception {
         RegionNodes all = new RegionNodes();
         all.listener = listener;
         all.regions = regions;
@@ -58,7 +64,7 @@ public final class RegionNodes implements AutoCloseable {
             List<Future<RegionNode>> starting = new ArrayList<>();
             for (RegionSpec r : specs) {
                 RegionConfig config = RegionConfig.of(r.name(), r.bootstrapServers(), regions.security().region(r.name()), ports.get(r.name()),
-                        workDir.resolve(r.name()), adminKey, tenantKeys);
+                        workDir.resolve(r.name()), adminKey, tenantKeys).with(settings);
                 all.configs.put(r.name(), config);
                 starting.add(pool.submit(() -> RegionNode.start(config, all.topology, listener)));
             }

@@ -115,6 +115,11 @@ class RegionConfigTest {
         every.put("http_tls_keystore", TestKeyStores.selfSigned(dir.resolve("http.p12"), "changeit")
                 .toString());
         every.put("http_tls_keystore_password", "changeit");
+        every.put("lease_duration_ms", "10000");
+        every.put("lease_renew_interval_ms", "2500");
+        every.put("lease_clock_margin_ms", "1500");
+        every.put("failover_automatic", "false");
+        every.put("failback_automatic", "true");
         assertThat(every.keySet()).as("a new key belongs in this file too").isEqualTo(RegionConfig.CONFIG_DEF.names());
         StringBuilder text = new StringBuilder();
         every.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));

@@ -34,7 +34,7 @@ class RunbookFormatTest {
                 assertThat(PARTS).as("the part of %s", s).contains(s.section());
                 // Every command is one the CLI knows, with options it takes.
                 String[] args = s.args(java.util.Map.of("TOPOLOGY", "t.yaml", "TENANT", "acme", "REGION", "us-west",
-                        "TARGET", "eu-central"));
+                        "TARGET", "eu-central", "SINGLE_TENANT", "solo"));
                 try {
                     new picocli.CommandLine(new MaiaCommand()).parseArgs(args);
                 } catch (picocli.CommandLine.ParameterException e) {

@@ -184,6 +184,37 @@ class RunbooksTest extends RegionsTest {
         TestStack.awaitLive("eu-central", t.id(), later);
     }
 
+    @Test
+    void regionLossFailsTheTenantOverAndFailbackMovesItBack() throws Exception {
+        Runbook loss = Runbook.named("region-loss.md");
+        Runbook back = Runbook.named("failback.md");
+        TestStack.Tenant t = TestStack.tenant();
+        TestStack.Tenant single = TestStack.tenant();
+        TestStack.place(t.id(), "replicated", "ap-tokyo", "eu-central");
+        TestStack.place(single.id(), "single", "ap-tokyo");
+        List<String> before = TestStack.writeMemories("ap-tokyo", t.key(), 5, "before");
+        TestStack.awaitLive("eu-central", t.id(), before);
+        Map<String, String> values = Map.of("TOPOLOGY", TestStack.topologyFile().toString(), "TENANT", t.id(),
+                "SINGLE_TENANT", single.id(), "REGION", "ap-tokyo", "TARGET", "eu-central");
+
+        nodes.stopRegion("ap-tokyo");
+        try {
+            run(loss, "Diagnose", values);
+            run(loss, "Act", values);
+            List<TestStack.CommandRun> verify = run(loss, "Verify", values);
+            JsonNode placement = output(loss, "Verify", verify, "--json").json().get("regions").get(0).get("placement");
+            assertThat(placement.get("primary_region").asText()).isEqualTo("eu-central");
+            assertThat(placement.at("/failover/from_region").asText()).isEqualTo("ap-tokyo");
+        } finally {
+            nodes.startRegion("ap-tokyo");
+        }
+        run(back, "Diagnose", values);
+        run(back, "Act", values);
+        run(back, "Verify", values);
+        assertThat(TestStack.placementIn("eu-central", t.id()).get("primary_region").asText()).isEqualTo("ap-tokyo");
+        TestStack.awaitLive("ap-tokyo", t.id(), before);
+    }
+
     /** A real entry of the tenant copied onto every partition of its local log, claiming an origin offset (PoisonedEntriesTest). */
     private static void forgeOriginOffsetOnLocalLog(String region, String tenant) throws Exception {
         String wal = WalTopics.wal(tenant);

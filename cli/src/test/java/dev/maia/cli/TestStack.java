@@ -2,6 +2,7 @@ package dev.maia.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.cli.server.ApiKeyring;
+import dev.maia.producer.WriteConfig;
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.localcluster.SharedRegions;
 import dev.maia.schemas.avro.ResourceType;
@@ -87,7 +88,10 @@ public final class TestStack {
             tenantIds.add(id);
             keys.put(id, ApiKeyring.newKey());
         }
-        RegionNodes started = RegionNodes.start(regions, work, (region, entry) -> { }, ApiKeyring.newKey(), keys);
+        // Tests here restart regions to test other things (a new setting, a crash's recovery); a lease that
+        // outlasts a restart keeps their tenants where they put them. FailoverTest runs the default leases.
+        RegionNodes started = RegionNodes.start(regions, work, (region, entry) -> { }, ApiKeyring.newKey(), keys,
+                Map.of(WriteConfig.LEASE_DURATION_MS, 30_000));
         // Stop the processes, then remove their stores: Chronicle preallocates its files.
         Teardown teardown = new Teardown(work, true);
         teardown.add(started);

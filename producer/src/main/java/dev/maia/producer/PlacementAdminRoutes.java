@@ -10,6 +10,12 @@ import dev.maia.schemas.http.Routes;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.placement.Placements;
 
+import dev.maia.control.lease.LeaseKeeper;
+import dev.maia.control.placement.PlacementView;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /admin/tenants/{id}/placement} and {@code /admin/placements}: the operator's view of placement. */
@@ -17,10 +23,17 @@ final class PlacementAdminRoutes {
     private final PlacementService placements;
 
     private final MigrationDriver migrations;
+    private final FailoverDriver failovers;
+    private final PlacementView view;
+    private final LeaseKeeper lease;
 
-    PlacementAdminRoutes(PlacementService placements, MigrationDriver migrations) {
+    PlacementAdminRoutes(PlacementService placements, MigrationDriver migrations, FailoverDriver failovers, PlacementView view,
+                         LeaseKeeper lease) {
         this.placements = placements;
         this.migrations = migrations;
+        this.failovers = failovers;
+        this.view = view;
+        this.lease = lease;
     }
 
     void mount(Routes router) {
@@ -30,6 +43,8 @@ final class PlacementAdminRoutes {
         router.add("POST", "/admin/tenants/{id}/migration", Access.ADMIN, this::migrate);
         router.add("GET", "/admin/tenants/{id}/migration", Access.ADMIN, this::migration);
         router.add("DELETE", "/admin/tenants/{id}/migration", Access.ADMIN, this::abort);
+        router.add("POST", "/admin/tenants/{id}/failover", Access.ADMIN, this::failover);
+        router.add("GET", "/admin/leases", Access.ADMIN, this::leases);
     }
 
     /** A placement answered: 202 while a migration it started is in progress, 200 once in effect. */
@@ -45,6 +60,42 @@ final class PlacementAdminRoutes {
             throw ApiException.invalidInput("to_region", "to_region must be one of the deployment's regions " + placements.regions());
         }
         return answer(placements.migrate(tenant, to.asText(), PlacementRequest.expectedEpoch(body, "")));
+    }
+
+    /** {@code maia failover}: {@code {"to_region": R, "accept_loss": bool}}; see {@link FailoverDriver#force}. */
+    private HttpResponse failover(HttpRequest request) throws InterruptedException {
+        String tenant = request.tenantIdParam();
+        JsonNode body = Json.parseObject(request.body());
+        JsonNode to = body.get("to_region");
+        if (to == null || !to.isTextual() || !placements.regions().contains(to.asText())) {
+            throw ApiException.invalidInput("to_region", "to_region must be one of the deployment's regions " + placements.regions());
+        }
+        JsonNode accept = body.get("accept_loss");
+        if (accept != null && !accept.isBoolean()) {
+            throw ApiException.invalidInput("accept_loss", "accept_loss must be true or false");
+        }
+        return HttpResponse.json(200, failovers.force(tenant, to.asText(), accept != null && accept.asBoolean()));
+    }
+
+    /** Every region's lease as this region reads the control log, and this region's own. */
+    private HttpResponse leases(HttpRequest request) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String r : placements.regions()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("region", r);
+            row.put("valid", !view.leases().lapsed(r, lease.settings().duration()));
+            row.put("renewed_ms_ago", view.leases().sinceRenewal(r).toMillis());
+            row.put("renewal_offset", view.leases().lastOffset(r));
+            rows.add(row);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("region", placements.region());
+        out.put("held", lease.held());
+        out.put("remaining_ms", lease.remaining().toMillis());
+        out.put("lease_duration_ms", lease.settings().duration().toMillis());
+        out.put("leases", rows);
+        out.put("blocked_failovers", failovers.blocked());
+        return HttpResponse.json(200, out);
     }
 
     private HttpResponse migration(HttpRequest request) {

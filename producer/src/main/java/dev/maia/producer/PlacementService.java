@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Tenant placements as the write path needs them: read from the region's {@link PlacementView} of the
@@ -41,10 +42,16 @@ public final class PlacementService implements PlacementSource {
     private final PlacementView view;
     private final PlacementLog placementLog;
     private final AuditTrail audit;
+    private final BooleanSupplier leaseHeld;
 
-    /** Every accepted change is recorded in {@code audit}, with who made it ({@link AuditTrail}). */
-    public PlacementService(String region, Topology topology, PlacementView view, PlacementLog placementLog, AuditTrail audit) {
+    /**
+     * Every accepted change is recorded in {@code audit}, with who made it ({@link AuditTrail});
+     * {@code leaseHeld} tells whether this region holds its lease now.
+     */
+    public PlacementService(String region, Topology topology, PlacementView view, PlacementLog placementLog, AuditTrail audit,
+                            BooleanSupplier leaseHeld) {
         this.region = region;
+        this.leaseHeld = leaseHeld;
         this.topology = topology;
         this.view = view;
         this.placementLog = placementLog;
@@ -52,8 +59,17 @@ public final class PlacementService implements PlacementSource {
     }
 
     @Override
+    public boolean holdsLease() {
+        return leaseHeld.getAsBoolean();
+    }
+
+    @Override
     public Optional<Placement> get(String tenant) {
         return view.get(tenant);
+    }
+
+    public String region() {
+        return region;
     }
 
     public List<String> regions() {
@@ -162,6 +178,11 @@ public final class PlacementService implements PlacementSource {
             log.warn("migration of {}: {}", next.getTenantId(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** An operator's failover ({@link FailoverDriver#force}), recorded as the admin's. */
+    Placement forceFailover(Placement next) throws InterruptedException {
+        return proposeOrConflict(next, ADMIN);
     }
 
     private Placement proposeOrConflict(Placement next, String principal) throws InterruptedException {

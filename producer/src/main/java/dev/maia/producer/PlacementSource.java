@@ -15,6 +15,12 @@ interface PlacementSource {
     /** The tenant's placement, created as the default (single, in this region) if it has none yet. */
     Placement forWrite(String tenant) throws InterruptedException;
 
+    /**
+     * Whether this region holds its lease now (renewed through the control log): it leads the tenants that
+     * can fail over only while it does.
+     */
+    boolean holdsLease();
+
     /** The HTTP endpoint of a region, for redirects. */
     Optional<String> endpoint(String regionName);
 }

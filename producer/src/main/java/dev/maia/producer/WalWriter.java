@@ -4,6 +4,7 @@ import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
+import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.PositionToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,7 +77,21 @@ final class WalWriter {
             throw new ApiException(307, "NOT_PRIMARY", "region " + region + " is not the primary of tenant " + tenant
                     + "; write to " + p.getPrimaryRegion(), Map.of("primary_region", p.getPrimaryRegion()), headers);
         }
+        if (Placements.canFailOver(p) && !placements.holdsLease()) {
+            throw noLease(tenant, "nothing was written");
+        }
         return p;
+    }
+
+    /**
+     * 503 {@code NO_LEASE}: this region is the tenant's primary by its last read of the control log but cannot
+     * show that it still leads: its lease lapsed (cut off from the control cluster's majority, or paused), so
+     * another region may be taking the tenant over. A tenant that cannot fail over (single) never needs it.
+     */
+    private ApiException noLease(String tenant, String what) {
+        return new ApiException(503, "NO_LEASE", "region " + region + " does not hold its lease, so it cannot accept writes of "
+                + tenant + " (another region may be taking it over); " + what,
+                Map.of("retryable", true), Map.of("Retry-After", "2"));
     }
 
     /**
@@ -134,7 +149,15 @@ final class WalWriter {
 
     /** For semi-sync and sync tenants, waits until the replicas the sync mode asks for applied the appended entries. */
     Written replicated(List<PositionToken> positions, Placement placement) throws InterruptedException {
-        return new Written(positions, replication.await(placement, positions));
+        Written written = new Written(positions, replication.await(placement, positions));
+        // Answered only while the region still leads: a write that reached the log after the lease lapsed (a
+        // paused process resumed) may be the old primary's leftover, resolved later; it is never acknowledged.
+        if (Placements.canFailOver(placement) && (!placements.holdsLease() || !placements.get(placement.getTenantId())
+                .map(p -> p.getEpoch() == placement.getEpoch()).orElse(false))) {
+            throw noLease(placement.getTenantId(), "the write reached the log at " + positions.get(0)
+                    + " but is not acknowledged: read before retrying");
+        }
+        return written;
     }
 
     private static ApiException unavailable(Throwable cause) {

@@ -5,10 +5,13 @@ import dev.maia.control.config.ServiceConfig;
 import dev.maia.control.config.Validators;
 import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.placement.Placements;
+import dev.maia.control.lease.LeaseSettings;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +28,11 @@ public final class WriteConfig extends ServiceConfig {
     public static final String SYNC_MODE = "sync_mode";
     public static final String SYNC_TIMEOUT_MS = "sync_timeout_ms";
     public static final String ON_SYNC_TIMEOUT = "on_sync_timeout";
+    public static final String LEASE_DURATION_MS = "lease_duration_ms";
+    public static final String LEASE_RENEW_INTERVAL_MS = "lease_renew_interval_ms";
+    public static final String LEASE_CLOCK_MARGIN_MS = "lease_clock_margin_ms";
+    public static final String FAILOVER_AUTOMATIC = "failover_automatic";
+    public static final String FAILBACK_AUTOMATIC = "failback_automatic";
 
     private static final List<String> SYNC_MODES = Arrays.stream(SyncMode.values()).map(Placements::syncModeName).toList();
 
@@ -39,10 +47,35 @@ public final class WriteConfig extends ServiceConfig {
                     "How long a semi-sync or sync write waits for its replica regions.")
             .define(ON_SYNC_TIMEOUT, Type.STRING, "fail", Validators.oneOf(List.of("fail", "degrade")), Importance.MEDIUM,
                     "A write whose replicas did not answer in time: 504 REPLICATION_TIMEOUT (fail) "
-                            + "or a success marked degraded (degrade). The write is never undone.");
+                            + "or a success marked degraded (degrade). The write is never undone.")
+            .define(LEASE_DURATION_MS, Type.LONG, LeaseSettings.DEFAULTS.duration().toMillis(), Validators.atLeast(1000),
+                    Importance.MEDIUM, "How long a region's lease lasts without a renewal acknowledged by a majority of the "
+                            + "control cluster. Another region calls it lapsed after this long without reading a renewal, "
+                            + "and only then may a replica take the region's tenants over: the time to fail over is about "
+                            + "this plus a second. The same in every region.")
+            .define(LEASE_RENEW_INTERVAL_MS, Type.LONG, LeaseSettings.DEFAULTS.renewInterval().toMillis(), Validators.atLeast(100),
+                    Importance.LOW, "How often a region renews its lease; several renewals fit in one lease, so a lost one "
+                            + "does not stop writes. Below lease_duration_ms - lease_clock_margin_ms.")
+            .define(LEASE_CLOCK_MARGIN_MS, Type.LONG, LeaseSettings.DEFAULTS.clockMargin().toMillis(), Validators.atLeast(0),
+                    Importance.LOW, "How much earlier than lease_duration_ms after sending a renewal a region stops accepting "
+                            + "writes: covers the difference between two machines' clock rates over one lease (monotonic "
+                            + "clocks only; wall-clock skew plays no part). Below lease_duration_ms.")
+            .define(FAILOVER_AUTOMATIC, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether this region takes over the replicated and global tenants it holds when their primary's lease "
+                            + "lapses (the most caught-up reachable replica does; sync and semi-sync tenants only a replica "
+                            + "holding every acknowledged write). Off: an operator runs maia failover.")
+            .define(FAILBACK_AUTOMATIC, Type.BOOLEAN, false, Importance.LOW,
+                    "Whether a tenant's primary moves back (a planned migration, nothing lost) to the region it failed over "
+                            + "from once that region holds its lease again. Off by default: a region that failed once may "
+                            + "fail again, and an operator decides (maia migrate).");
 
     public WriteConfig(Map<String, ?> values) {
         super(CONFIG_DEF, values, false);
+        try {
+            leaseSettings();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** A region reaching Kafka with {@code security}, every other key at its default. */
@@ -68,6 +101,19 @@ public final class WriteConfig extends ServiceConfig {
 
     public long syncTimeoutMs() {
         return getLong(SYNC_TIMEOUT_MS);
+    }
+
+    public LeaseSettings leaseSettings() {
+        return new LeaseSettings(Duration.ofMillis(getLong(LEASE_DURATION_MS)), Duration.ofMillis(getLong(LEASE_RENEW_INTERVAL_MS)),
+                Duration.ofMillis(getLong(LEASE_CLOCK_MARGIN_MS)));
+    }
+
+    public boolean failoverAutomatic() {
+        return getBoolean(FAILOVER_AUTOMATIC);
+    }
+
+    public boolean failbackAutomatic() {
+        return getBoolean(FAILBACK_AUTOMATIC);
     }
 
     public boolean degradeOnSyncTimeout() {

@@ -2,6 +2,8 @@ package dev.maia.producer;
 
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.Routes;
+import dev.maia.control.lease.CandidacyLog;
+import dev.maia.control.lease.LeaseKeeper;
 import dev.maia.control.placement.PlacementView;
 import dev.maia.control.placement.PlacementLog;
 import dev.maia.control.position.PositionsView;
@@ -34,22 +36,22 @@ public final class WriteService implements AutoCloseable {
     private final PlacementAdminRoutes adminRoutes;
     private final LastEntries lastEntries;
     private final MigrationDriver migrations;
+    private final FailoverDriver failovers;
+    private final LeaseKeeper lease;
     private final HybridLogicalClock clock;
     private final ClockFollower clockFollower;
     private final ReplicationWait replication;
     private final PlacementView view;
     private final ScheduledExecutorService meters;
 
-    public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
-                        PlacementView view, PlacementLog placementLog, PositionsView positions, MeterRegistry registry)
-            throws InterruptedException {
-        this(config, topology, codec, state, view, placementLog, positions, registry, AuditTrail.LOG_ONLY);
-    }
-
-    /** {@code audit} records every placement change and migration step made through this region. */
+    /**
+     * {@code audit} records every placement change, migration step and failover made through this region;
+     * {@code lease} is the region's lease (this service starts it), {@code candidacies} where it offers to take
+     * tenants over.
+     */
     public WriteService(WriteConfig config, Topology topology, WalCodec codec, CurrentState state,
                         PlacementView view, PlacementLog placementLog, PositionsView positions, MeterRegistry registry,
-                        AuditTrail audit)
+                        AuditTrail audit, LeaseKeeper lease, CandidacyLog candidacies)
             throws InterruptedException {
         topology.requireRegion(config.region());
         this.clock = new HybridLogicalClock();
@@ -57,7 +59,8 @@ public final class WriteService implements AutoCloseable {
         this.admin = Admin.create(config.kafkaClientConfig());
         this.appender = new WalAppender(config.bootstrapServers(), config.kafkaSecurity(), config.region(), codec,
                 new WalTopicProvisioner(admin, topology.walPartitions(), config.topicReplication()));
-        this.placements = new PlacementService(config.region(), topology, view, placementLog, audit);
+        this.lease = lease;
+        this.placements = new PlacementService(config.region(), topology, view, placementLog, audit, lease::held);
         this.view = view;
         this.replication = new ReplicationWait(config.region(), positions::await, config, registry);
         this.writeApi = new WriteApi(config.region(), placements, appender, state, clock, replication, registry,
@@ -69,12 +72,18 @@ public final class WriteService implements AutoCloseable {
         });
         this.lastEntries = new LastEntries(config.bootstrapServers(), config.kafkaSecurity());
         this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
-        this.adminRoutes = new PlacementAdminRoutes(placements, migrations);
+        this.failovers = new FailoverDriver(config.region(), topology, placements, view, lease, candidacies, positions, config, registry);
+        this.adminRoutes = new PlacementAdminRoutes(placements, migrations, failovers, view, lease);
     }
 
-    /** Starts this region's part in migrations; call once the placements and positions are being read. */
-    public void start() {
+    /**
+     * Starts the lease and this region's part in migrations and failovers; call once the placements and
+     * positions are being read.
+     */
+    public void start() throws InterruptedException {
+        lease.start();
         migrations.start();
+        failovers.start();
         // The sync meters of tenants placed here follow placement changes (see ReplicationWait.declare).
         meters.scheduleWithFixedDelay(() -> {
             try {
@@ -88,6 +97,15 @@ public final class WriteService implements AutoCloseable {
     public void mount(Routes router) {
         writeApi.mount(router);
         adminRoutes.mount(router);
+    }
+
+    /** The tenants this region would take over but cannot without losing acknowledged writes, and why. */
+    public java.util.Map<String, String> blockedFailovers() {
+        return failovers.blocked();
+    }
+
+    public LeaseKeeper lease() {
+        return lease;
     }
 
     public PlacementService placements() {
@@ -106,6 +124,8 @@ public final class WriteService implements AutoCloseable {
     @Override
     public void close() {
         meters.shutdownNow();
+        failovers.close();
+        lease.close();
         migrations.close();
         lastEntries.close();
         appender.close();

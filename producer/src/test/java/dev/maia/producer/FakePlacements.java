@@ -44,6 +44,14 @@ final class FakePlacements implements PlacementSource {
         return List.copyOf(defaulted);
     }
 
+    /** Whether the region holds its lease; true until a test takes it away. */
+    volatile boolean lease = true;
+
+    @Override
+    public boolean holdsLease() {
+        return lease;
+    }
+
     @Override
     public Optional<Placement> get(String tenant) {
         return Optional.ofNullable(byTenant.get(tenant));

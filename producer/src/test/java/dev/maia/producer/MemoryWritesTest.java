@@ -154,6 +154,28 @@ class MemoryWritesTest {
     }
 
     @Test
+    void aPrimaryThatLostItsLeaseRefusesEveryWriteOfATenantThatCanFailOverAndWritesNothing() throws Exception {
+        region.placements.place(TENANT, REGION, 2, List.of("eu-central"), null);
+        region.json("POST", "/v1/memories", M1, 201);
+        region.placements.lease = false;
+
+        List<Call> calls = new ArrayList<>(EACH_WRITE);
+        calls.add(new Call("POST", "/v1/memories/batch", "{\"memories\":[" + M1.replace("m1", "m3") + "]}"));
+        for (Call call : calls) {
+            ApiException e = refusal(call);
+            assertThat(e.status()).as(call.method() + " " + call.path()).isEqualTo(503);
+            assertThat(e.code()).isEqualTo("NO_LEASE");
+            assertThat(e.headers()).containsKey("Retry-After");
+        }
+        assertThat(region.wal.entries()).hasSize(1);
+
+        // A single-region tenant has no other copy to fail over to: nothing to fence, it keeps being written.
+        region.placements.place(TENANT, REGION, 3);
+        region.json("POST", "/v1/memories", M1.replace("m1", "m4"), 201);
+        assertThat(region.wal.entries()).hasSize(2);
+    }
+
+    @Test
     void aCreateOfALiveIdIs409AndIsNotWritten() throws Exception {
         region.json("POST", "/v1/memories", M1, 201);
 

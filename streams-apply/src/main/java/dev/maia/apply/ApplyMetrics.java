@@ -25,6 +25,8 @@ final class ApplyMetrics {
     static final String APPLIED = "maia.apply.applied";
     static final String ERRORS = "maia.replication.errors";
     static final String CONFLICTS = "maia.conflicts.resolved";
+    /** {@code maia_failover_leftovers_total{region,tenant,origin_region}}: an old primary's entries applied after a failover. */
+    static final String LEFTOVERS = "maia.failover.leftovers";
 
     /**
      * Every reason an entry is dead-lettered for: the codecs' ({@code CorruptEntryException}: truncated,
@@ -37,7 +39,7 @@ final class ApplyMetrics {
             "origin_offset_missing", "tenant_mismatch", "origin_mismatch", "entry_too_large");
 
     /** The meters of a tenant's series, removed once the region holds it no more. */
-    private static final List<String> PER_TENANT = List.of(APPLIED, ERRORS, CONFLICTS, "maia.apply.duplicates",
+    private static final List<String> PER_TENANT = List.of(APPLIED, ERRORS, CONFLICTS, LEFTOVERS, "maia.apply.duplicates",
             "maia.apply.not.held", "maia.apply.superseded");
 
     private record Series(String name, String tenant, String origin) {
@@ -75,13 +77,18 @@ final class ApplyMetrics {
         conflicts(tenant, strategy).increment();
     }
 
+    /** One entry of the old primary {@code origin} that a failover left behind, applied or superseded here. */
+    void leftover(String tenant, String origin) {
+        counter(LEFTOVERS, tenant, origin).increment();
+    }
+
     void error(String tenant, String origin, String reason) {
         errors(tenant, origin, reason).increment();
     }
 
     /**
      * The tenants this region holds, each with the origin regions of its logs: their errors (every reason),
-     * conflicts (every strategy) and applied counters exist from now on, at 0 until counted; the series of
+     * conflicts (every strategy), failover leftovers and applied counters exist from now on, at 0 until counted; the series of
      * tenants in {@code dropped} (held no more) are removed.
      */
     void held(Map<String, Set<String>> originsByTenant, Set<String> dropped) {
@@ -91,6 +98,7 @@ final class ApplyMetrics {
             }
             for (String origin : origins) {
                 counter(APPLIED, tenant, origin);
+                counter(LEFTOVERS, tenant, origin);
                 DEAD_LETTER_REASONS.forEach(reason -> errors(tenant, origin, reason));
             }
         });

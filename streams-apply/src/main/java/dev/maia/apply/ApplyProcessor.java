@@ -2,11 +2,14 @@ package dev.maia.apply;
 
 import dev.maia.apply.conflict.ConflictFeed;
 import dev.maia.apply.conflict.ConflictPair;
+import dev.maia.apply.conflict.Leftovers;
+import dev.maia.apply.conflict.Version;
 import dev.maia.apply.conflict.ResourceApplier;
 import dev.maia.apply.store.EntryTooLargeException;
 import dev.maia.apply.store.TenantQuotaExceededException;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
+import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.wal.CorruptEntryException;
 import dev.maia.schemas.wal.HybridLogicalClock;
@@ -28,6 +31,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The apply step for one WAL record: refuse a forged origin offset ({@link OriginOffsets}), skip what this
@@ -35,7 +39,8 @@ import java.util.OptionalLong;
  * (tenant and origin region), apply by lineage and the tenant's conflict strategy ({@link ResourceApplier}),
  * store, and advance the position. Refused and corrupt entries go to the DLQ and never move a position
  * ({@link PositionTracker#deadLettered}); conflicts (two writes of which neither had seen the other) go to
- * the conflict feed; neither stops the stream.
+ * the conflict feed; neither stops the stream. After a failover, every entry the old primary had not shipped
+ * ({@link Leftovers}) goes to the conflict feed too, however it resolved, and is counted.
  *
  * <p>Offsets are committed on this processor's request, not on Streams' own timer: every
  * {@code commitIntervalMs} a punctuator flushes the applied positions to the store and then asks for a
@@ -55,13 +60,17 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
     private final ApplyMetrics metrics;
     private final ApplyListener listener;
     private final long commitIntervalMs;
+    /** The tenant's last failover, as its placement in effect carries it. */
+    private final Function<String, Optional<Failover>> failovers;
     /** Per topic: its tenant and origin (or not one of ours); a task reads a handful of topics. */
     private final Map<String, Optional<WalTopics.WalTopic>> topics = new HashMap<>();
     private ProcessorContext<String, byte[]> context;
 
     ApplyProcessor(String region, WalCodec codec, ReplicaStore store, PositionTracker positions, TenantHolding holding,
-                   ApplyMetrics metrics, ApplyListener listener, long commitIntervalMs) {
+                   ApplyMetrics metrics, ApplyListener listener, long commitIntervalMs,
+                   Function<String, Optional<Failover>> failovers) {
         this.region = region;
+        this.failovers = failovers;
         this.commitIntervalMs = commitIntervalMs;
         this.codec = codec;
         this.positions = positions;
@@ -117,7 +126,7 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         }
         // Bracketed, so that a digest never hashes an entry whose position has not moved yet.
         try (PositionTracker.Applying ignored = positions.applying(tenant)) {
-            OptionalLong hlc = decodeAndApply(record, meta, tenant, origin);
+            OptionalLong hlc = decodeAndApply(record, meta, tenant, origin, originOffset);
             if (hlc.isPresent()) {
                 positions.applied(origin, tenant, partition, originOffset, hlc.getAsLong(), record.timestamp());
             } else {
@@ -128,7 +137,8 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
     /** Applies a verified entry and answers its clock, or dead-letters it and answers nothing. */
-    private OptionalLong decodeAndApply(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin) {
+    private OptionalLong decodeAndApply(Record<String, byte[]> record, RecordMetadata meta, String tenant, String origin,
+                                        long originOffset) {
         try {
             WALEntry entry = codec.decode(record.value());
             if (!entry.getTenantId().equals(tenant)) {
@@ -142,7 +152,7 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
                         "entry of origin " + entry.getOriginRegion() + " on the log of " + origin);
                 return OptionalLong.empty();
             }
-            applyVerified(entry, record.value(), tenant, origin);
+            applyVerified(entry, record.value(), tenant, origin, meta.partition(), originOffset);
             return OptionalLong.of(entry.getHlc());
         } catch (CorruptEntryException e) {
             deadLetter(record, meta, tenant, origin, e.reason(), e.getMessage());
@@ -154,8 +164,11 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
         return OptionalLong.empty();
     }
 
-    private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin) {
+    private void applyVerified(WALEntry entry, byte[] encoded, String tenant, String origin, int partition, long originOffset) {
+        Optional<Failover> failover = failovers.apply(tenant);
+        boolean leftover = failover.isPresent() && Leftovers.isLeftover(failover.get(), entry, partition, originOffset);
         ResourceApplier.Outcome outcome = applier.apply(entry, encoded);
+        Version in = new Version(entry, encoded);
         switch (outcome.result()) {
             case APPLIED -> {
                 metrics.applied(tenant, origin);
@@ -163,22 +176,60 @@ final class ApplyProcessor implements Processor<String, byte[], String, byte[]> 
             }
             case RESOLVED -> {
                 metrics.applied(tenant, origin);
-                outcome.conflicts().forEach(this::reportConflict);
+                outcome.conflicts().forEach(pair -> reportConflict(pair,
+                        leftover ? Optional.of(in) : failover.flatMap(f -> Leftovers.of(f, pair))));
                 listener.applied(region, entry);
             }
             case SUPERSEDED -> metrics.superseded(tenant, origin);
+            // Reported when it first applied; the store held it before the position moved (a crash in between).
             case ALREADY_APPLIED -> metrics.duplicate(tenant, origin);
+        }
+        if (leftover && outcome.result() != ResourceApplier.Result.ALREADY_APPLIED) {
+            reportLeftover(in, outcome, failover.get(), partition, originOffset);
         }
     }
 
-    private void reportConflict(ConflictPair pair) {
+    /**
+     * An old primary's leftover: counted and logged, and, unless the pairs it was concurrent with reported it
+     * already, one feed record with what it replaced (nothing, when it created the resource) or lost to.
+     */
+    private void reportLeftover(Version leftover, ResourceApplier.Outcome outcome, Failover failover, int partition,
+                                long originOffset) {
+        WALEntry e = leftover.entry();
+        metrics.leftover(e.getTenantId(), e.getOriginRegion());
+        log.info("Failover leftover on {}/{}/{}: {} of {} (partition {}, offset {}, epoch {}) arrived after the failover to "
+                        + "epoch {}; {}", e.getTenantId(), e.getResourceType(), e.getResourceId(), e.getId(), e.getOriginRegion(),
+                partition, originOffset, e.getPlacementEpoch(), failover.getEpoch(), switch (outcome.result()) {
+                    case APPLIED -> outcome.replaced() == null ? "applied, it created the resource"
+                            : "applied over " + outcome.replaced().id();
+                    case RESOLVED -> "resolved by " + e.getConflictStrategy() + " with " + outcome.conflicts().size()
+                            + " concurrent version(s)";
+                    case SUPERSEDED -> "superseded by " + outcome.stored().id();
+                    case ALREADY_APPLIED -> "already held";
+                });
+        ConflictPair pair = switch (outcome.result()) {
+            case APPLIED -> outcome.replaced() == null ? ConflictPair.alone(leftover, e.getConflictStrategy())
+                    : ConflictPair.of(leftover, outcome.replaced(), e.getConflictStrategy());
+            case SUPERSEDED -> ConflictPair.of(leftover, outcome.stored(), e.getConflictStrategy());
+            case RESOLVED, ALREADY_APPLIED -> null;
+        };
+        if (pair != null) {
+            forwardToFeed(pair, ConflictFeed.leftover(pair, leftover));
+        }
+    }
+
+    private void reportConflict(ConflictPair pair, Optional<Version> leftover) {
         WALEntry winner = pair.winner().entry();
-        log.info("Conflict on {}/{}/{}: {} and {} were written without seeing each other; resolved by {}, {} ordered last",
+        log.info("Conflict on {}/{}/{}: {} and {} were written without seeing each other; resolved by {}, {} ordered last{}",
                 winner.getTenantId(), winner.getResourceType(), winner.getResourceId(), pair.loser().id(), pair.winner().id(),
-                pair.strategy(), pair.winner().id());
+                pair.strategy(), pair.winner().id(), leftover.map(v -> "; " + v.id() + " is a failover leftover").orElse(""));
         metrics.conflict(winner.getTenantId(), pair.strategy().name());
+        forwardToFeed(pair, leftover.map(v -> ConflictFeed.leftover(pair, v)).orElseGet(() -> ConflictFeed.value(pair)));
+    }
+
+    private void forwardToFeed(ConflictPair pair, byte[] value) {
         // Timestamped by the winner's clock, not this region's: the record is the same in every region.
-        context.forward(new Record<>(ConflictFeed.key(pair), ConflictFeed.value(pair), HybridLogicalClock.millis(winner.getHlc())),
+        context.forward(new Record<>(ConflictFeed.key(pair), value, HybridLogicalClock.millis(pair.winner().entry().getHlc())),
                 ApplyTopology.CONFLICTS_SINK);
     }
 

@@ -102,7 +102,7 @@ public final class ApplyService implements AutoCloseable {
                 TenantHolding.byPlacement(region, placements::get).unlessDeleted(deleted), registry, (r, entry) -> {
                     usageReporter.applied(entry.getTenantId());
                     listener.applied(r, entry);
-                });
+                }, tenant -> placements.get(tenant).map(Placement::getFailover));
         started.push(streams);
         streams.start(timeout);
         started.push(new DataLocalityEnforcer(region, config.bootstrapServers(), config.kafkaSecurity(), placements::all, deleted, store, positions,

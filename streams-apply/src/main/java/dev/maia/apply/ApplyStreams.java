@@ -6,6 +6,7 @@ import dev.maia.apply.position.PositionPublisher;
 import dev.maia.apply.position.PositionTracker;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.apply.store.StoreFullException;
+import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.wal.WalCodec;
 import dev.maia.schemas.wal.WalTopics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** The Kafka Streams lifecycle around {@link ApplyTopology}: topics, start, failure, stop. */
 final class ApplyStreams implements AutoCloseable {
@@ -44,11 +46,11 @@ final class ApplyStreams implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     ApplyStreams(ApplyConfig config, WalCodec codec, ReplicaStore store, PositionTracker positions, TenantHolding holding,
-                        MeterRegistry registry, ApplyListener listener) {
+                        MeterRegistry registry, ApplyListener listener, Function<String, Optional<Failover>> failovers) {
         this.config = config;
         this.positions = positions;
         this.streams = new KafkaStreams(ApplyTopology.build(config.region(), codec, store, positions, holding, registry, listener,
-                        config.commitIntervalMs()),
+                        config.commitIntervalMs(), failovers),
                 streamsProperties(config));
         this.streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, StoreFullException.class)) {

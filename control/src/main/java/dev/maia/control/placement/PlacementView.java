@@ -5,7 +5,11 @@ import dev.maia.control.TopicTail;
 import dev.maia.control.log.Decisions;
 import dev.maia.schemas.tenant.ControlRecords;
 import org.apache.kafka.common.header.Header;
+import dev.maia.schemas.avro.Candidacy;
+import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.avro.Placement;
+import dev.maia.control.lease.LeaseTable;
+import dev.maia.schemas.placement.LeaseRecords;
 import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.WalTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,14 +28,17 @@ import java.util.regex.Pattern;
 /**
  * Every tenant's placement, as the control log ({@code maia.control}) decides it: the log is read in
  * order from its beginning, and a change takes effect only if it replaces the epoch in effect
- * ({@link Placements#follows}). Every reader applies the same records in the same order, so every region,
+ * ({@link Placements#follows}) and, for a failover, only if the old primary renewed no lease since the one
+ * the promoter saw lapse. Every reader applies the same records in the same order, so every region,
  * MM2's filter and every tool agree on each tenant's placement, and of two changes made on one epoch
  * exactly one takes effect.
  */
 public final class PlacementView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlacementView.class);
     private final Map<String, Placement> byTenant = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Candidacy>> candidacies = new ConcurrentHashMap<>();
     private final Decisions decisions = new Decisions();
+    private final LeaseTable leases = new LeaseTable(System::nanoTime);
     private final TopicTail tail;
 
     public PlacementView(String controlBootstrapServers, KafkaSecurity security, String reader) {
@@ -50,28 +57,67 @@ public final class PlacementView implements AutoCloseable {
         return tail.isCaughtUp();
     }
 
-    private void accept(ConsumerRecord<String, byte[]> r) {
-        boolean tookEffect = false;
+    /** One record of the control log, in log order (the tail calls it; tests too). */
+    void accept(ConsumerRecord<String, byte[]> r) {
         Header kind = r.headers().lastHeader(ControlRecords.KIND_HEADER);
-        if (!ControlRecords.KIND_PLACEMENT.equals(ControlRecords.kind(kind == null ? null : kind.value()))) {
-            // A tenant or an API key (TenantView's): not a placement, and never decoded as one.
-            decisions.record(r.offset(), false);
-            return;
-        }
+        boolean tookEffect = false;
         try {
-            Placement p = Placements.decode(r.value());
-            Placement current = byTenant.get(p.getTenantId());
-            if (Placements.follows(p, current)) {
-                byTenant.put(p.getTenantId(), p);
-                tookEffect = true;
-            } else {
-                log.debug("control log @{}: change of {} to epoch {} ignored, epoch {} is in effect",
-                        r.offset(), p.getTenantId(), p.getEpoch(), current == null ? 0 : current.getEpoch());
-            }
+            tookEffect = switch (ControlRecords.kind(kind == null ? null : kind.value())) {
+                case ControlRecords.KIND_PLACEMENT -> acceptPlacement(r.offset(), Placements.decode(r.value()));
+                case ControlRecords.KIND_LEASE -> {
+                    leases.renewed(LeaseRecords.decodeLease(r.value()).getRegion(), r.offset());
+                    yield true;
+                }
+                case ControlRecords.KIND_CANDIDACY -> acceptCandidacy(LeaseRecords.decodeCandidacy(r.value()));
+                // A tenant or an API key (TenantView's): not a placement, and never decoded as one.
+                default -> false;
+            };
         } catch (Exception e) {
             log.warn("Ignoring an unreadable control log record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
         decisions.record(r.offset(), tookEffect);
+    }
+
+    private boolean acceptPlacement(long offset, Placement p) {
+        Placement current = byTenant.get(p.getTenantId());
+        if (!Placements.follows(p, current)) {
+            log.debug("control log @{}: change of {} to epoch {} ignored, epoch {} is in effect",
+                    offset, p.getTenantId(), p.getEpoch(), current == null ? 0 : current.getEpoch());
+            return false;
+        }
+        Failover f = p.getFailover();
+        if (f != null && f.getEpoch() == p.getEpoch() && f.getLapsedLeaseOffset() != leases.lastOffset(f.getFromRegion())) {
+            // The old primary renewed its lease after the promoter last read it: it may still be leading, so
+            // this failover never happens, in every reader alike (all read the same records before it).
+            log.info("control log @{}: failover of {} from {} ignored: {} renewed its lease at {} after {}", offset,
+                    p.getTenantId(), f.getFromRegion(), f.getFromRegion(), leases.lastOffset(f.getFromRegion()),
+                    f.getLapsedLeaseOffset());
+            return false;
+        }
+        byTenant.put(p.getTenantId(), p);
+        candidacies.remove(p.getTenantId());
+        return true;
+    }
+
+    /** A candidacy counts only for the epoch in effect: a later change makes every earlier one void. */
+    private boolean acceptCandidacy(Candidacy c) {
+        Placement current = byTenant.get(c.getTenantId());
+        if (current == null || current.getEpoch() != c.getEpoch()) {
+            return false;
+        }
+        candidacies.computeIfAbsent(c.getTenantId(), t -> new ConcurrentHashMap<>()).put(c.getRegion(), c);
+        return true;
+    }
+
+    /** Every region's lease as read here. */
+    public LeaseTable leases() {
+        return leases;
+    }
+
+    /** The candidacies to replace the tenant's primary at the epoch in effect, by region. */
+    public Map<String, Candidacy> candidacies(String tenantId) {
+        Map<String, Candidacy> c = candidacies.get(tenantId);
+        return c == null ? Map.of() : Map.copyOf(c);
     }
 
     /**

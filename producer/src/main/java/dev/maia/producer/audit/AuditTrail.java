@@ -62,6 +62,9 @@ public final class AuditTrail {
         if (before == null) {
             return "placement.create";
         }
+        if (after.getFailover() != null && after.getFailover().getEpoch() == after.getEpoch()) {
+            return after.getFailover().getForced() ? "failover.forced" : "failover.automatic";
+        }
         if (after.getMigration() != null) {
             if (before.getMigration() == null) {
                 return "migration.start";

@@ -1,15 +1,20 @@
 package dev.maia.schemas.placement;
 
 import dev.maia.schemas.avro.ConflictStrategy;
+import dev.maia.schemas.avro.DrainedOffset;
+import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.wal.AvroClasses;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +33,8 @@ public final class Placements {
     }
 
     private static final BinaryMessageEncoder<Placement> ENCODER = Placement.getEncoder();
-    private static final BinaryMessageDecoder<Placement> DECODER = Placement.getDecoder();
+    /** Reads placements written before the failover field existed, too: the control log keeps every record. */
+    private static final BinaryMessageDecoder<Placement> DECODER = Placement.createDecoder(previousVersions());
 
     private Placements() {
     }
@@ -47,9 +53,36 @@ public final class Placements {
         return out;
     }
 
+    /**
+     * Whether another region can take the tenant over when its primary's lease lapses: a single-region
+     * tenant has no other copy, so it waits for its region instead.
+     */
+    public static boolean canFailOver(Placement p) {
+        return p.getMode() != PlacementMode.single && !p.getReplicas().isEmpty();
+    }
+
     /** The next change of {@code p}: its epoch + 1, made in {@code region} now. */
     public static Placement.Builder successor(Placement p, String region) {
         return Placement.newBuilder(p).setEpoch(p.getEpoch() + 1).setUpdatedIn(region).setUpdatedAt(Instant.now());
+    }
+
+    /**
+     * The change that makes {@code newPrimary} the tenant's primary in place of one whose lease lapsed: the old
+     * primary becomes a replica (it catches up when it returns), a migration in progress ends, and the
+     * placement records the failover. Every reader lets it take effect only if {@code from}'s last lease
+     * renewal before it in the log is the one at {@code lapsedLeaseOffset}.
+     *
+     * @param applied what {@code newPrimary} had applied of the old primary's log: later entries are leftovers
+     */
+    public static Placement failedOver(Placement p, String newPrimary, List<String> regions, long lapsedLeaseOffset,
+                                       List<DrainedOffset> applied, boolean forced, String madeIn) {
+        List<String> replicas = new ArrayList<>(p.getReplicas());
+        replicas.remove(newPrimary);
+        replicas.add(p.getPrimaryRegion());
+        return successor(p, madeIn).setPrimaryRegion(newPrimary)
+                .setReplicas(canonicalReplicas(p.getMode(), newPrimary, replicas, regions)).setMigration(null)
+                .setFailover(new Failover(p.getEpoch() + 1, p.getPrimaryRegion(), lapsedLeaseOffset, applied, Instant.now(), forced))
+                .build();
     }
 
     /** The change that ends a migration: the target placement, primary in the new region, no migration. */
@@ -82,6 +115,19 @@ public final class Placements {
         return DECODER.decode(bytes);
     }
 
+    private static SchemaStore previousVersions() {
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        try (InputStream in = Placements.class.getResourceAsStream("/dev/maia/schemas/avro-history/Placement-v1.avsc")) {
+            if (in == null) {
+                throw new IllegalStateException("schema history Placement-v1.avsc is missing from the jar");
+            }
+            store.addSchema(new Schema.Parser().parse(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return store;
+    }
+
     public static Map<String, Object> toJson(Placement p) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tenant_id", p.getTenantId());
@@ -104,6 +150,17 @@ public final class Placements {
             migration.put("drained", m.getDrained() == null ? null : m.getDrained().stream().map(d -> Map.of(
                     "origin_region", d.getOriginRegion(), "partition", d.getPartition(), "offset", d.getOffset())).toList());
             out.put("migration", migration);
+        }
+        Failover f = p.getFailover();
+        if (f != null) {
+            Map<String, Object> failover = new LinkedHashMap<>();
+            failover.put("epoch", f.getEpoch());
+            failover.put("from_region", f.getFromRegion());
+            failover.put("at", f.getAt().toString());
+            failover.put("forced", f.getForced());
+            failover.put("applied", f.getApplied().stream().map(d -> Map.of(
+                    "origin_region", d.getOriginRegion(), "partition", d.getPartition(), "offset", d.getOffset())).toList());
+            out.put("failover", failover);
         }
         return out;
     }

@@ -27,6 +27,10 @@ public final class ControlRecords {
     public static final String KIND_PLACEMENT = "placement";
     public static final String KIND_TENANT = "tenant";
     public static final String KIND_APIKEY = "apikey";
+    /** A region's lease renewal ({@code dev.maia.schemas.placement.LeaseRecords}). */
+    public static final String KIND_LEASE = "lease";
+    /** A replica's offer to replace a primary whose lease lapsed ({@code dev.maia.schemas.placement.LeaseRecords}). */
+    public static final String KIND_CANDIDACY = "candidacy";
 
     private static final BinaryMessageEncoder<Tenant> TENANT_ENCODER = Tenant.getEncoder();
     private static final BinaryMessageDecoder<Tenant> TENANT_DECODER = Tenant.getDecoder();

@@ -68,4 +68,32 @@ class PlacementsTest {
         assertThat(switched.getUpdatedIn()).isEqualTo("c");
         assertThat(Placements.decode(Placements.encode(migrating))).isEqualTo(migrating);
     }
+
+    @Test
+    void aPlacementWrittenBeforeFailoversExistedIsReadWithoutOne() throws Exception {
+        org.apache.avro.Schema v1;
+        try (java.io.InputStream in = Placements.class.getResourceAsStream("/dev/maia/schemas/avro-history/Placement-v1.avsc")) {
+            v1 = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        old.put("tenant_id", "acme");
+        old.put("primary_region", "us-west");
+        old.put("replicas", List.of("eu-central"));
+        old.put("mode", new org.apache.avro.generic.GenericData.EnumSymbol(v1.getField("mode").schema(), "replicated"));
+        old.put("epoch", 4L);
+        old.put("updated_in", "us-west");
+        old.put("updated_at", 5L);
+        old.put("sync_mode", null);
+        old.put("min_sync_replicas", 1);
+        old.put("conflict_strategy", new org.apache.avro.generic.GenericData.EnumSymbol(v1.getField("conflict_strategy").schema(), "lww"));
+        old.put("migration", null);
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1).encode(old).array();
+
+        Placement read = Placements.decode(bytes);
+
+        assertThat(read.getEpoch()).isEqualTo(4);
+        assertThat(read.getReplicas()).containsExactly("eu-central");
+        assertThat(read.getFailover()).isNull();
+    }
 }

@@ -29,8 +29,15 @@ import java.util.Optional;
 public final class ResourceApplier {
     private static final Comparator<Version> ORDER = Comparator.comparing(Version::entry, WalOrdering.ORDER);
 
-    /** What applying one entry did. {@code conflicts} is non-empty only for {@link Result#RESOLVED}. */
-    public record Outcome(Result result, Version stored, List<ConflictPair> conflicts) {
+    /**
+     * What applying one entry did. {@code conflicts} is non-empty only for {@link Result#RESOLVED};
+     * {@code replaced} is the state an {@link Result#APPLIED} entry replaced (null when it created the
+     * resource, and for every other result).
+     */
+    public record Outcome(Result result, Version stored, List<ConflictPair> conflicts, Version replaced) {
+        Outcome(Result result, Version stored, List<ConflictPair> conflicts) {
+            this(result, stored, conflicts, null);
+        }
     }
 
     public enum Result {
@@ -80,7 +87,7 @@ public final class ResourceApplier {
                 : heads.stream().filter(h -> !WalAncestry.isAncestor(h.entry(), incoming)).toList();
         if (concurrent.isEmpty()) {
             store.putWinning(incoming, encoded, state.entry());
-            return new Outcome(Result.APPLIED, in, List.of());
+            return new Outcome(Result.APPLIED, in, List.of(), state);
         }
         List<Version> siblings = new ArrayList<>(concurrent);
         siblings.add(in);
@@ -128,7 +135,7 @@ public final class ResourceApplier {
     private Outcome byOrderAlone(Version in, Version state) {
         if (WalOrdering.supersedes(in.entry(), state.entry())) {
             store.putWinning(in.entry(), in.encoded(), state.entry());
-            return new Outcome(Result.APPLIED, in, List.of());
+            return new Outcome(Result.APPLIED, in, List.of(), state);
         }
         return new Outcome(Result.SUPERSEDED, state, List.of());
     }
