@@ -2,12 +2,14 @@ package dev.maia.cli;
 
 import dev.maia.cli.bench.BenchCommand;
 import dev.maia.cli.demo.DemoCommand;
+import dev.maia.cli.dlq.DlqCommand;
 import dev.maia.cli.produce.ProduceCommand;
 import dev.maia.cli.failover.FailoverCommand;
 import dev.maia.cli.migrate.MigrateCommand;
 import dev.maia.cli.profile.ProfileCommand;
 import dev.maia.cli.security.AclsCommand;
 import dev.maia.cli.security.CertsCommand;
+import dev.maia.cli.status.StatusCommand;
 import dev.maia.cli.verify.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 @Command(name = "maia", mixinStandardHelpOptions = true, version = "maia 0.1.0",
         description = "MAIA multi-region replication: Kafka WAL, MirrorMaker 2, Kafka Streams apply.",
         subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, LagCommand.class, MirrorCommand.class, BenchCommand.class,
-                VerifyCommand.class, MigrateCommand.class, FailoverCommand.class, ProfileCommand.class, CertsCommand.class, AclsCommand.class})
+                VerifyCommand.class, MigrateCommand.class, FailoverCommand.class, ProfileCommand.class, CertsCommand.class, AclsCommand.class,
+                StatusCommand.class, DlqCommand.class})
 public final class MaiaCommand implements Runnable {
 
     @CommandLine.Spec
