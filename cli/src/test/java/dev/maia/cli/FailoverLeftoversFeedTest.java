@@ -5,7 +5,6 @@ import dev.maia.schemas.avro.Conflict;
 import dev.maia.schemas.avro.ConflictReason;
 import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.DrainedOffset;
-import dev.maia.schemas.avro.Failover;
 import dev.maia.schemas.avro.Memory;
 import dev.maia.schemas.avro.Operation;
 import dev.maia.schemas.avro.Placement;
@@ -146,10 +145,7 @@ class FailoverLeftoversFeedTest extends RegionsTest {
         Placement next;
         try {
             long lastRenewal = lastRenewalSeenBy(NEW_PRIMARY);
-            next = Placements.successor(current, NEW_PRIMARY).setPrimaryRegion(NEW_PRIMARY)
-                    .setFailover(Failover.newBuilder().setEpoch(current.getEpoch() + 1).setFromRegion(OLD_PRIMARY)
-                            .setLapsedLeaseOffset(lastRenewal).setApplied(applied[0]).setAt(Instant.now()).setForced(true).build())
-                    .build();
+            next = Placements.failedOver(current, NEW_PRIMARY, REGIONS, lastRenewal, applied[0], true, NEW_PRIMARY);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestStack.controlClient(), new StringSerializer(),
                     new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(WalTopics.CONTROL, tenant, Placements.encode(next))).get(10, TimeUnit.SECONDS);

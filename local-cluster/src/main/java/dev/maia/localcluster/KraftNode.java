@@ -45,6 +45,10 @@ final class KraftNode {
      */
     private static final AtomicInteger NEXT_NODE_ID = new AtomicInteger(1);
 
+    static {
+        EmbeddedExit.install();
+    }
+
     private final String name;
     private final int nodeId;
     private final int brokerPort;

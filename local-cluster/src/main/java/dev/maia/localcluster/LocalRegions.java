@@ -325,6 +325,7 @@ public final class LocalRegions implements AutoCloseable {
             log.info("one region only: nothing to mirror");
             return;
         }
+        EmbeddedExit.install();
         try (MirrorProbe probe = new MirrorProbe(topology, security.monitor())) {
             Map<MirrorProbe.Flow, Long> before = probe.snapshot();
             MirrorRunner m = MirrorRunner.forTopology(topology, mirrorOptionsInUse());

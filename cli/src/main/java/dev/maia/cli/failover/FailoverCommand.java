@@ -3,19 +3,15 @@ package dev.maia.cli.failover;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.cli.MaiaClient;
 import dev.maia.schemas.http.Json;
-import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.WalTopics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -59,7 +55,7 @@ public final class FailoverCommand implements Callable<Integer> {
             throw usage("--to: '" + to + "' is not a region of the topology " + topology.regionNames());
         }
         PrintStream out = System.out;
-        MaiaClient.Reply r = send(new MaiaClient(), topology, "/admin/tenants/" + tenant + "/failover",
+        MaiaClient.Reply r = new MaiaClient().sendToAnyRegion(topology, to, "POST", "/admin/tenants/" + tenant + "/failover",
                 Json.write(Map.of("to_region", to, "accept_loss", acceptLoss)));
         JsonNode body = r.body();
         if (json) {
@@ -91,24 +87,6 @@ public final class FailoverCommand implements Callable<Integer> {
         long n = loss.path("possible_loss_entries").asLong();
         return loss.path("log_end_known").asBoolean() ? n + " entries (read from the old primary's log)"
                 : "at least " + n + " entries, plus what the old primary had not shipped (its log could not be read)";
-    }
-
-    /** To the target first, then to any region that answers: any region's admin API can append to the control log. */
-    private MaiaClient.Reply send(MaiaClient client, Topology topology, String path, String body) throws Exception {
-        List<RegionSpec> order = new ArrayList<>(topology.regions());
-        order.sort((a, b) -> Boolean.compare(!a.name().equals(to), !b.name().equals(to)));
-        Exception last = null;
-        for (RegionSpec r : order) {
-            if (r.endpoint() == null) {
-                continue;
-            }
-            try {
-                return client.send("POST", r.endpoint() + path, topology.adminKey(), body);
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no region's admin API answered", last);
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -3,7 +3,6 @@ package dev.maia.cli.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.cli.MaiaClient;
 import dev.maia.schemas.http.Json;
-import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
 import dev.maia.schemas.wal.WalTopics;
 import picocli.CommandLine;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.io.IOException;
 
 /**
  * {@code maia migrate}: a planned move of a tenant's primary, drain then switch. The command starts the
@@ -72,7 +70,7 @@ public final class MigrateCommand implements Callable<Integer> {
         PrintStream progress = System.err;
         String path = "/admin/tenants/" + tenant + "/migration";
         if (abort) {
-            MaiaClient.Reply r = send(client, topology, "DELETE", path, null);
+            MaiaClient.Reply r = client.sendToAnyRegion(topology, to, "DELETE", path, null);
             out.println(json ? Json.write(r.body()) : r.status() == 200
                     ? "migration of " + tenant + " aborted; " + r.body().get("primary_region").asText() + " is primary at epoch " + r.body().get("epoch")
                     : "not aborted (" + r.status() + "): " + r.body().path("error").asText());
@@ -80,7 +78,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
 
         long t0 = System.nanoTime();
-        MaiaClient.Reply started = send(client, topology, "POST", path, Json.write(Map.of("to_region", to)));
+        MaiaClient.Reply started = client.sendToAnyRegion(topology, to, "POST", path, Json.write(Map.of("to_region", to)));
         if (started.status() != 202) {
             progress.println("maia migrate: not started (" + started.status() + " " + started.body().path("code").asText() + "): "
                     + started.body().path("error").asText());
@@ -147,24 +145,6 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         out.flush();
         return switched ? 0 : 1;
-    }
-
-    /** Sends to the first region that answers (the target first): any region's admin API can append to the control log. */
-    private MaiaClient.Reply send(MaiaClient client, Topology topology, String method, String path, String body) throws Exception {
-        List<RegionSpec> order = new ArrayList<>(topology.regions());
-        order.sort((a, b) -> Boolean.compare(!a.name().equals(to), !b.name().equals(to)));
-        Exception last = null;
-        for (RegionSpec r : order) {
-            if (r.endpoint() == null) {
-                continue;
-            }
-            try {
-                return client.send(method, r.endpoint() + path, topology.adminKey(), body);
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no region's admin API answered", last);
     }
 
     private CommandLine.ParameterException usage(String message) {
