@@ -8,6 +8,7 @@ import dev.maia.cli.produce.KafkaProduceSink;
 import dev.maia.cli.server.ApiKeyring;
 import dev.maia.localcluster.LocalRegions;
 import dev.maia.localcluster.tls.LocalSecurity;
+import dev.maia.producer.WriteConfig;
 import dev.maia.schemas.http.Json;
 import dev.maia.schemas.topology.RegionSpec;
 
@@ -78,7 +79,10 @@ record BenchStack(long startNanos, String loadAtStart, Progress progress, Region
         SYNC_MODES.forEach(m -> keys.put(syncTenant(m), ApiKeyring.newKey()));
         BenchListener listener = new BenchListener();
         String adminKey = ApiKeyring.newKey();
-        RegionNodes nodes = teardown.add(RegionNodes.start(regions, work.resolve("regions"), listener, adminKey, keys));
+        // The bench stops regions on purpose (a backlog to apply, a follower to catch up): a failover would move
+        // the tenants it measures to another region mid-part, so failover is left to an operator here.
+        RegionNodes nodes = teardown.add(RegionNodes.start(regions, work.resolve("regions"), listener, adminKey, keys,
+                Map.of(WriteConfig.FAILOVER_AUTOMATIC, false)));
         progress.say("bench: %d regions with MAIA processes up in %.1f s", REGIONS.size(), (System.nanoTime() - t0) / 1e9);
         BenchStack stack = new BenchStack(t0, loadAtStart, progress, nodes, listener, keys,
                 new KafkaPerfTools(work.resolve("perf-tools.log"), child::set), new MaiaClient());
