@@ -106,16 +106,19 @@ class FaultSuiteTest {
         assertThat(v.epochSplits()).as("placement epochs with two regions accepting writes").isEmpty();
     }
 
-    /** The short form: one fault of each kind but the clock's, each on the primary of some tenant. */
+    /**
+     * The short form, minutes in CI: three faults, each on another tenant's primary and each past a lease, so that
+     * each fails that tenant over: a paused region (it comes back fenced), a region cut off the wan, a region's
+     * process killed (kill -9). Brokers, MM2 and the clock are the long form's: a restarted container takes one to
+     * two minutes to be healthy on a small machine.
+     */
     private static List<Step> shortSchedule() {
         Duration quiet = Duration.ofSeconds(3);
         return List.of(
-                new Step(new KillContainer("maia", "ap-tokyo"), Duration.ofSeconds(10), quiet),
+                new Step(new PauseRegion("us-west"), Duration.ofSeconds(12), quiet),
                 // Longer than a lease (8 s) and the others' wait for it (8 s): the semi-sync tenant fails over.
                 new Step(new CutRegion("eu-central"), Duration.ofSeconds(30), quiet),
-                new Step(new KillContainer("kafka", "us-west"), Duration.ofSeconds(10), quiet),
-                new Step(new PauseRegion("ap-tokyo"), Duration.ofSeconds(8), quiet),
-                new Step(new KillContainer("mm2", "eu-central"), Duration.ofSeconds(5), quiet));
+                new Step(new KillContainer("maia", "ap-tokyo"), Duration.ofSeconds(10), quiet));
     }
 
     /** The long form: every kind, on every region, held longer (each cut longer than a lease), and the clock skewed. */
@@ -187,7 +190,7 @@ class FaultSuiteTest {
                 equal = false;
             }
         }
-        return new Checker.VerifyRun(r.exitCode(), equal, ProjectScripts.tail(r.output()));
+        return new Checker.VerifyRun(r.exitCode(), !lines.isEmpty(), equal, ProjectScripts.tail(r.output()));
     }
 
     /** The figures docs/reliability.md's table is made of, as JSON, and a summary in the log. */

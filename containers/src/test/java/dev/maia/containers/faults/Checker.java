@@ -40,6 +40,12 @@ public final class Checker {
     public Verdict check(List<FaultTenant> tenants, List<FaultEvent> faults, Function<Duration, VerifyRun> verify)
             throws Exception {
         VerifyRun verified = verify.apply(Duration.ofSeconds(240));
+        // A verify that could not read a log (the control cluster still settling after a cut) gave no verdict: again.
+        for (int attempt = 2; attempt <= 3 && !verified.answered(); attempt++) {
+            log.info("checker: maia verify gave no verdict (exit {}); attempt {} in 15 s", verified.exitCode(), attempt);
+            Thread.sleep(15_000);
+            verified = verify.apply(Duration.ofSeconds(240));
+        }
         boolean equal = verified.exitCode() == 0 && verified.equal();
 
         Map<String, FaultTenant> byId = new LinkedHashMap<>();
@@ -134,7 +140,7 @@ public final class Checker {
         return out;
     }
 
-    /** What {@code maia verify --json} answered. */
-    public record VerifyRun(int exitCode, boolean equal, String output) {
+    /** What {@code maia verify --json} answered; {@code answered} when it printed its JSON verdict at all. */
+    public record VerifyRun(int exitCode, boolean answered, boolean equal, String output) {
     }
 }
