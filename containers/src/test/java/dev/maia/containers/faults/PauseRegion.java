@@ -9,6 +9,7 @@ import java.util.List;
 public record PauseRegion(String region) implements Fault {
 
     private static final List<String> SERVICES = List.of("maia", "kafka");
+    private static final int PAUSE_ATTEMPTS = 5;
 
     @Override
     public String name() {
@@ -18,7 +19,30 @@ public record PauseRegion(String region) implements Fault {
     @Override
     public void inject(Docker docker) {
         for (String s : SERVICES) {
-            docker.docker("pause", docker.container(s, region));
+            pause(docker, docker.container(s, region));
+        }
+    }
+
+    /**
+     * The cgroup freezer gives up ("unable to freeze") when a process sits in uninterruptible disk I/O, as a
+     * broker flushing its log does now and then; a second try a moment later freezes it.
+     */
+    private static void pause(Docker docker, String container) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                docker.docker("pause", container);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == PAUSE_ATTEMPTS || !e.getMessage().contains("unable to freeze")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
