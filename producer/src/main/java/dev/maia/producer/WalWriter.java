@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -151,11 +152,19 @@ final class WalWriter {
     Written replicated(List<PositionToken> positions, Placement placement) throws InterruptedException {
         Written written = new Written(positions, replication.await(placement, positions));
         // Answered only while the region still leads: a write that reached the log after the lease lapsed (a
-        // paused process resumed) may be the old primary's leftover, resolved later; it is never acknowledged.
-        if (Placements.canFailOver(placement) && (!placements.holdsLease() || !placements.get(placement.getTenantId())
-                .map(p -> p.getEpoch() == placement.getEpoch()).orElse(false))) {
-            throw noLease(placement.getTenantId(), "the write reached the log at " + positions.get(0)
-                    + " but is not acknowledged: read before retrying");
+        // paused process resumed) or after another region took the tenant over is the old primary's leftover,
+        // resolved later; it is never acknowledged. A migration begun meanwhile drains it, so it stays answered.
+        if (Placements.canFailOver(placement)) {
+            String notAcknowledged = "the write reached the log at " + positions.get(0) + " but is not acknowledged: read before retrying";
+            if (!placements.holdsLease()) {
+                throw noLease(placement.getTenantId(), notAcknowledged);
+            }
+            Optional<Placement> now = placements.get(placement.getTenantId());
+            if (now.isEmpty() || Placements.failedOverSince(now.get(), placement.getEpoch())) {
+                throw new ApiException(503, "NO_LEASE", "tenant " + placement.getTenantId() + " failed over to "
+                        + now.map(Placement::getPrimaryRegion).orElse("another region") + " while the write was on its way; "
+                        + notAcknowledged, Map.of("retryable", true), Map.of("Retry-After", "2"));
+            }
         }
         return written;
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /** Placements in a map; a tenant without one gets the default (single, here) on its first create, as in a region. */
 final class FakePlacements implements PlacementSource {
@@ -32,6 +33,11 @@ final class FakePlacements implements PlacementSource {
 
     void place(String tenant, String primary, long epoch) {
         place(tenant, primary, epoch, List.of(), null);
+    }
+
+    /** Replaces the tenant's placement by what {@code change} makes of it, as a change read from the control log. */
+    void change(String tenant, UnaryOperator<Placement> change) {
+        byTenant.computeIfPresent(tenant, (t, p) -> change.apply(p));
     }
 
     /** Changes the tenant's conflict strategy, nothing else. */

@@ -26,6 +26,7 @@ final class InMemoryWal implements WalLog {
     private int units;
     private boolean failing;
     private volatile long appendMs;
+    private volatile Runnable whileAppending = () -> { };
 
     InMemoryWal(String region, Consumer<WALEntry> apply) {
         this.region = region;
@@ -40,6 +41,11 @@ final class InMemoryWal implements WalLog {
     /** From now on every append takes {@code millis} before the log has it. */
     void slowAppends(long millis) {
         appendMs = millis;
+    }
+
+    /** From now on {@code change} happens while each append is on its way, after the write checked its placement. */
+    void whileAppending(Runnable change) {
+        whileAppending = change;
     }
 
     synchronized List<WALEntry> entries() {
@@ -81,6 +87,7 @@ final class InMemoryWal implements WalLog {
 
     /** The round trip to a remote log, outside the log's monitor so that appends overlap as they would. */
     private void takeTime() {
+        whileAppending.run();
         try {
             Thread.sleep(appendMs);
         } catch (InterruptedException e) {

@@ -3,12 +3,15 @@ package dev.maia.producer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maia.schemas.avro.ConflictStrategy;
 import dev.maia.schemas.avro.Memory;
+import dev.maia.schemas.avro.Migration;
 import dev.maia.schemas.avro.Operation;
+import dev.maia.schemas.avro.PlacementMode;
 import dev.maia.schemas.avro.ResourceType;
 import dev.maia.schemas.avro.SyncMode;
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.ApiException;
 import dev.maia.schemas.http.HttpResponse;
+import dev.maia.schemas.placement.Placements;
 import dev.maia.schemas.wal.HybridLogicalClock;
 import dev.maia.schemas.wal.WalAncestry;
 import dev.maia.schemas.wal.WalEntries;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -173,6 +177,31 @@ class MemoryWritesTest {
         region.placements.place(TENANT, REGION, 3);
         region.json("POST", "/v1/memories", M1.replace("m1", "m4"), 201);
         assertThat(region.wal.entries()).hasSize(2);
+    }
+
+    @Test
+    void aWriteOnItsWayWhenAMigrationBeginsIsAcknowledgedTheMigrationDrainsIt() throws Exception {
+        region.placements.place(TENANT, REGION, 2, List.of("eu-central"), null);
+        region.wal.whileAppending(() -> region.placements.change(TENANT, p -> Placements.successor(p, REGION)
+                .setMigration(Migration.newBuilder().setToRegion("eu-central").setMode(PlacementMode.replicated)
+                        .setReplicas(List.of(REGION)).setStartedAt(Instant.now()).build()).build()));
+
+        region.json("POST", "/v1/memories", M1, 201);
+        assertThat(region.wal.entries()).hasSize(1);
+    }
+
+    @Test
+    void aWriteOnItsWayWhenTheTenantFailsOverIsInTheLogButNotAcknowledged() throws Exception {
+        region.placements.place(TENANT, REGION, 2, List.of("eu-central"), null);
+        region.wal.whileAppending(() -> region.placements.change(TENANT, p -> Placements.failedOver(p, "eu-central",
+                List.of(REGION, "eu-central"), 7, List.of(), false, "eu-central")));
+
+        ApiException e = region.refusal("POST", "/v1/memories", M1);
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.code()).isEqualTo("NO_LEASE");
+        assertThat(e.getMessage()).contains("failed over to eu-central").contains("not acknowledged");
+        // In the log: it arrives at the new primary later as a leftover, resolved and in the conflict feed.
+        assertThat(region.wal.entries()).hasSize(1);
     }
 
     @Test

@@ -61,6 +61,15 @@ public final class Placements {
         return p.getMode() != PlacementMode.single && !p.getReplicas().isEmpty();
     }
 
+    /**
+     * Whether another region took the tenant over after {@code epoch}: a failover's record stays in every later
+     * placement until the next failover replaces it. Other changes since (a migration started or switched, new
+     * replicas) leave a write that checked {@code epoch} this region's own: a migration drains it first.
+     */
+    public static boolean failedOverSince(Placement current, long epoch) {
+        return current.getFailover() != null && current.getFailover().getEpoch() > epoch;
+    }
+
     /** The next change of {@code p}: its epoch + 1, made in {@code region} now. */
     public static Placement.Builder successor(Placement p, String region) {
         return Placement.newBuilder(p).setEpoch(p.getEpoch() + 1).setUpdatedIn(region).setUpdatedAt(Instant.now());
