@@ -162,6 +162,9 @@ class RunbooksTest extends RegionsTest {
         TestStack.awaitLive("eu-central", t.id(), List.of(first));
         forgeOriginOffsetOnLocalLog("us-west", t.id());
         List<String> later = TestStack.writeMemories("us-west", t.key(), 6, "later");
+        // And once more, so that the newest entry of every partition is refused: a region is done with a
+        // partition when it dead-lettered its last entry, though its applied position stays short of the end.
+        forgeOriginOffsetOnLocalLog("us-west", t.id());
         await().atMost(Duration.ofSeconds(60)).until(() -> TestStack.readAll("us-west", WalTopics.DLQ).stream()
                 .anyMatch(r -> header(r, "maia.dlq.topic").equals(WalTopics.wal(t.id()))));
         Map<String, String> values = Map.of("TOPOLOGY", TestStack.topologyFile().toString(), "TENANT", t.id(),

@@ -30,7 +30,7 @@ final class OriginOffsets {
 
     /**
      * An origin offset, or a refusal with its reason (the DLQ header and the metric's tag) and detail.
-     * {@code offset} is -1 when refused and unknown: a refused copy's claim cannot be trusted.
+     * {@code offset} is -1 when refused and unknown: a copy with no well-formed claim of MirrorMaker's.
      */
     record Claim(long offset, String refusal, String detail) {
         boolean refused() {
@@ -56,10 +56,6 @@ final class OriginOffsets {
         if (count == 0) {
             return new Claim(-1, MISSING, "no origin offset header on a mirrored log");
         }
-        if (count > 1) {
-            return new Claim(-1, ON_LOCAL_LOG, "origin offset header on a local log: the copy carries " + count
-                    + ", one of them already on its origin's log");
-        }
         long offset;
         try {
             offset = WalHeaders.decodeLong(last.value());
@@ -68,6 +64,12 @@ final class OriginOffsets {
         }
         if (offset < 0) {
             return new Claim(-1, BAD, "negative origin offset " + offset);
+        }
+        if (count > 1) {
+            // The last header is MirrorMaker's own, as trustworthy as any single one: it is the copy's place in
+            // the origin's log, dead-lettered there too, so every holder is past the same offsets.
+            return new Claim(offset, ON_LOCAL_LOG, "origin offset header on a local log: the copy carries " + count
+                    + ", one of them already on its origin's log");
         }
         return new Claim(offset, null, null);
     }

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import dev.maia.apply.position.PositionPublisher;
@@ -330,10 +331,14 @@ class ApplyTopologyTest {
         assertThat(dlq.readRecordsToList()).extracting(this::reason).containsExactly(
                 "origin_offset_missing", "bad_origin_offset", "bad_origin_offset", "origin_offset_on_local_log");
         assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(-1);
+        assertThat(positions.isDeadLettered("us-west", "acme", 0, 3))
+                .as("MirrorMaker's header places the copy of an entry refused at its origin: this region is past it too")
+                .isTrue();
+        assertThat(positions.passedVector("acme")).isEqualTo(Map.of("us-west/0", 3L));
 
-        wal.pipeInput(mirrored("m15", entry, 3));
+        wal.pipeInput(mirrored("m15", entry, 4));
         assertThat(content("m15")).as("the intact copy still applies").isEqualTo("copied");
-        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(3);
+        assertThat(positions.appliedOffset("us-west", "acme", 0)).isEqualTo(4);
     }
 
     @Test

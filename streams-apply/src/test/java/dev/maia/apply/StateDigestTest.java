@@ -123,4 +123,23 @@ class StateDigestTest {
             })).isEmpty();
         }
     }
+
+    @Test
+    void aPartitionWhoseNewestEntriesWereDeadLetteredIsPassedThoughNotApplied() {
+        try (ChronicleReplicaStore store = store("a")) {
+            PositionTracker positions = new PositionTracker(store);
+            positions.applied("us-west", "acme", 1, 4, 0, 0);
+            positions.deadLettered("us-west", "acme", 1, 5);
+            positions.deadLettered("us-west", "acme", 0, 0); // the partition's only entry was refused
+
+            PositionTracker.AtVector<String> read = positions.readAtOneVector("acme", () -> "state").orElseThrow();
+            assertThat(read.vector()).as("the state is of what was applied").isEqualTo(Map.of("us-west/1", 4L));
+            assertThat(read.passed()).as("the apply path is done with the refused entries too")
+                    .isEqualTo(Map.of("us-west/0", 0L, "us-west/1", 5L));
+            assertThat(positions.readAtOneVector("acme", () -> {
+                positions.deadLettered("us-west", "acme", 1, 6); // refused while reading
+                return "state";
+            })).isEmpty();
+        }
+    }
 }

@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One region's answer to {@code GET /admin/tenants/{id}/digest}: its applied vector of the tenant and the
- * digest of its state at that vector, or why there is none ({@code problem}: {@code unreachable},
+ * One region's answer to {@code GET /admin/tenants/{id}/digest}: its applied vector of the tenant, the vector
+ * past its dead-lettered entries too ({@code passed}), and the digest of its state at that vector, or why
+ * there is none ({@code problem}: {@code unreachable},
  * {@code state_moving}, {@code error}).
  */
-public record RegionDigest(String region, Map<String, Long> positions, long resources, String digest,
+public record RegionDigest(String region, Map<String, Long> positions, Map<String, Long> passed, long resources, String digest,
                            String problem, String detail) {
     static final String UNREACHABLE = "unreachable";
     static final String STATE_MOVING = "state_moving";
@@ -32,9 +33,8 @@ public record RegionDigest(String region, Map<String, Long> positions, long reso
         }
         JsonNode body = reply.body();
         if (reply.status() == 200 && body != null) {
-            Map<String, Long> positions = new TreeMap<>();
-            body.path("positions").fields().forEachRemaining(p -> positions.put(p.getKey(), p.getValue().asLong()));
-            return new RegionDigest(region.name(), positions, body.path("resources").asLong(), body.path("digest").asText(), null, null);
+            return new RegionDigest(region.name(), vector(body.path("positions")), vector(body.path("passed")),
+                    body.path("resources").asLong(), body.path("digest").asText(), null, null);
         }
         String code = body == null ? "" : body.path("code").asText();
         return failed(region.name(), code.equals("STATE_MOVING") ? STATE_MOVING : ERROR,
@@ -42,6 +42,12 @@ public record RegionDigest(String region, Map<String, Long> positions, long reso
     }
 
     static RegionDigest failed(String region, String problem, String detail) {
-        return new RegionDigest(region, Map.of(), 0, null, problem, detail);
+        return new RegionDigest(region, Map.of(), Map.of(), 0, null, problem, detail);
+    }
+
+    private static Map<String, Long> vector(JsonNode node) {
+        Map<String, Long> out = new TreeMap<>();
+        node.fields().forEachRemaining(p -> out.put(p.getKey(), p.getValue().asLong()));
+        return out;
     }
 }

@@ -68,7 +68,7 @@ public final class StateVerifier implements AutoCloseable {
                         : RegionDigest.failed(region, RegionDigest.ERROR, "not a region of the topology file"));
             }
             TenantVerdict verdict = TenantVerdict.of(tenant, holders, answers);
-            if (verdict.equal() && behindOrigin(placement, answers.get(0))) {
+            if (verdict.equal() && behindOrigin(placement, answers)) {
                 verdict = verdict.behindOrigin();
             }
             if (verdict.settled() || System.nanoTime() + RETRY_MS * 1_000_000 > deadlineNanos) {
@@ -81,11 +81,14 @@ public final class StateVerifier implements AutoCloseable {
     /**
      * Whether the vector the holders share leaves entries of the tenant's logs unapplied, or cannot tell (an
      * origin unreachable). No row at all: every origin answered and none has written the tenant's log.
+     * Compared past the dead-lettered entries: a refused entry is never applied, so the applied vector of a
+     * partition whose newest entry was refused stays short of the log's end for good. Every holder must be
+     * past the end, not just one: the others may not have read the refused entry yet.
      */
-    private boolean behindOrigin(Placement placement, RegionDigest shared) {
-        Map<String, Long> vector = shared.positions();
-        List<TenantLag> lag = origins.probe(shared.region(), Map.of(placement.getTenantId(), placement),
-                (origin, tenant, partition) -> vector.getOrDefault(origin + "/" + partition, -1L));
+    private boolean behindOrigin(Placement placement, List<RegionDigest> holders) {
+        List<TenantLag> lag = origins.probe(holders.get(0).region(), Map.of(placement.getTenantId(), placement),
+                (origin, tenant, partition) -> holders.stream()
+                        .mapToLong(h -> h.passed().getOrDefault(origin + "/" + partition, -1L)).min().orElse(-1L));
         return lag.stream().anyMatch(l -> l.error() != null || l.lag().recordsBehind() > 0);
     }
 

@@ -78,8 +78,12 @@ public final class PositionTracker {
         void close();
     }
 
-    /** Something read from a tenant's state, and the tenant's applied vector it belongs to. */
-    public record AtVector<T>(Map<String, Long> vector, T value) {
+    /**
+     * Something read from a tenant's state, the tenant's applied vector it belongs to, and how far the apply
+     * path is past each partition ({@link Applied#passed}): the same vector, except where the newest entries
+     * of a partition were dead-lettered. The state at both is the same (a dead letter changes nothing).
+     */
+    public record AtVector<T>(Map<String, Long> vector, Map<String, Long> passed, T value) {
     }
 
     /** Per tenant, how many entries began and finished applying: a reader's check that nothing moved. */
@@ -199,11 +203,12 @@ public final class PositionTracker {
             return Optional.empty();
         }
         Map<String, Long> before = vector(tenant);
+        Map<String, Long> passedBefore = passedVector(tenant);
         T value = read.get();
-        if (counts.started().get() != started || !vector(tenant).equals(before)) {
+        if (counts.started().get() != started || !vector(tenant).equals(before) || !passedVector(tenant).equals(passedBefore)) {
             return Optional.empty();
         }
-        return Optional.of(new AtVector<>(before, value));
+        return Optional.of(new AtVector<>(before, passedBefore, value));
     }
 
     private ApplyCounts counts(String tenant) {
@@ -217,6 +222,21 @@ public final class PositionTracker {
             // A partition of which only dead-lettered entries were seen has no position (-1).
             if (k.tenant().equals(tenant) && a.offset() >= 0) {
                 out.put(k.origin() + "/" + k.partition(), a.offset());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The highest offset the apply path is done with per partition of the tenant, applied or dead-lettered
+     * ({@link Applied#passed}): what a comparison with the origin's log end needs, since an entry that was
+     * dead-lettered will never be applied.
+     */
+    public Map<String, Long> passedVector(String tenant) {
+        Map<String, Long> out = new TreeMap<>();
+        latest.forEach((k, a) -> {
+            if (k.tenant().equals(tenant) && a.passed() >= 0) {
+                out.put(k.origin() + "/" + k.partition(), a.passed());
             }
         });
         return out;

@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * {@code GET /admin/tenants/{id}/digest}: a digest of the tenant's state in this region with the
- * position vector it is the state of. {@code maia verify} compares these across the holders of a tenant.
+ * position vector it is the state of. {@code maia verify} compares these across the holders of a tenant,
+ * and the origins' log ends with {@code passed}: the vector moved past the dead-lettered entries.
  */
 public final class DigestRoutes {
     /** Tries before answering that the tenant's state kept moving; a quiet moment is usually the first. */
@@ -56,6 +57,7 @@ public final class DigestRoutes {
         out.put("region", region);
         out.put("tenant", tenant);
         out.put("positions", read.vector());
+        out.put("passed", read.passed());
         out.put("resources", read.value().resources());
         out.put("digest", read.value().digest());
         return out;
