@@ -33,12 +33,19 @@ public record RegionDigest(String region, Map<String, Long> positions, Map<Strin
         }
         JsonNode body = reply.body();
         if (reply.status() == 200 && body != null) {
-            return new RegionDigest(region.name(), vector(body.path("positions")), vector(body.path("passed")),
-                    body.path("resources").asLong(), body.path("digest").asText(), null, null);
+            return answered(region.name(), body);
         }
         String code = body == null ? "" : body.path("code").asText();
         return failed(region.name(), code.equals("STATE_MOVING") ? STATE_MOVING : ERROR,
                 "HTTP " + reply.status() + (body == null ? "" : " " + body.path("error").asText(code)));
+    }
+
+    static RegionDigest answered(String region, JsonNode body) {
+        Map<String, Long> positions = vector(body.path("positions"));
+        // A region of an older release answers no passed vector: its applied one is the best it can say.
+        Map<String, Long> passed = body.has("passed") ? vector(body.path("passed")) : positions;
+        return new RegionDigest(region, positions, passed, body.path("resources").asLong(), body.path("digest").asText(),
+                null, null);
     }
 
     static RegionDigest failed(String region, String problem, String detail) {
