@@ -118,26 +118,34 @@ public final class Checker {
     }
 
     /**
-     * For each fault that hit a tenant's primary region: ms until the tenant's next acknowledged write (any region),
-     * or with {@code elsewhere} until the first one a region other than the primary acknowledged while the fault
-     * held: a failover (a 201 only: a non-primary may answer a retry's 409 before redirecting).
+     * For each fault that hit a tenant's primary region (the primary when the fault began, which after an earlier
+     * failover is not the one the tenant was placed at): ms until the tenant's next acknowledged write (any
+     * region), or with {@code elsewhere} until the first one a region other than that primary acknowledged while
+     * the fault held: a failover (a 201 only: a non-primary may answer a retry's 409 before redirecting).
      */
     private Map<String, Long> resumedAfter(List<FaultTenant> tenants, List<FaultEvent> faults, boolean elsewhere) {
         Map<String, Long> out = new LinkedHashMap<>();
         List<Op> ops = history.all();
         for (FaultEvent f : faults) {
             for (FaultTenant t : tenants) {
-                if (!t.primary().equals(f.region())) {
+                String primary = primaryAt(ops, t, f.injectedMs());
+                if (!primary.equals(f.region())) {
                     continue;
                 }
                 ops.stream().filter(o -> o.acknowledged() && o.tenant().equals(t.id()) && o.startMs() >= f.injectedMs())
-                        .filter(o -> !elsewhere || (o.outcome().equals("ok") && !o.region().equals(t.primary())
+                        .filter(o -> !elsewhere || (o.outcome().equals("ok") && !o.region().equals(primary)
                                 && o.endMs() <= f.healedMs()))
                         .mapToLong(Op::endMs).min()
                         .ifPresent(first -> out.put(f.name() + " / " + t.id(), first - f.injectedMs()));
             }
         }
         return out;
+    }
+
+    /** The region that acknowledged the tenant's last write (a 201: only a primary gives one) before {@code ms}. */
+    static String primaryAt(List<Op> ops, FaultTenant t, long ms) {
+        return ops.stream().filter(o -> o.tenant().equals(t.id()) && o.outcome().equals("ok") && o.endMs() <= ms)
+                .max(java.util.Comparator.comparingLong(Op::endMs)).map(Op::region).orElse(t.primary());
     }
 
     /** What {@code maia verify --json} answered; {@code answered} when it printed its JSON verdict at all. */

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Runs a schedule of faults one after the other: inject, hold, heal, wait until the hit containers are healthy,
- * a quiet pause. Every fault injected is remembered until healed, and {@link #healAll} (called in a finally)
+ * then what the run does between faults (the long form moves failed-over tenants back), a quiet pause. Every fault injected is remembered until healed, and {@link #healAll} (called in a finally)
  * heals whatever is left, also when the run failed half way.
  */
 public final class Nemesis {
@@ -31,12 +31,15 @@ public final class Nemesis {
     private final List<FaultTenant> tenants;
     private final Set<Fault> active = new LinkedHashSet<>();
     private final List<FaultEvent> events = new ArrayList<>();
+    private final Runnable betweenFaults;
 
-    public Nemesis(Docker docker, History history, ReplicationLag lag, List<FaultTenant> tenants) {
+    /** @param betweenFaults runs after each fault healed and its containers are healthy, before the quiet pause */
+    public Nemesis(Docker docker, History history, ReplicationLag lag, List<FaultTenant> tenants, Runnable betweenFaults) {
         this.docker = docker;
         this.history = history;
         this.lag = lag;
         this.tenants = tenants;
+        this.betweenFaults = betweenFaults;
     }
 
     public List<FaultEvent> run(List<Step> schedule) throws InterruptedException {
@@ -61,6 +64,7 @@ public final class Nemesis {
             long healthy = System.currentTimeMillis();
             log.info("nemesis: {} healed, healthy again {} s after", f.name(), (healthy - healed) / 1000);
             events.add(new FaultEvent(f.name(), f.region(), injected, healed, healthy, lagAtStart));
+            betweenFaults.run();
             Thread.sleep(step.quiet().toMillis());
         }
         return List.copyOf(events);
