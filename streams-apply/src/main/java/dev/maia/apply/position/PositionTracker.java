@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * What this region has applied, per origin region, tenant and partition, in the origin's offsets.
@@ -217,11 +218,15 @@ public final class PositionTracker {
 
     /** The tenant's applied offsets, {@code "<origin>/<partition>"} to offset, sorted. */
     public Map<String, Long> vector(String tenant) {
+        // A partition of which only dead-lettered entries were seen has no position (-1).
+        return vectorOf(tenant, Applied::offset);
+    }
+
+    private Map<String, Long> vectorOf(String tenant, ToLongFunction<Applied> offset) {
         Map<String, Long> out = new TreeMap<>();
         latest.forEach((k, a) -> {
-            // A partition of which only dead-lettered entries were seen has no position (-1).
-            if (k.tenant().equals(tenant) && a.offset() >= 0) {
-                out.put(k.origin() + "/" + k.partition(), a.offset());
+            if (k.tenant().equals(tenant) && offset.applyAsLong(a) >= 0) {
+                out.put(k.origin() + "/" + k.partition(), offset.applyAsLong(a));
             }
         });
         return out;
@@ -233,13 +238,7 @@ public final class PositionTracker {
      * dead-lettered will never be applied.
      */
     public Map<String, Long> passedVector(String tenant) {
-        Map<String, Long> out = new TreeMap<>();
-        latest.forEach((k, a) -> {
-            if (k.tenant().equals(tenant) && a.passed() >= 0) {
-                out.put(k.origin() + "/" + k.partition(), a.passed());
-            }
-        });
-        return out;
+        return vectorOf(tenant, Applied::passed);
     }
 
     /**
