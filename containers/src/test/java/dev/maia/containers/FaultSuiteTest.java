@@ -150,31 +150,21 @@ class FaultSuiteTest {
      * that does not finish is kept for the assertion, and the run goes on.
      */
     private static void failBack(StackEndpoints stack, List<FaultTenant> tenants, List<String> failed) {
-        RegionHttp http = new RegionHttp(Duration.ofSeconds(10));
         for (FaultTenant t : tenants) {
-            String primary;
             try {
-                primary = http.send("GET", stack.api("us-west") + "/admin/tenants/" + t.id() + "/placement",
-                        stack.adminKey(), null).body().path("primary_region").asText();
-            } catch (Exception e) {
-                failed.add(t.id() + ": placement not read: " + e);
-                continue;
-            }
-            if (primary.equals(t.primary())) {
-                continue;
-            }
-            ProjectScripts.Result r;
-            try {
-                r = ProjectScripts.maia("failback-" + t.id(), Duration.ofMinutes(4), "migrate",
+                String primary = placements(stack, List.of(t)).get(t.id()).path("primary_region").asText();
+                if (primary.equals(t.primary())) {
+                    continue;
+                }
+                ProjectScripts.Result r = ProjectScripts.maia("failback-" + t.id(), Duration.ofMinutes(4), "migrate",
                         "--topology", TOPOLOGY.toString(), "--tenant", t.id(), "--to", t.primary(), "--timeout", "180");
-            } catch (RuntimeException e) {
-                failed.add(t.id() + " from " + primary + " to " + t.primary() + ": " + e.getMessage());
-                continue;
-            }
-            log.info("fault suite: failback of {} from {} to {}: exit {} in {} s", t.id(), primary, t.primary(),
-                    r.exitCode(), r.took().toSeconds());
-            if (r.exitCode() != 0) {
-                failed.add(t.id() + " from " + primary + " to " + t.primary() + ": " + ProjectScripts.tail(r.output()));
+                log.info("fault suite: failback of {} from {} to {}: exit {} in {} s", t.id(), primary, t.primary(),
+                        r.exitCode(), r.took().toSeconds());
+                if (r.exitCode() != 0) {
+                    failed.add(t.id() + " from " + primary + ": " + ProjectScripts.tail(r.output()));
+                }
+            } catch (Exception e) {
+                failed.add(t.id() + ": " + e);
             }
         }
     }

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +146,7 @@ public final class Checker {
     /** The region that acknowledged the tenant's last write (a 201: only a primary gives one) before {@code ms}. */
     static String primaryAt(List<Op> ops, FaultTenant t, long ms) {
         return ops.stream().filter(o -> o.tenant().equals(t.id()) && o.outcome().equals("ok") && o.endMs() <= ms)
-                .max(java.util.Comparator.comparingLong(Op::endMs)).map(Op::region).orElse(t.primary());
+                .max(Comparator.comparingLong(Op::endMs)).map(Op::region).orElse(t.primary());
     }
 
     /** What {@code maia verify --json} answered; {@code answered} when it printed its JSON verdict at all. */

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * Runs a schedule of faults one after the other: inject, hold, heal, wait until the hit containers are healthy,
- * then what the run does between faults (the long form moves failed-over tenants back), a quiet pause. Every fault injected is remembered until healed, and {@link #healAll} (called in a finally)
- * heals whatever is left, also when the run failed half way.
+ * then what the run does between faults (the long form moves failed-over tenants back), a quiet pause. Every
+ * fault injected is remembered until healed, and {@link #healAll} (called in a finally) heals whatever is left,
+ * also when the run failed half way.
  */
 public final class Nemesis {
 
