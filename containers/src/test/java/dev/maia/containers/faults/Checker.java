@@ -133,7 +133,7 @@ public final class Checker {
                 if (!primary.equals(f.region())) {
                     continue;
                 }
-                ops.stream().filter(o -> o.acknowledged() && o.tenant().equals(t.id()) && o.startMs() >= f.injectedMs())
+                ops.stream().filter(o -> o.acknowledged() && t.id().equals(o.tenant()) && o.startMs() >= f.injectedMs())
                         .filter(o -> !elsewhere || (o.outcome().equals("ok") && !o.region().equals(primary)
                                 && o.endMs() <= f.healedMs()))
                         .mapToLong(Op::endMs).min()
@@ -145,7 +145,8 @@ public final class Checker {
 
     /** The region that acknowledged the tenant's last write (a 201: only a primary gives one) before {@code ms}. */
     static String primaryAt(List<Op> ops, FaultTenant t, long ms) {
-        return ops.stream().filter(o -> o.tenant().equals(t.id()) && o.outcome().equals("ok") && o.endMs() <= ms)
+        // The nemesis's own ops (inject, heal) carry no tenant.
+        return ops.stream().filter(o -> t.id().equals(o.tenant()) && o.outcome().equals("ok") && o.endMs() <= ms)
                 .max(Comparator.comparingLong(Op::endMs)).map(Op::region).orElse(t.primary());
     }
 

@@ -19,6 +19,8 @@ class CheckerTest {
     void thePrimaryAtAFaultIsTheRegionOfTheLastCreatedWriteBeforeIt() {
         List<Op> ops = List.of(
                 answered("us-west", "ok", 201, 1_000),
+                // The nemesis's own op, as Nemesis records it: no tenant (the long form's fourth run died of it).
+                new Op("fault", null, "kill-maia us-west", null, "us-west", "inject", 0, null, null, -1, -1, 1_200, 1_200, 0),
                 answered("eu-central", "ok", 201, 2_000), // failed over
                 answered("us-west", "redirect", 307, 2_500), // the old primary only redirects now
                 answered("us-west", "ok", 201, 9_000));
