@@ -57,7 +57,10 @@ public final class Docker {
             }
             Thread.sleep(1000);
         }
-        throw new IllegalStateException(container + " not healthy within " + timeout + " (" + status + ")");
+        // The stack goes down with the failure: what the container said is kept in the failure itself.
+        throw new IllegalStateException(container + " not healthy within " + timeout + " (" + status + ")\nlast healthchecks: "
+                + docker("inspect", "-f", "{{if .State.Health}}{{json .State.Health.Log}}{{end}}", container).strip()
+                + "\nlast log lines:\n" + docker("logs", "--tail", "80", container).strip());
     }
 
     private String run(List<String> command) {
