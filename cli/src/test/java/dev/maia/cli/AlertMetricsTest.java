@@ -27,10 +27,8 @@ class AlertMetricsTest extends RegionsTest {
         return r.body();
     }
 
-    /** The value of one series of a scrape, or null if the scrape has no such series. */
     private static Double value(String scrape, String series) {
-        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(null);
+        return TestStack.metric(scrape, series);
     }
 
     private static String labels(String name, String... pairs) {

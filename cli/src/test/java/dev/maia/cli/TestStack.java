@@ -241,6 +241,12 @@ public final class TestStack {
         return ids;
     }
 
+    /** The value of one series of a Prometheus scrape, or null if the scrape has no such series. */
+    static Double metric(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(null);
+    }
+
     /** GETs a path of a region until the reply satisfies {@code done}; answers that reply. */
     static MaiaClient.Reply awaitGet(String region, String path, String key, Predicate<MaiaClient.Reply> done) {
         MaiaClient.Reply[] last = new MaiaClient.Reply[1];
