@@ -63,6 +63,25 @@ public final class Docker {
                 + "\nlast log lines:\n" + docker("logs", "--tail", "80", container).strip());
     }
 
+    /**
+     * What a MirrorMaker container says of itself: its {@code /health} (which tasks do not run) and its last
+     * ERROR lines, the checkpoint connector's retries left out (they repeat every minute and mean nothing here).
+     * For a failure's message: the stack goes down with it.
+     */
+    public String mirrorDiagnosis(String container) {
+        String health;
+        try {
+            health = docker("exec", container, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9464 && "
+                    + "printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && tail -1 <&3").strip();
+        } catch (IllegalStateException e) {
+            health = e.getMessage();
+        }
+        List<String> errors = docker("logs", "--tail", "3000", container).lines()
+                .filter(l -> l.contains(" ERROR ") && !l.contains("MirrorCheckpointConnector"))
+                .map(l -> l.length() > 300 ? l.substring(0, 300) : l).toList();
+        return container + " /health " + health + "\n  " + String.join("\n  ", errors.subList(Math.max(0, errors.size() - 8), errors.size()));
+    }
+
     private String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
