@@ -2,7 +2,7 @@ package dev.maia.cli;
 
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
-import dev.maia.mirror.MirrorRunner;
+import dev.maia.mirror.MirrorSupervisor;
 import dev.maia.schemas.topology.Topology;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -89,18 +89,18 @@ final class MirrorCommand implements Callable<Integer> {
             return 0;
         }
 
-        MirrorRunner runner = new MirrorRunner(config, into);
+        MirrorSupervisor mirror = MirrorSupervisor.of(config, into, options);
         CountDownLatch stopped = new CountDownLatch(1);
-        MirrorManagement management = new MirrorManagement(runner, options);
+        MirrorManagement management = new MirrorManagement(mirror, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 management.close();
-                runner.stop();
+                mirror.close();
             } finally {
                 stopped.countDown();
             }
         }, "maia-mirror-shutdown"));
-        runner.start();
+        mirror.start();
         management.start();
         System.out.println("maia: mirroring " + flows + " flows between " + t.regionNames()
                 + (targets.isEmpty() ? "" : " into " + targets) + management.describe() + " (Ctrl-C to stop)");

@@ -3,7 +3,7 @@ package dev.maia.cli;
 import dev.maia.control.config.ManagementKeys;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
-import dev.maia.mirror.MirrorRunner;
+import dev.maia.mirror.MirrorSupervisor;
 import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
@@ -19,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ class MirrorCommandTest {
             mirror_producer_linger_ms: 5
             mirror_consumer_fetch_max_wait_ms: 250
             mirror_offset_flush_interval_ms: 15000
+            mirror_restart_after_ms: 90000
             management_host: 127.0.0.1
             management_port: 9464
             metrics_key: scrape
@@ -89,6 +91,7 @@ class MirrorCommandTest {
         assertThat(o.producerLingerMs()).isEqualTo(5);
         assertThat(o.consumerFetchMaxWaitMs()).isEqualTo(250);
         assertThat(o.offsetFlushIntervalMs()).isEqualTo(15_000);
+        assertThat(o.restartAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(o.management()).isEqualTo(new ManagementKeys.Listener("127.0.0.1", Optional.of(9464), Optional.of("scrape")));
         // PLAINTEXT said: the stores are not used (nor read).
         assertThat(o.kafkaSecurity()).isEqualTo(KafkaSecurity.plaintext());
@@ -100,7 +103,7 @@ class MirrorCommandTest {
                 new RegionSpec("eu-central", "127.0.0.1:9002", null))).withControl("127.0.0.1:9100");
         MirrorOptions options = MirrorOptions.of(Map.of("management_port", "0", "metrics_key", "scrape",
                 "kafka_security_protocol", "PLAINTEXT"));
-        MirrorRunner notStarted = MirrorRunner.forTopology(two, options);
+        MirrorSupervisor notStarted = MirrorSupervisor.of(MirrorConfig.generate(two, options), List.of(), options);
         try (MirrorManagement management = new MirrorManagement(notStarted, options)) {
             management.start();
             assertThat(management.describe()).contains("management (/metrics, /health) on http://127.0.0.1:");
@@ -111,6 +114,9 @@ class MirrorCommandTest {
             MaiaClient.Reply health = client.send("GET", management.endpoint() + "/health", null, null);
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.body().get("status").asText()).isEqualTo("starting");
+            assertThat(health.body().get("restarts").asLong()).isZero();
+            assertThat(client.raw("GET", management.endpoint() + "/metrics", "scrape", null).body())
+                    .contains("maia_mirror_restarts_total 0.0");
         }
     }
 
@@ -139,6 +145,7 @@ class MirrorCommandTest {
             "mirror_producer_linger_ms: -5 = mirror_producer_linger_ms: must be >= 0, got -5",
             "mirror_consumer_fetch_max_wait_ms: soon = mirror_consumer_fetch_max_wait_ms: must be an integer, got 'soon'",
             "mirror_offset_flush_interval_ms: 0 = mirror_offset_flush_interval_ms: must be >= 1, got 0",
+            "mirror_restart_after_ms: 5000 = mirror_restart_after_ms: must be 0 or >= 10000, got 5000",
             "replication_factor: 3 = replication_factor: unknown key",
             "wal_replication_factor: 3 = wal_replication_factor: unknown key",
     })

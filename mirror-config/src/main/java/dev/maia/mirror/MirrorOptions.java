@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,6 +33,7 @@ public final class MirrorOptions extends AbstractConfig {
     public static final String PRODUCER_LINGER_MS = "mirror_producer_linger_ms";
     public static final String CONSUMER_FETCH_MAX_WAIT_MS = "mirror_consumer_fetch_max_wait_ms";
     public static final String OFFSET_FLUSH_INTERVAL_MS = "mirror_offset_flush_interval_ms";
+    public static final String RESTART_AFTER_MS = "mirror_restart_after_ms";
 
     // Types follow the MM2 / client keys they set, so every value MM2 accepts is accepted here.
     private static final ConfigDef MIRROR_DEF = new ConfigDef()
@@ -62,7 +64,13 @@ public final class MirrorOptions extends AbstractConfig {
             .define(OFFSET_FLUSH_INTERVAL_MS, Type.LONG, 1_000L, Validators.atLeast(1), Importance.LOW,
                     "How often MM2 commits how far each flow has copied (offset.flush.interval.ms): after a "
                             + "crash it copies again what it copied since (at-least-once), where Connect's own 60000 "
-                            + "would mean up to a minute of duplicates.");
+                            + "would mean up to a minute of duplicates.")
+            .define(RESTART_AFTER_MS, Type.LONG, 60_000L, Validators.atLeastOr(10_000, 0), Importance.MEDIUM,
+                    "How long a connector or task of a flow may be not running (FAILED, unassigned, unknown to its "
+                            + "herder) before maia mirror restarts MirrorMaker 2, which is the only way back for a "
+                            + "failed task: Connect never restarts one itself. Restarts back off, doubling up to 5 "
+                            + "minutes while the flow stays down. At least 10000, so that a starting MirrorMaker "
+                            + "is not restarted; 0 never restarts.");
 
     /**
      * MirrorMaker's keys, its own identity ({@code kafka_security_protocol}, {@code kafka_ssl_*}, declared once
@@ -163,6 +171,11 @@ public final class MirrorOptions extends AbstractConfig {
 
     public long offsetFlushIntervalMs() {
         return getLong(OFFSET_FLUSH_INTERVAL_MS);
+    }
+
+    /** {@link Duration#ZERO}: never restart. */
+    public Duration restartAfter() {
+        return Duration.ofMillis(getLong(RESTART_AFTER_MS));
     }
 
     public boolean originOffsetHeader() {

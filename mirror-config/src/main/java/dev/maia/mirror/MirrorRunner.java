@@ -8,7 +8,6 @@ import org.apache.kafka.connect.mirror.MirrorMaker;
 import org.apache.kafka.connect.mirror.MirrorMakerConfig;
 import org.apache.kafka.connect.mirror.MirrorSourceConnector;
 import org.apache.kafka.connect.mirror.SourceAndTarget;
-import org.apache.kafka.connect.runtime.AbstractStatus;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,22 +129,19 @@ public final class MirrorRunner implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // NotFoundException: its herder does not know the connector yet.
                     log.debug("No status of {} in {}: {}", connector, flow, e.toString());
-                    out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR, false));
+                    out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR,
+                            MirrorTaskState.UNKNOWN));
                     continue;
                 }
                 out.add(new MirrorTaskState(flow.source(), flow.target(), connector, MirrorTaskState.CONNECTOR,
-                        running(info.connector().state())));
+                        info.connector().state()));
                 for (ConnectorStateInfo.TaskState task : info.tasks()) {
                     out.add(new MirrorTaskState(flow.source(), flow.target(), connector, Integer.toString(task.id()),
-                            running(task.state())));
+                            task.state()));
                 }
             }
         }
         return out;
-    }
-
-    private static boolean running(String state) {
-        return AbstractStatus.State.RUNNING.toString().equals(state);
     }
 
     public synchronized boolean isRunning() {

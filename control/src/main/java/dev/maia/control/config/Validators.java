@@ -22,6 +22,11 @@ public final class Validators {
         return number(v -> v >= min, "must be >= " + min, "[" + min + ",...]");
     }
 
+    /** {@code special} (a sentinel such as 0 for "never") or at least {@code min}. */
+    public static ConfigDef.Validator atLeastOr(long min, long special) {
+        return number(v -> v == special || v >= min, "must be " + special + " or >= " + min, special + " or [" + min + ",...]");
+    }
+
     public static ConfigDef.Validator between(long min, long max) {
         return number(v -> v >= min && v <= max, "must be " + min + ".." + max, "[" + min + ",...," + max + "]");
     }
