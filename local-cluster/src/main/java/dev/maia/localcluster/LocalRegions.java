@@ -6,7 +6,7 @@ import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
-import dev.maia.mirror.MirrorRunner;
+import dev.maia.mirror.MirrorSupervisor;
 import dev.maia.mirror.MirrorTaskState;
 import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
@@ -56,7 +56,7 @@ public final class LocalRegions implements AutoCloseable {
     private final Map<String, LocalKafkaCluster> clusters;
     private final Topology topology;
     private final MirrorOptions mirrorOptions;
-    private MirrorRunner mirror;
+    private MirrorSupervisor mirror;
     /** Null when started without one. */
     private final LocalControlCluster control;
     private final LocalSecurity security;
@@ -288,7 +288,7 @@ public final class LocalRegions implements AutoCloseable {
 
     /** The task states of the running MirrorMaker's flows (none while it is stopped). */
     public List<MirrorTaskState> mirrorTaskStates() {
-        MirrorRunner m;
+        MirrorSupervisor m;
         synchronized (this) {
             m = mirror;
         }
@@ -304,15 +304,17 @@ public final class LocalRegions implements AutoCloseable {
         if (mirror == null) {
             return;
         }
-        MirrorRunner m = mirror;
+        MirrorSupervisor m = mirror;
         mirror = null;
-        m.stop();
+        m.close();
     }
 
     /**
      * Starts MM2 (a new instance: MM2 objects are single-use) and waits until every flow replicates.
      * MM2 resumes from the offsets it committed in the clusters, so records written while it was stopped
-     * are copied now (at-least-once: a few may arrive twice). Idempotent while running.
+     * are copied now (at-least-once: a few may arrive twice). Supervised as {@code maia mirror} runs it
+     * ({@link MirrorSupervisor}: restarted when a task has not run for {@code mirror_restart_after_ms}).
+     * Idempotent while running.
      */
     public synchronized void startMirror() {
         if (closed) {
@@ -328,7 +330,8 @@ public final class LocalRegions implements AutoCloseable {
         EmbeddedExit.install();
         try (MirrorProbe probe = new MirrorProbe(topology, security.monitor())) {
             Map<MirrorProbe.Flow, Long> before = probe.snapshot();
-            MirrorRunner m = MirrorRunner.forTopology(topology, mirrorOptionsInUse());
+            MirrorOptions options = mirrorOptionsInUse();
+            MirrorSupervisor m = MirrorSupervisor.of(MirrorConfig.generate(topology, options), List.of(), options);
             mirror = m;
             try {
                 m.start();
@@ -336,7 +339,7 @@ public final class LocalRegions implements AutoCloseable {
             } catch (RuntimeException e) {
                 // An MM2 that does not replicate is worse than none: stop it so a retry starts clean.
                 mirror = null;
-                m.stop();
+                m.close();
                 throw e;
             }
         }

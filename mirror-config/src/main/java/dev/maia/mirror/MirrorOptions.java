@@ -66,11 +66,11 @@ public final class MirrorOptions extends AbstractConfig {
                             + "crash it copies again what it copied since (at-least-once), where Connect's own 60000 "
                             + "would mean up to a minute of duplicates.")
             .define(RESTART_AFTER_MS, Type.LONG, 60_000L, Validators.atLeastOr(10_000, 0), Importance.MEDIUM,
-                    "How long a connector or task of a flow may be not running (FAILED, unassigned, unknown to its "
-                            + "herder) before maia mirror restarts MirrorMaker 2, which is the only way back for a "
-                            + "failed task: Connect never restarts one itself. Restarts back off, doubling up to 5 "
-                            + "minutes while the flow stays down. At least 10000, so that a starting MirrorMaker "
-                            + "is not restarted; 0 never restarts.");
+                    "How long a connector or task of a flow may be FAILED before maia mirror restarts MirrorMaker 2, "
+                            + "which is the only way back for a failed task: Connect never restarts one itself. One "
+                            + "that is otherwise not running (unassigned, unknown to its herder: usually a herder still "
+                            + "joining its group, which Connect resolves alone) is given five times this. Restarts back "
+                            + "off, doubling up to 5 minutes while the flow stays down. At least 10000; 0 never restarts.");
 
     /**
      * MirrorMaker's keys, its own identity ({@code kafka_security_protocol}, {@code kafka_ssl_*}, declared once

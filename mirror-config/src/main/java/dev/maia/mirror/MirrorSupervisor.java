@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Keeps MirrorMaker 2 replicating: when a connector or task of one of its flows has not run for
- * {@code mirror_restart_after_ms}, it stops that MirrorMaker and starts a new one ({@link NotRunningWatch}
- * says when, with backoff).
+ * Keeps MirrorMaker 2 replicating: when a connector or task of one of its flows has been FAILED for
+ * {@code mirror_restart_after_ms} (or otherwise not running for five times that), it stops that MirrorMaker
+ * and starts a new one ({@link NotRunningWatch} says when, with backoff).
  *
  * <p>Why the whole MirrorMaker: Connect never restarts a FAILED task by itself, and dedicated mode has no
  * REST API to ask it to (its internal listener only forwards task configurations), so a failed task would
@@ -114,8 +114,8 @@ public final class MirrorSupervisor implements AutoCloseable {
         try {
             List<MirrorTaskState> states = current.taskStates();
             if (states.isEmpty() && !current.isRunning()) {
-                // A restart's start failed: treat the whole MirrorMaker as one thing that does not run.
-                states = List.of(new MirrorTaskState("*", "*", "MirrorMaker", "-", "STOPPED"));
+                // A restart's start failed: treat the whole MirrorMaker as one thing that failed.
+                states = List.of(new MirrorTaskState("*", "*", "MirrorMaker", "-", MirrorTaskState.FAILED));
             }
             long now = System.nanoTime();
             List<MirrorTaskState> overdue = watch.observe(states, now);
@@ -128,8 +128,9 @@ public final class MirrorSupervisor implements AutoCloseable {
     }
 
     private void restart(MirrorRunner current, List<String> notRunning, long now) {
-        log.warn("Restarting MirrorMaker 2: not running for {} ms or longer: {} (next restart no sooner than {} s "
-                + "from now)", watch.restartAfter().toMillis(), notRunning, watch.backoff().toSeconds());
+        log.warn("Restarting MirrorMaker 2: not running for {} ms or longer ({} ms if not failed): {} (next restart "
+                + "no sooner than {} s from now)", watch.restartAfter().toMillis(),
+                watch.restartAfter().toMillis() * NotRunningWatch.STUCK_FACTOR, notRunning, watch.backoff().toSeconds());
         watch.restarted(now);
         MirrorRunner fresh = runners.get();
         synchronized (this) {

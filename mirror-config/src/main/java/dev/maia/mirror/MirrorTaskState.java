@@ -10,9 +10,14 @@ public record MirrorTaskState(String source, String target, String connector, St
     public static final String CONNECTOR = "connector";
     public static final String UNKNOWN = "UNKNOWN";
     static final String RUNNING = "RUNNING";
+    static final String FAILED = "FAILED";
 
     public boolean running() {
         return RUNNING.equals(state);
+    }
+
+    public boolean failed() {
+        return FAILED.equals(state);
     }
 
     /** {@code us-west->eu-central MirrorSourceConnector 0 FAILED}: how logs and {@code /health} name it. */

@@ -7,14 +7,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * When {@link MirrorSupervisor} should restart MirrorMaker 2: once a connector or task has been seen not
- * running, without a sighting of it running in between, for {@code restartAfter}, and no sooner after the
+ * When {@link MirrorSupervisor} should restart MirrorMaker 2: once a connector or task has been seen
+ * {@code FAILED}, without a sighting of it running in between, for {@code restartAfter}, or in another
+ * not-running state (unassigned, unknown to its herder) for {@link #STUCK_FACTOR} times that, and no sooner after the
  * last restart than the backoff, which doubles with every restart (a target cluster that stays down would
  * fail every new MirrorMaker the same way) up to {@link #MAX_BACKOFF} and starts over once every connector
  * and task has run for a whole backoff. Times are monotonic nanoseconds.
  */
 final class NotRunningWatch {
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /**
+     * A failed task never runs again by itself; an unassigned or unknown one usually is a herder still joining
+     * its group or waiting for its cluster (a starting stack on a loaded machine took over a minute), which
+     * Connect resolves alone and a restart would only start over.
+     */
+    static final int STUCK_FACTOR = 5;
 
     private final long restartAfter;
     /** Since when each connector or task (by flow, connector and task) has been seen not running. */
@@ -32,8 +39,8 @@ final class NotRunningWatch {
     }
 
     /**
-     * Takes the states seen at {@code now}; returns the ones not running for {@code restartAfter} or longer
-     * when a restart is due, else nothing. A connector or task that disappeared from the states is forgotten.
+     * Takes the states seen at {@code now}; returns the ones not running for long enough when a restart is
+     * due, else nothing. A connector or task that disappeared from the states is forgotten.
      */
     List<MirrorTaskState> observe(List<MirrorTaskState> states, long now) {
         Map<String, Long> seen = new HashMap<>();
@@ -45,7 +52,7 @@ final class NotRunningWatch {
             String key = s.source() + "->" + s.target() + " " + s.connector() + " " + s.task();
             long since = notRunningSince.getOrDefault(key, now);
             seen.put(key, since);
-            if (now - since >= restartAfter) {
+            if (now - since >= (s.failed() ? restartAfter : restartAfter * STUCK_FACTOR)) {
                 overdue.add(s);
             }
         }

@@ -27,11 +27,24 @@ class NotRunningWatchTest {
         assertThat(watch.observe(List.of(task("FAILED"), heartbeats("RUNNING")), 60 * S)).containsExactly(task("FAILED"));
 
         NotRunningWatch flapping = new NotRunningWatch(Duration.ofSeconds(60));
-        flapping.observe(List.of(task("UNASSIGNED")), 0);
+        flapping.observe(List.of(task("FAILED")), 0);
         flapping.observe(List.of(task("RUNNING")), 30 * S);
-        assertThat(flapping.observe(List.of(task("UNASSIGNED")), 40 * S)).isEmpty();
-        assertThat(flapping.observe(List.of(task("UNASSIGNED")), 99 * S)).as("not running since 40 s only").isEmpty();
-        assertThat(flapping.observe(List.of(task("UNASSIGNED")), 100 * S)).containsExactly(task("UNASSIGNED"));
+        assertThat(flapping.observe(List.of(task("FAILED")), 40 * S)).isEmpty();
+        assertThat(flapping.observe(List.of(task("FAILED")), 99 * S)).as("not running since 40 s only").isEmpty();
+        assertThat(flapping.observe(List.of(task("FAILED")), 100 * S)).containsExactly(task("FAILED"));
+    }
+
+    @Test
+    void anUnassignedOrUnknownTaskIsGivenFiveTimesAsLongAsAFailedOne() {
+        // A herder still joining its group: Connect gets there alone, and a restart would start it over.
+        NotRunningWatch watch = new NotRunningWatch(Duration.ofSeconds(60));
+        MirrorTaskState unknown = new MirrorTaskState("eu-central", "us-west", "MirrorSourceConnector",
+                MirrorTaskState.CONNECTOR, MirrorTaskState.UNKNOWN);
+        watch.observe(List.of(unknown, task("UNASSIGNED")), 0);
+        assertThat(watch.observe(List.of(unknown, task("UNASSIGNED")), 60 * S)).isEmpty();
+        assertThat(watch.observe(List.of(unknown, task("UNASSIGNED")), 299 * S)).isEmpty();
+        assertThat(watch.observe(List.of(unknown, task("UNASSIGNED")), 300 * S))
+                .containsExactly(unknown, task("UNASSIGNED"));
     }
 
     @Test
