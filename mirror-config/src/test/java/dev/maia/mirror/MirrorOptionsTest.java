@@ -16,6 +16,7 @@ import org.apache.kafka.connect.mirror.SourceAndTarget;
 import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,7 @@ class MirrorOptionsTest {
         every.put(MirrorOptions.PRODUCER_LINGER_MS, "5");
         every.put(MirrorOptions.CONSUMER_FETCH_MAX_WAIT_MS, "250");
         every.put(MirrorOptions.OFFSET_FLUSH_INTERVAL_MS, "15000");
+        every.put(MirrorOptions.RESTART_AFTER_MS, "90000");
         every.put(ManagementKeys.MANAGEMENT_HOST, "0.0.0.0");
         every.put(ManagementKeys.MANAGEMENT_PORT, "9464");
         every.put(ManagementKeys.METRICS_KEY, "scrape");
@@ -87,6 +89,9 @@ class MirrorOptionsTest {
         // The management listener's keys are the process's, not MirrorMaker's.
         assertThat(options.management()).isEqualTo(new ManagementKeys.Listener("0.0.0.0", Optional.of(9464), Optional.of("scrape")));
         assertThat(config.values()).noneMatch(v -> v.contains("scrape"));
+        // So is the supervisor's.
+        assertThat(options.restartAfter()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.keySet()).noneMatch(k -> k.contains("restart"));
 
         MirrorConfig.REPLICATION_FACTOR_KEYS.forEach(k -> assertThat(config).as(k).containsEntry(k, "3"));
         assertThat(config).containsEntry("refresh.topics.interval.seconds", "7")
