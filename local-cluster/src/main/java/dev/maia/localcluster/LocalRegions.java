@@ -6,6 +6,7 @@ import dev.maia.schemas.topology.KafkaSecurity;
 import dev.maia.control.config.ServiceConfig;
 import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
+import dev.maia.mirror.MirrorRunner;
 import dev.maia.mirror.MirrorSupervisor;
 import dev.maia.mirror.MirrorTaskState;
 import dev.maia.schemas.topology.RegionSpec;
@@ -331,7 +332,7 @@ public final class LocalRegions implements AutoCloseable {
         try (MirrorProbe probe = new MirrorProbe(topology, security.monitor())) {
             Map<MirrorProbe.Flow, Long> before = probe.snapshot();
             MirrorOptions options = mirrorOptionsInUse();
-            MirrorSupervisor m = MirrorSupervisor.of(MirrorConfig.generate(topology, options), List.of(), options);
+            MirrorSupervisor m = new MirrorSupervisor(() -> MirrorRunner.forTopology(topology, options), options.restartAfter());
             mirror = m;
             try {
                 m.start();

@@ -4,27 +4,19 @@ import dev.maia.mirror.MirrorConfig;
 import dev.maia.mirror.MirrorOptions;
 import dev.maia.mirror.MirrorSupervisor;
 import dev.maia.mirror.MirrorTaskState;
-import dev.maia.schemas.topology.RegionSpec;
 import dev.maia.schemas.topology.Topology;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.maia.localcluster.TwoClusterHelpers.createTopic;
+import static dev.maia.localcluster.TwoClusterHelpers.send;
+import static dev.maia.localcluster.TwoClusterHelpers.topology;
+import static dev.maia.localcluster.TwoClusterHelpers.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,8 +34,7 @@ class MirrorSupervisorTest {
     @Test
     void aFailedTaskIsRestartedAndWhatWasWrittenSinceArrives() throws Exception {
         try (LocalKafkaCluster a = LocalKafkaCluster.start("a", work); LocalKafkaCluster b = LocalKafkaCluster.start("b", work)) {
-            Topology topology = new Topology(List.of(new RegionSpec("a", a.bootstrapServers(), null),
-                    new RegionSpec("b", b.bootstrapServers(), null)));
+            Topology topology = topology(a, b);
             MirrorOptions options = LocalRegions.mirrorOptions().withPlacementFilter(false)
                     .with(Map.of(MirrorOptions.RESTART_AFTER_MS, 10_000L))
                     .withExtraProperties(Map.of(
@@ -57,7 +48,7 @@ class MirrorSupervisorTest {
                     .start()) {
                 send(a, topic, "before");
                 await("the flow a->b copies").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> mirrored(b, "a." + topic).contains("before"));
+                        .until(() -> values(b, "a." + topic).contains("before"));
 
                 send(a, topic, FailOnceTransform.POISON);
                 send(a, topic, "after");
@@ -68,47 +59,12 @@ class MirrorSupervisorTest {
 
                 await("what was written since the failure arrives").atMost(Duration.ofSeconds(120))
                         .pollInterval(Duration.ofSeconds(1))
-                        .until(() -> mirrored(b, "a." + topic).containsAll(List.of(FailOnceTransform.POISON, "after")));
+                        .until(() -> values(b, "a." + topic).containsAll(List.of(FailOnceTransform.POISON, "after")));
                 assertThat(mirror.restarts()).isEqualTo(1);
                 assertThat(mirror.lastRestart().notRunning()).containsExactly("a->b MirrorSourceConnector 0 FAILED");
                 await("every connector and task runs again").atMost(Duration.ofSeconds(60))
                         .until(() -> !mirror.taskStates().isEmpty() && mirror.taskStates().stream().allMatch(MirrorTaskState::running));
             }
-        }
-    }
-
-    private static void createTopic(LocalKafkaCluster c, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
-    }
-
-    private static void send(LocalKafkaCluster c, String topic, String value) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer())) {
-            p.send(new ProducerRecord<>(topic, "k", value)).get();
-        }
-    }
-
-    /** Every value in the topic from its start (none while it does not exist yet). */
-    private static List<String> mirrored(LocalKafkaCluster c, String topic) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-            if (!consumer.listTopics().containsKey(topic)) {
-                return List.of();
-            }
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<String> values = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
-            }
-            return values;
         }
     }
 }

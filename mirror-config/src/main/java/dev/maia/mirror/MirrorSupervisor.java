@@ -27,14 +27,13 @@ import java.util.function.Supplier;
  */
 public final class MirrorSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MirrorSupervisor.class);
-    static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
 
     /** A restart: when, and the connectors and tasks that were not running. */
     public record Restart(Instant at, List<String> notRunning) { }
 
     private final Supplier<MirrorRunner> runners;
     private final NotRunningWatch watch;
-    private final Duration checkInterval;
     private final ScheduledExecutorService schedule;
     private MirrorRunner runner;
     private long restarts;
@@ -47,13 +46,8 @@ public final class MirrorSupervisor implements AutoCloseable {
      *                     restart (it then only runs the one MirrorMaker)
      */
     public MirrorSupervisor(Supplier<MirrorRunner> runners, Duration restartAfter) {
-        this(runners, restartAfter, CHECK_INTERVAL);
-    }
-
-    MirrorSupervisor(Supplier<MirrorRunner> runners, Duration restartAfter, Duration checkInterval) {
         this.runners = Objects.requireNonNull(runners, "runners");
         this.watch = restartAfter.isZero() ? null : new NotRunningWatch(restartAfter);
-        this.checkInterval = checkInterval;
         this.schedule = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "maia-mirror-supervisor");
             t.setDaemon(true);
@@ -80,7 +74,7 @@ public final class MirrorSupervisor implements AutoCloseable {
             log.info("MirrorMaker 2 runs without restarts (mirror_restart_after_ms is 0)");
             return this;
         }
-        schedule.scheduleWithFixedDelay(this::check, checkInterval.toMillis(), checkInterval.toMillis(),
+        schedule.scheduleWithFixedDelay(this::check, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         return this;
     }
@@ -123,7 +117,7 @@ public final class MirrorSupervisor implements AutoCloseable {
                 restart(current, overdue.stream().map(MirrorTaskState::describe).toList(), now);
             }
         } catch (RuntimeException e) {
-            log.warn("MirrorMaker 2 supervision check failed; trying again in {} ms", checkInterval.toMillis(), e);
+            log.warn("MirrorMaker 2 supervision check failed; trying again in {} ms", CHECK_INTERVAL.toMillis(), e);
         }
     }
 

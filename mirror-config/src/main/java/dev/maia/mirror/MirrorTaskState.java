@@ -1,5 +1,7 @@
 package dev.maia.mirror;
 
+import org.apache.kafka.connect.runtime.AbstractStatus;
+
 /**
  * One of MirrorMaker's connectors, or one of its tasks, in one flow (source to target), as its herder
  * reports it. {@code task} is the task's id, or {@link #CONNECTOR} for the connector itself; {@code state}
@@ -9,8 +11,8 @@ package dev.maia.mirror;
 public record MirrorTaskState(String source, String target, String connector, String task, String state) {
     public static final String CONNECTOR = "connector";
     public static final String UNKNOWN = "UNKNOWN";
-    static final String RUNNING = "RUNNING";
-    static final String FAILED = "FAILED";
+    static final String RUNNING = AbstractStatus.State.RUNNING.name();
+    static final String FAILED = AbstractStatus.State.FAILED.name();
 
     public boolean running() {
         return RUNNING.equals(state);
@@ -22,6 +24,11 @@ public record MirrorTaskState(String source, String target, String connector, St
 
     /** {@code us-west->eu-central MirrorSourceConnector 0 FAILED}: how logs and {@code /health} name it. */
     public String describe() {
-        return source + "->" + target + " " + connector + " " + task + " " + state;
+        return id() + " " + state;
+    }
+
+    /** Which connector or task, whatever its state: {@code us-west->eu-central MirrorSourceConnector 0}. */
+    public String id() {
+        return source + "->" + target + " " + connector + " " + task;
     }
 }

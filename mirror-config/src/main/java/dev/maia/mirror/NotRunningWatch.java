@@ -49,9 +49,8 @@ final class NotRunningWatch {
             if (s.running()) {
                 continue;
             }
-            String key = s.source() + "->" + s.target() + " " + s.connector() + " " + s.task();
-            long since = notRunningSince.getOrDefault(key, now);
-            seen.put(key, since);
+            long since = notRunningSince.getOrDefault(s.id(), now);
+            seen.put(s.id(), since);
             if (now - since >= (s.failed() ? restartAfter : restartAfter * STUCK_FACTOR)) {
                 overdue.add(s);
             }
