@@ -58,9 +58,24 @@ public final class Docker {
             Thread.sleep(1000);
         }
         // The stack goes down with the failure: what the container said is kept in the failure itself.
+        String logs = docker("logs", "--tail", "80", container).strip();
         throw new IllegalStateException(container + " not healthy within " + timeout + " (" + status + ")\nlast healthchecks: "
                 + docker("inspect", "-f", "{{if .State.Health}}{{json .State.Health.Log}}{{end}}", container).strip()
-                + "\nlast log lines:\n" + docker("logs", "--tail", "80", container).strip());
+                + "\nlast log lines:\n" + logs + "\nthread dump:\n" + threadDump(container));
+    }
+
+    /**
+     * What the container's JVM waits on: a restarted region once printed nothing for 5 minutes. The JVM is
+     * PID 1 (the image's scripts exec it), and SIGQUIT makes it print its threads to its output.
+     */
+    private String threadDump(String container) throws InterruptedException {
+        try {
+            docker("kill", "-s", "QUIT", container);
+            Thread.sleep(2000);
+            return docker("logs", "--tail", "400", container).strip();
+        } catch (RuntimeException e) {
+            return "(none: " + e.getMessage() + ")";
+        }
     }
 
     /**
