@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WriteService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WriteService.class);
-    private static final long METERS_INTERVAL_MS = 2000;
+    /** How often the sync meters and the primary logs catch up with placement changes. */
+    private static final long FOLLOW_PLACEMENTS_MS = 2000;
     private final Admin admin;
     private final WalAppender appender;
     private final PlacementService placements;
@@ -43,6 +44,8 @@ public final class WriteService implements AutoCloseable {
     private final ReplicationWait replication;
     private final PlacementView view;
     private final ScheduledExecutorService meters;
+    private final ScheduledExecutorService logs;
+    private final PrimaryLogProvisioner primaryLogs;
 
     /**
      * {@code audit} records every placement change, migration step and failover made through this region;
@@ -70,6 +73,13 @@ public final class WriteService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // Its own thread: creating a log may wait on the broker for seconds, which must not hold up the meters.
+        this.logs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "maia-primary-logs-" + config.region());
+            t.setDaemon(true);
+            return t;
+        });
+        this.primaryLogs = new PrimaryLogProvisioner(config.region(), view::values, appender);
         this.lastEntries = new LastEntries(config.bootstrapServers(), config.kafkaSecurity());
         this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
         this.failovers = new FailoverDriver(config.region(), topology, placements, view, lease, candidacies, positions, config, registry);
@@ -91,7 +101,8 @@ public final class WriteService implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("Cannot declare the sync meters", e);
             }
-        }, 0, METERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }, 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
+        logs.scheduleWithFixedDelay(primaryLogs, 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
     }
 
     public void mount(Routes router) {
@@ -124,6 +135,7 @@ public final class WriteService implements AutoCloseable {
     @Override
     public void close() {
         meters.shutdownNow();
+        logs.shutdownNow();
         failovers.close();
         lease.close();
         migrations.close();
