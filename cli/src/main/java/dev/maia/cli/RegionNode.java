@@ -29,6 +29,7 @@ import dev.maia.cli.server.ManagementServer;
 import dev.maia.cli.server.NotServedRoutes;
 import dev.maia.cli.server.RegionHttpServer;
 import dev.maia.schemas.wal.WalCodecs;
+import dev.maia.schemas.wal.registry.ApicurioWalCodec;
 import dev.maia.schemas.wal.crypt.EncryptedWalCodec;
 import dev.maia.schemas.wal.WalCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -85,6 +86,9 @@ public final class RegionNode implements AutoCloseable {
         // Without a registry URL, Avro single-object encoding; with one, the Apicurio serde.
         WalCodec plain = WalCodecs.forRegistry(Optional.ofNullable(config.schemaRegistryUrl()));
         toClose.push(() -> WalCodecs.close(plain));
+        if (plain instanceof ApicurioWalCodec apicurio) {
+            toClose.push(new WalSchemaWarmup(config.region(), apicurio));
+        }
         // With a keyring, appends encrypt and every decode decrypts; the store keeps what came off the log.
         WalCodec codec = config.walKeyring().<WalCodec>map(k -> EncryptedWalCodec.reading(plain, k)).orElse(plain);
         WalCodec appends = config.walKeyring().<WalCodec>map(k -> EncryptedWalCodec.writing(plain, k)).orElse(plain);
@@ -121,7 +125,7 @@ public final class RegionNode implements AutoCloseable {
         tenants.start(Duration.ofSeconds(60));
         usage.start();
         positions.start();
-        writes.start();
+        writes.start(this::deleted);
         apply.start(placements, this::deleted,
                 usage::publish, positions::applied, topology, (region, entry) -> {
             writes.observeApplied(entry);

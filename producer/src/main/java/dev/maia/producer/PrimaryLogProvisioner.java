@@ -7,35 +7,39 @@ import org.slf4j.LoggerFactory;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Creates the log of every tenant this region leads, or is about to lead by a migration, as soon as its
- * placement says so, not at its first write. Creating a log, waiting for its leaders and the producer's first
- * metadata of it took 18 s of a fresh tenant's first writes on the loaded compose stack (more than the client's
- * 30 s in CI); here it happens in the background, and MirrorMaker and the replicas' apply apps find the log
- * before the first entry. A write still ensures the log itself ({@link WalTopicProvisioner} remembers what it
- * has ensured, so that costs nothing once this ran), so a failure here only costs that head start.
+ * placement says so, not at its first write. The first writes then do not wait for the log to be created and
+ * its leaders to serve, and MirrorMaker and the replicas' apply apps find the log before its first entry, so
+ * a fresh semi-sync tenant's first write does not wait for their discovery (topic refresh, metadata, rebalance)
+ * either. A write still ensures the log itself ({@link WalTopicProvisioner} remembers what it has ensured, so
+ * that costs nothing once this ran): a failure here only costs that head start.
  */
 final class PrimaryLogProvisioner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PrimaryLogProvisioner.class);
 
     private final String region;
     private final Supplier<Collection<Placement>> placements;
+    private final Predicate<String> deleted;
     private final WalLog wal;
     /** Tenants whose last attempt failed: warned once, retried every round, said again when it works. */
     private final Set<String> failing = new HashSet<>();
 
-    PrimaryLogProvisioner(String region, Supplier<Collection<Placement>> placements, WalLog wal) {
+    /** {@code deleted}: tenants deleted by the control log (their placement stays; the region deletes their logs). */
+    PrimaryLogProvisioner(String region, Supplier<Collection<Placement>> placements, Predicate<String> deleted, WalLog wal) {
         this.region = region;
         this.placements = placements;
+        this.deleted = deleted;
         this.wal = wal;
     }
 
     @Override
     public void run() {
         for (Placement p : placements.get()) {
-            if (!leadsOrWillLead(p)) {
+            if (!leadsOrWillLead(p) || deleted.test(p.getTenantId())) {
                 continue;
             }
             String tenant = p.getTenantId();

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The write path of one region: validation, placement and routing, the clock, the tenant logs and the
@@ -45,7 +46,6 @@ public final class WriteService implements AutoCloseable {
     private final PlacementView view;
     private final ScheduledExecutorService meters;
     private final ScheduledExecutorService logs;
-    private final PrimaryLogProvisioner primaryLogs;
 
     /**
      * {@code audit} records every placement change, migration step and failover made through this region;
@@ -79,7 +79,6 @@ public final class WriteService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.primaryLogs = new PrimaryLogProvisioner(config.region(), view::values, appender);
         this.lastEntries = new LastEntries(config.bootstrapServers(), config.kafkaSecurity());
         this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
         this.failovers = new FailoverDriver(config.region(), topology, placements, view, lease, candidacies, positions, config, registry);
@@ -87,10 +86,11 @@ public final class WriteService implements AutoCloseable {
     }
 
     /**
-     * Starts the lease and this region's part in migrations and failovers; call once the placements and
-     * positions are being read.
+     * Starts the lease, this region's part in migrations and failovers, and the logs of the tenants it leads
+     * ({@code deleted}: tenants deleted by the control log, whose logs the region deletes and must not bring
+     * back); call once the placements, tenants and positions are being read.
      */
-    public void start() throws InterruptedException {
+    public void start(Predicate<String> deleted) throws InterruptedException {
         lease.start();
         migrations.start();
         failovers.start();
@@ -102,7 +102,7 @@ public final class WriteService implements AutoCloseable {
                 log.warn("Cannot declare the sync meters", e);
             }
         }, 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
-        logs.scheduleWithFixedDelay(primaryLogs, 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
+        logs.scheduleWithFixedDelay(new PrimaryLogProvisioner(placements.region(), view::values, deleted, appender), 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
     }
 
     public void mount(Routes router) {

@@ -55,14 +55,15 @@ class PrimaryLogProvisionerTest {
     }
 
     @Test
-    void createsTheLogsOfTheTenantsThisRegionLeadsOrIsAboutToLead() {
+    void createsTheLogsOfTheTenantsThisRegionLeadsOrIsAboutToLeadUnlessDeleted() {
         RecordingLogs logs = new RecordingLogs();
         List<Placement> placements = List.of(placement("led-here", "us-west", null),
                 placement("led-elsewhere", "eu-central", null),
                 placement("moving-here", "eu-central", "us-west"),
-                placement("moving-away", "us-west", "ap-tokyo"));
+                placement("moving-away", "us-west", "ap-tokyo"),
+                placement("deleted", "us-west", null));
 
-        new PrimaryLogProvisioner("us-west", () -> placements, logs).run();
+        new PrimaryLogProvisioner("us-west", () -> placements, "deleted"::equals, logs).run();
 
         assertThat(logs.ensured).containsExactlyInAnyOrder("led-here", "moving-here", "moving-away");
     }
@@ -72,7 +73,7 @@ class PrimaryLogProvisionerTest {
         RecordingLogs logs = new RecordingLogs();
         logs.broken.add("a");
         List<Placement> placements = List.of(placement("a", "us-west", null), placement("b", "us-west", null));
-        PrimaryLogProvisioner provisioner = new PrimaryLogProvisioner("us-west", () -> placements, logs);
+        PrimaryLogProvisioner provisioner = new PrimaryLogProvisioner("us-west", () -> placements, t -> false, logs);
 
         provisioner.run();
         assertThat(logs.ensured).containsExactly("b");

@@ -306,6 +306,21 @@ class ApicurioWalCodecTest {
         }
     }
 
+    /** What a region does at start: the schema its writes will name, resolved before the first of them. */
+    @Test
+    void theWriterSchemaResolvedAheadIsTheOneTheFirstWriteNames() throws Exception {
+        try (ApicurioWalCodec fresh = new ApicurioWalCodec(registry.url())) {
+            long id = fresh.resolveWriterSchema();
+            assertThat(fresh.schemaId(fresh.encode(memoryEntry("tenant-a", "first", 1)))).isEqualTo(id);
+            assertThat(codec.schemaId(codec.encode(memoryEntry("tenant-a", "other writer", 1)))).isEqualTo(id);
+        }
+        String nowhere = "http://127.0.0.1:" + RegistryServer.freePort() + "/apis/registry/v2";
+        try (ApicurioWalCodec offline = new ApicurioWalCodec(nowhere)) {
+            assertThatThrownBy(offline::resolveWriterSchema).isInstanceOf(SchemaRegistryUnavailableException.class)
+                    .hasMessageContaining(nowhere);
+        }
+    }
+
     @Test
     void theFactoryChoosesByTheRegistryUrl() {
         assertThat(WalCodecs.forRegistry(Optional.empty())).isInstanceOf(SingleObjectWalCodec.class);
