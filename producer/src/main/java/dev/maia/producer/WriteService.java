@@ -2,6 +2,7 @@ package dev.maia.producer;
 
 import dev.maia.schemas.avro.WALEntry;
 import dev.maia.schemas.http.Routes;
+import dev.maia.control.BackgroundTask;
 import dev.maia.control.lease.CandidacyLog;
 import dev.maia.control.lease.LeaseKeeper;
 import dev.maia.control.placement.PlacementView;
@@ -18,9 +19,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -44,8 +42,8 @@ public final class WriteService implements AutoCloseable {
     private final ClockFollower clockFollower;
     private final ReplicationWait replication;
     private final PlacementView view;
-    private final ScheduledExecutorService meters;
-    private final ScheduledExecutorService logs;
+    private BackgroundTask meters;
+    private BackgroundTask primaryLogs;
 
     /**
      * {@code audit} records every placement change, migration step and failover made through this region;
@@ -68,17 +66,6 @@ public final class WriteService implements AutoCloseable {
         this.replication = new ReplicationWait(config.region(), positions::await, config, registry);
         this.writeApi = new WriteApi(config.region(), placements, appender, state, clock, replication, registry,
                 config.limits(), OwnWrites.DEFAULT_CAPACITY);
-        this.meters = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "maia-sync-meters-" + config.region());
-            t.setDaemon(true);
-            return t;
-        });
-        // Its own thread: creating a log may wait on the broker for seconds, which must not hold up the meters.
-        this.logs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "maia-primary-logs-" + config.region());
-            t.setDaemon(true);
-            return t;
-        });
         this.lastEntries = new LastEntries(config.bootstrapServers(), config.kafkaSecurity());
         this.migrations = new MigrationDriver(config.region(), placements, writeApi.writer(), positions, lastEntries);
         this.failovers = new FailoverDriver(config.region(), topology, placements, view, lease, candidacies, positions, config, registry);
@@ -94,15 +81,18 @@ public final class WriteService implements AutoCloseable {
         lease.start();
         migrations.start();
         failovers.start();
+        String region = placements.region();
         // The sync meters of tenants placed here follow placement changes (see ReplicationWait.declare).
-        meters.scheduleWithFixedDelay(() -> {
+        meters = BackgroundTask.every("maia-sync-meters-" + region, 0, FOLLOW_PLACEMENTS_MS, () -> {
             try {
                 replication.declare(view.values());
             } catch (RuntimeException e) {
                 log.warn("Cannot declare the sync meters", e);
             }
-        }, 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
-        logs.scheduleWithFixedDelay(new PrimaryLogProvisioner(placements.region(), view::values, deleted, appender), 0, FOLLOW_PLACEMENTS_MS, TimeUnit.MILLISECONDS);
+        });
+        // Its own thread: creating a log may wait on the broker for seconds, which must not hold up the meters.
+        primaryLogs = BackgroundTask.every("maia-primary-logs-" + region, 0, FOLLOW_PLACEMENTS_MS,
+                new PrimaryLogProvisioner(region, view::values, deleted, appender));
     }
 
     public void mount(Routes router) {
@@ -134,8 +124,12 @@ public final class WriteService implements AutoCloseable {
 
     @Override
     public void close() {
-        meters.shutdownNow();
-        logs.shutdownNow();
+        if (meters != null) {
+            meters.close();
+        }
+        if (primaryLogs != null) {
+            primaryLogs.close();
+        }
         failovers.close();
         lease.close();
         migrations.close();

@@ -1,6 +1,6 @@
 package dev.maia.apply.lag;
 
-import dev.maia.apply.BackgroundTask;
+import dev.maia.control.BackgroundTask;
 import dev.maia.apply.SettableGauges;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;

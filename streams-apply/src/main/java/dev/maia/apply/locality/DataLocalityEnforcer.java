@@ -12,7 +12,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import dev.maia.apply.BackgroundTask;
+import dev.maia.control.BackgroundTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import dev.maia.apply.BackgroundTask;
+import dev.maia.control.BackgroundTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

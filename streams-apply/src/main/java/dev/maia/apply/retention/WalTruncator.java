@@ -1,7 +1,7 @@
 package dev.maia.apply.retention;
 
 import dev.maia.schemas.topology.KafkaSecurity;
-import dev.maia.apply.BackgroundTask;
+import dev.maia.control.BackgroundTask;
 import dev.maia.control.WalLogSettings;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.placement.Placements;

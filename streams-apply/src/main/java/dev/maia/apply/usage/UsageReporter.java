@@ -1,7 +1,7 @@
 package dev.maia.apply.usage;
 
 import dev.maia.schemas.topology.KafkaSecurity;
-import dev.maia.apply.BackgroundTask;
+import dev.maia.control.BackgroundTask;
 import dev.maia.apply.store.ReplicaStore;
 import dev.maia.schemas.avro.Placement;
 import dev.maia.schemas.avro.TenantUsage;

@@ -1,4 +1,4 @@
-package dev.maia.apply;
+package dev.maia.control;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
